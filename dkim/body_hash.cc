@@ -1,0 +1,21 @@
+// Body hash, RFC 6376 section 3.7.
+#include "dkim/body_hash.h"
+
+namespace dkim {
+
+BodyHash ComputeBodyHash(Canon canon, HashAlgorithm hash, std::string_view body,
+                         std::optional<uint64_t> limit) {
+  Hasher hasher(hash);
+  uint64_t remaining = limit.value_or(UINT64_MAX);
+  BodyHash result;
+  result.canonical_length = CanonicalizeBody(canon, body, [&](std::string_view run) {
+    if (remaining == 0) return;
+    if (run.size() > remaining) run = run.substr(0, remaining);
+    hasher.Update(run);
+    remaining -= run.size();
+  });
+  result.digest = hasher.Finish();
+  return result;
+}
+
+}  // namespace dkim

@@ -1,0 +1,27 @@
+// The body hash of RFC 6376 section 3.7 (bh=): the canonical body, cut at
+// l= bytes when a length is given, hashed.
+#ifndef LISTD_DKIM_BODY_HASH_H_
+#define LISTD_DKIM_BODY_HASH_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "dkim/canonicalization.h"
+#include "dkim/crypto.h"
+
+namespace dkim {
+
+struct BodyHash {
+  Digest digest;
+  uint64_t canonical_length = 0;  // of the whole canonical body, before any l=
+};
+
+// Hashes `body` canonicalized with `canon`, only the first `limit` canonical
+// bytes when a limit is given.
+BodyHash ComputeBodyHash(Canon canon, HashAlgorithm hash, std::string_view body,
+                         std::optional<uint64_t> limit = std::nullopt);
+
+}  // namespace dkim
+
+#endif  // LISTD_DKIM_BODY_HASH_H_

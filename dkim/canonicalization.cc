@@ -1,0 +1,199 @@
+// Canonicalization, RFC 6376 section 3.4.
+//
+// Relaxed body (3.4.4) is computed without copying: the only bytes that
+// change are runs of WSP (to one SP, or to nothing before CRLF) and the
+// trailing empty lines, so the body is split once into the part that holds
+// content and a tail of whitespace and CRLFs, and the content part is handed
+// to the sink in long unchanged runs between the WSP runs that need work.
+#include "dkim/canonicalization.h"
+
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace dkim {
+namespace {
+
+bool IsWsp(char c) { return c == ' ' || c == '\t'; }
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// Relaxed header canonicalization of `raw` (3.4.2), without the final CRLF.
+void AppendRelaxedHeader(std::string_view raw, std::string& out) {
+  size_t colon = raw.find(':');
+  if (colon == std::string_view::npos) colon = raw.size();
+  std::string_view name = raw.substr(0, colon);
+  while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
+  for (char c : name) out.push_back(Lower(c));
+  out.push_back(':');
+  std::string_view value = colon < raw.size() ? raw.substr(colon + 1) : std::string_view{};
+  if (value.size() >= 2 && value.substr(value.size() - 2) == "\r\n") value.remove_suffix(2);
+  // Unfold (drop CRLF), squeeze WSP runs to one SP, drop leading and
+  // trailing WSP of the value.
+  bool pending_space = false;
+  bool any = false;
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '\r' && i + 1 < value.size() && value[i + 1] == '\n') {
+      ++i;
+      continue;
+    }
+    if (IsWsp(c)) {
+      pending_space = any;
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+    any = true;
+  }
+}
+
+// Position of the next byte in [pos, end) where relaxed body output differs
+// from input: a TAB, or a SP followed by WSP or CR. `end` is the end of the
+// content part, which never ends in WSP, so body[p + 1] exists for any SP.
+size_t NextRelaxedEdit(const char* body, size_t pos, size_t end) {
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' ');
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i cr = _mm_set1_epi8('\r');
+  while (pos + 17 <= end) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(body + pos));
+    __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(body + pos + 1));
+    __m128i is_tab = _mm_cmpeq_epi8(v, tab);
+    __m128i is_sp = _mm_cmpeq_epi8(v, sp);
+    __m128i next_ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(next, sp), _mm_cmpeq_epi8(next, tab)),
+                                   _mm_cmpeq_epi8(next, cr));
+    __m128i hit = _mm_or_si128(is_tab, _mm_and_si128(is_sp, next_ws));
+    int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return pos + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    pos += 16;
+  }
+#endif
+  for (; pos < end; ++pos) {
+    char c = body[pos];
+    if (c == '\t') return pos;
+    if (c == ' ' && pos + 1 < end) {
+      char n = body[pos + 1];
+      if (n == ' ' || n == '\t' || n == '\r') return pos;
+    }
+  }
+  return end;
+}
+
+// Length of `body` without its trailing CRLFs (simple) or without its
+// trailing run of WSP and CRLFs (relaxed).
+size_t ContentEnd(Canon canon, std::string_view body) {
+  size_t end = body.size();
+  while (true) {
+    if (end >= 2 && body[end - 2] == '\r' && body[end - 1] == '\n') {
+      end -= 2;
+    } else if (canon == Canon::kRelaxed && end >= 1 && IsWsp(body[end - 1])) {
+      end -= 1;
+    } else {
+      return end;
+    }
+  }
+}
+
+}  // namespace
+
+Result<Canonicalization> ParseCanonicalization(std::string_view text) {
+  auto parse_one = [](std::string_view s) -> std::optional<Canon> {
+    if (s == "simple") return Canon::kSimple;
+    if (s == "relaxed") return Canon::kRelaxed;
+    return std::nullopt;
+  };
+  size_t slash = text.find('/');
+  std::string_view h = text.substr(0, slash);
+  std::optional<Canon> header = parse_one(h);
+  if (!header) return Error{"unknown header canonicalization '" + std::string(h) + "'"};
+  Canonicalization c{*header, Canon::kSimple};
+  if (slash != std::string_view::npos) {
+    std::string_view b = text.substr(slash + 1);
+    std::optional<Canon> body = parse_one(b);
+    if (!body) return Error{"unknown body canonicalization '" + std::string(b) + "'"};
+    c.body = *body;
+  }
+  return c;
+}
+
+std::string_view ToString(Canon c) { return c == Canon::kSimple ? "simple" : "relaxed"; }
+
+std::string ToString(Canonicalization c) {
+  return std::string(ToString(c.header)) + "/" + std::string(ToString(c.body));
+}
+
+void AppendCanonicalHeader(Canon canon, std::string_view raw, std::string& out) {
+  if (canon == Canon::kSimple) {
+    out.append(raw);
+    if (raw.size() < 2 || raw.substr(raw.size() - 2) != "\r\n") out.append("\r\n");
+    return;
+  }
+  AppendRelaxedHeader(raw, out);
+  out.append("\r\n");
+}
+
+void AppendCanonicalHeaderNoCrlf(Canon canon, std::string_view raw, std::string& out) {
+  if (canon == Canon::kSimple) {
+    if (raw.size() >= 2 && raw.substr(raw.size() - 2) == "\r\n") raw.remove_suffix(2);
+    out.append(raw);
+    return;
+  }
+  AppendRelaxedHeader(raw, out);
+}
+
+uint64_t CanonicalizeBody(Canon canon, std::string_view body, const BodySink& sink) {
+  static constexpr std::string_view kCrlf = "\r\n";
+  size_t end = ContentEnd(canon, body);
+  if (end == 0) {
+    // 3.4.3: an empty body is one CRLF under simple; 3.4.4: nothing under relaxed.
+    if (canon == Canon::kRelaxed) return 0;
+    sink(kCrlf);
+    return 2;
+  }
+  if (canon == Canon::kSimple) {
+    sink(body.substr(0, end));
+    sink(kCrlf);
+    return end + 2;
+  }
+  uint64_t total = 0;
+  const char* data = body.data();
+  size_t run_start = 0;
+  size_t pos = 0;
+  while (true) {
+    size_t edit = NextRelaxedEdit(data, pos, end);
+    if (edit >= end) break;
+    size_t after = edit;
+    while (after < end && IsWsp(data[after])) ++after;
+    bool at_line_end =
+        after + 1 < body.size() && data[after] == '\r' && data[after + 1] == '\n';
+    if (at_line_end) {
+      // WSP at the end of a line disappears.
+      sink(body.substr(run_start, edit - run_start));
+      total += edit - run_start;
+      run_start = after;
+    } else if (after - edit == 1 && data[edit] == ' ') {
+      // A single SP before a bare CR: unchanged, keep the run going.
+    } else {
+      sink(body.substr(run_start, edit - run_start));
+      sink(" ");
+      total += edit - run_start + 1;
+      run_start = after;
+    }
+    pos = after;
+  }
+  sink(body.substr(run_start, end - run_start));
+  sink(kCrlf);
+  return total + (end - run_start) + 2;
+}
+
+std::string CanonicalBody(Canon canon, std::string_view body) {
+  std::string out;
+  CanonicalizeBody(canon, body, [&out](std::string_view run) { out.append(run); });
+  return out;
+}
+
+}  // namespace dkim

@@ -1,0 +1,133 @@
+// Thin RAII over OpenSSL 3 EVP for the primitives DKIM needs: SHA-256 (and
+// SHA-1, only so rsa-sha1 signatures can be reported, never passed), RSA
+// PKCS#1 v1.5 and Ed25519 keys, signing and verifying a digest, base64.
+//
+// Keys hold an EVP_PKEY plus a prepared operation context so that repeated
+// signing or verifying does not pay OpenSSL's per-call set-up; hence a
+// PrivateKey/PublicKey is NOT thread-safe: give each thread its own (they are
+// cheap to Clone()).
+#ifndef LISTD_DKIM_CRYPTO_H_
+#define LISTD_DKIM_CRYPTO_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "dkim/result.h"
+
+struct evp_pkey_st;
+struct evp_md_ctx_st;
+struct evp_pkey_ctx_st;
+
+namespace dkim {
+
+enum class HashAlgorithm { kSha256, kSha1 };
+enum class KeyType { kRsa, kEd25519 };
+
+// A message digest; size() is 32 for SHA-256, 20 for SHA-1.
+using Digest = std::string;
+
+struct PkeyDeleter {
+  void operator()(evp_pkey_st* key) const;
+};
+using PkeyPtr = std::unique_ptr<evp_pkey_st, PkeyDeleter>;
+struct PkeyCtxDeleter {
+  void operator()(evp_pkey_ctx_st* ctx) const;
+};
+struct MdCtxDeleter {
+  void operator()(evp_md_ctx_st* ctx) const;
+};
+
+// An incremental hash over an EVP_MD_CTX that is reused across Reset()s.
+class Hasher {
+ public:
+  explicit Hasher(HashAlgorithm algorithm);
+
+  // Starts a new digest.
+  void Reset();
+  // Feeds bytes.
+  void Update(std::string_view bytes);
+  // Ends the digest and returns it; Reset() before reusing.
+  Digest Finish();
+
+ private:
+  HashAlgorithm algorithm_;
+  std::unique_ptr<evp_md_ctx_st, MdCtxDeleter> ctx_;
+};
+
+// One-shot digest.
+Digest HashBytes(HashAlgorithm algorithm, std::string_view bytes);
+
+
+class PrivateKey {
+ public:
+  // Generates a new key: RSA of `bits` (>= 1024) or Ed25519 (bits ignored).
+  static Result<PrivateKey> Generate(KeyType type, int bits = 2048);
+  // Loads a PEM private key (PKCS#1 or PKCS#8, RSA or Ed25519) or, for
+  // Ed25519, the base64 of the raw 32-byte seed (RFC 8463 appendix A).
+  static Result<PrivateKey> Load(std::string_view text);
+
+  KeyType type() const { return type_; }
+  int bits() const;
+  // PKCS#8 PEM, for writing to a 0600 file or to the store.
+  std::string ToPem() const;
+  // The p= value for the key record: base64 SubjectPublicKeyInfo (RSA) or
+  // base64 of the raw 32 bytes (Ed25519, RFC 8463 section 4.2).
+  std::string PublicKeyBase64() const;
+  // Signs a SHA-256 digest: RSASSA-PKCS1-v1_5 with DigestInfo, or Ed25519
+  // over the 32 digest bytes (RFC 8463 section 3). Returns raw signature.
+  Result<std::string> SignDigest(std::string_view digest);
+  // An independent copy with its own operation context (for another thread).
+  PrivateKey Clone() const;
+
+  PrivateKey(PrivateKey&&) noexcept;
+  PrivateKey& operator=(PrivateKey&&) noexcept;
+  ~PrivateKey();
+
+ private:
+  PrivateKey(PkeyPtr key, KeyType type);
+  PkeyPtr key_;
+  KeyType type_;
+  std::unique_ptr<evp_pkey_ctx_st, PkeyCtxDeleter> rsa_ctx_;  // RSA: sign-initialised
+  std::unique_ptr<evp_md_ctx_st, MdCtxDeleter> ed_ctx_;       // Ed25519: sign-initialised
+};
+
+class PublicKey {
+ public:
+  // From a key record's decoded p= bytes: RSA as SubjectPublicKeyInfo or a
+  // bare RSAPublicKey; Ed25519 as the raw 32 bytes.
+  static Result<PublicKey> FromRecordBytes(KeyType type, std::string_view der);
+
+  KeyType type() const { return type_; }
+  int bits() const;
+  // Verifies `signature` over `digest` (hash algorithm `hash`; Ed25519 only
+  // with SHA-256). False on any mismatch.
+  bool VerifyDigest(HashAlgorithm hash, std::string_view digest,
+                    std::string_view signature) const;
+
+  PublicKey(PublicKey&&) noexcept;
+  PublicKey& operator=(PublicKey&&) noexcept;
+  ~PublicKey();
+
+ private:
+  PublicKey(PkeyPtr key, KeyType type);
+  PkeyPtr key_;
+  KeyType type_;
+  // Prepared verify contexts; mutable because they are a cache, which is
+  // also why a PublicKey must not be used by two threads at once.
+  mutable std::unique_ptr<evp_pkey_ctx_st, PkeyCtxDeleter> rsa_ctx_;
+  mutable HashAlgorithm rsa_ctx_hash_ = HashAlgorithm::kSha256;
+  mutable std::unique_ptr<evp_md_ctx_st, MdCtxDeleter> ed_ctx_;
+};
+
+// Standard base64 with padding.
+std::string Base64Encode(std::string_view bytes);
+// Decodes base64, ignoring FWS; fails on any other non-alphabet character
+// or bad padding.
+Result<std::string> Base64Decode(std::string_view text);
+
+}  // namespace dkim
+
+#endif  // LISTD_DKIM_CRYPTO_H_

@@ -1,0 +1,105 @@
+// Message parsing: header fields as spans over the received bytes.
+// RFC 5322 section 2.2 (fields, folding), section 2.1 (header/body split).
+#include "dkim/message.h"
+
+#include <cstring>
+
+namespace dkim {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]);
+    unsigned char y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool NormalizeLineEndings(std::string& bytes) {
+  // Fast path: most mail already arrives with CRLF only.
+  size_t bare = 0;
+  for (size_t i = 0; (i = bytes.find('\n', i)) != std::string::npos; ++i) {
+    if (i == 0 || bytes[i - 1] != '\r') ++bare;
+  }
+  if (bare == 0) return false;
+  std::string out;
+  out.reserve(bytes.size() + bare);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) out.push_back('\r');
+    out.push_back(bytes[i]);
+  }
+  bytes.swap(out);
+  return true;
+}
+
+std::string_view HeaderField::value() const {
+  std::string_view v = raw.substr(name.size());
+  // Skip WSP between the name and the colon (obsolete syntax, RFC 5322 4.5).
+  size_t colon = v.find(':');
+  v.remove_prefix(colon == std::string_view::npos ? v.size() : colon + 1);
+  if (v.size() >= 2 && v.substr(v.size() - 2) == "\r\n") v.remove_suffix(2);
+  return v;
+}
+
+Result<Message> Message::Parse(std::string bytes) {
+  Message m;
+  m.had_bare_lf_ = NormalizeLineEndings(bytes);
+  m.bytes_ = std::make_unique<const std::string>(std::move(bytes));
+  std::string_view all = *m.bytes_;
+
+  size_t pos = 0;
+  size_t line_number = 0;
+  while (pos < all.size()) {
+    ++line_number;
+    size_t eol = all.find("\r\n", pos);
+    size_t line_end = eol == std::string_view::npos ? all.size() : eol;
+    size_t next = eol == std::string_view::npos ? all.size() : eol + 2;
+    if (line_end == pos) {  // the empty line: the body follows
+      m.body_ = all.substr(next);
+      return m;
+    }
+    char first = all[pos];
+    if (first == ' ' || first == '\t') {
+      if (m.headers_.empty()) {
+        return Error{"line 1 of the header starts with whitespace (a continuation of nothing)"};
+      }
+      HeaderField& last = m.headers_.back();
+      last.raw = all.substr(last.raw.data() - all.data(), next - (last.raw.data() - all.data()));
+      pos = next;
+      continue;
+    }
+    std::string_view line = all.substr(pos, line_end - pos);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return Error{"header line " + std::to_string(line_number) +
+                   " is not a field (no name followed by ':')"};
+    }
+    std::string_view name = line.substr(0, colon);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    for (char c : name) {
+      // RFC 5322 ftext: printable US-ASCII except ':'.
+      if (c <= 32 || c >= 127) {
+        return Error{"header line " + std::to_string(line_number) +
+                     " has an invalid field name"};
+      }
+    }
+    m.headers_.push_back(HeaderField{name, all.substr(pos, next - pos)});
+    pos = next;
+  }
+  // No empty line: the message is all header and has no body.
+  m.body_ = all.substr(all.size());
+  return m;
+}
+
+std::vector<const HeaderField*> Message::FieldsNamed(std::string_view name) const {
+  std::vector<const HeaderField*> out;
+  for (const HeaderField& f : headers_) {
+    if (EqualsIgnoreCase(f.name, name)) out.push_back(&f);
+  }
+  return out;
+}
+
+}  // namespace dkim

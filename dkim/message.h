@@ -1,0 +1,71 @@
+// Message: an RFC 5322 message held as received, for DKIM work.
+//
+// DKIM hashes bytes, so nothing here is rewritten: each header field keeps
+// its name, folding and whitespace exactly; the body is the bytes after the
+// blank line. The only change ever made is at intake: a bare LF becomes
+// CRLF (mail that came through a Unix pipe), once, in Parse().
+//
+// A Message owns its bytes on the heap, so the string_views it hands out stay
+// valid for its lifetime, including across moves. Immutable once parsed;
+// safe to share between threads for reading.
+#ifndef LISTD_DKIM_MESSAGE_H_
+#define LISTD_DKIM_MESSAGE_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dkim/result.h"
+
+namespace dkim {
+
+// One header field exactly as received.
+struct HeaderField {
+  std::string_view name;  // field name, without the colon or trailing WSP
+  std::string_view raw;   // the whole field: "Name: value\r\n", folding included
+  // The bytes after the colon, without the final CRLF (folding kept).
+  std::string_view value() const;
+};
+
+class Message {
+ public:
+  // Parses `bytes`, normalising bare LF to CRLF first. Fails only when the
+  // header section holds a line that is neither a field nor a continuation.
+  static Result<Message> Parse(std::string bytes);
+
+  Message(Message&&) noexcept = default;
+  Message& operator=(Message&&) noexcept = default;
+  Message(const Message&) = delete;
+  Message& operator=(const Message&) = delete;
+
+  // Header fields, top to bottom.
+  const std::vector<HeaderField>& headers() const { return headers_; }
+  // The body: everything after the empty line that ends the header section.
+  std::string_view body() const { return body_; }
+  // The whole message as held (CRLF line endings).
+  std::string_view bytes() const { return *bytes_; }
+  // Fields named `name` (case-insensitive), top to bottom.
+  std::vector<const HeaderField*> FieldsNamed(std::string_view name) const;
+  // Whether the input had bare LF line endings that Parse() converted.
+  bool had_bare_lf() const { return had_bare_lf_; }
+
+ private:
+  Message() = default;
+  std::unique_ptr<const std::string> bytes_;
+  std::vector<HeaderField> headers_;
+  std::string_view body_;
+  bool had_bare_lf_ = false;
+};
+
+// Converts every LF not preceded by CR into CRLF. Returns true if anything
+// changed. Exposed for intake paths that keep bytes without parsing.
+bool NormalizeLineEndings(std::string& bytes);
+
+// ASCII case-insensitive equality, as header field names compare.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace dkim
+
+#endif  // LISTD_DKIM_MESSAGE_H_

@@ -1,0 +1,241 @@
+// Verification, RFC 6376 section 6, with RFC 8301 (no rsa-sha1, RSA keys of
+// at least 1024 bits) and RFC 8463 (ed25519-sha256).
+#include "dkim/verifier.h"
+
+#include <optional>
+#include <variant>
+
+#include "dkim/body_hash.h"
+#include "dkim/header_selection.h"
+#include "dkim/signature.h"
+#include "dkim/tag_list.h"
+
+namespace dkim {
+namespace {
+
+// The raw DKIM-Signature field with the b= value removed (section 3.7):
+// everything from just after "b=" up to the next ';' or the end of the value.
+std::string WithoutSignatureValue(const HeaderField& field) {
+  std::string_view raw = field.raw;
+  std::string_view value = field.value();
+  size_t value_offset = static_cast<size_t>(value.data() - raw.data());
+  Result<TagList> tags = TagList::Parse(value);
+  if (tags.ok()) {
+    for (const Tag& tag : tags->tags()) {
+      if (tag.name != "b") continue;
+      size_t name_at = static_cast<size_t>(tag.name.data() - raw.data());
+      size_t eq = raw.find('=', name_at) + 1;
+      size_t end = raw.find(';', eq);
+      size_t value_end = value_offset + value.size();
+      if (end == std::string_view::npos || end > value_end) end = value_end;
+      std::string out(raw.substr(0, eq));
+      out.append(raw.substr(end));
+      return out;
+    }
+  }
+  return std::string(raw);
+}
+
+struct BodyHashKey {
+  Canon canon;
+  HashAlgorithm hash;
+  std::optional<uint64_t> limit;
+  bool operator==(const BodyHashKey&) const = default;
+};
+
+SignatureResult Outcome(SignatureResult r, DkimResult result, std::string reason) {
+  r.result = result;
+  r.reason = std::move(reason);
+  return r;
+}
+
+}  // namespace
+
+std::string_view ToString(DkimResult r) {
+  switch (r) {
+    case DkimResult::kNone:
+      return "none";
+    case DkimResult::kPass:
+      return "pass";
+    case DkimResult::kFail:
+      return "fail";
+    case DkimResult::kNeutral:
+      return "neutral";
+    case DkimResult::kPolicy:
+      return "policy";
+    case DkimResult::kTempError:
+      return "temperror";
+    case DkimResult::kPermError:
+      return "permerror";
+  }
+  return "permerror";
+}
+
+Verifier::Verifier(KeyResolver& keys, VerifierOptions options)
+    : keys_(keys), options_(options) {}
+
+std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t now) {
+  std::vector<const HeaderField*> fields = message.FieldsNamed("DKIM-Signature");
+  std::vector<SignatureResult> results(fields.size());
+  std::vector<std::optional<Signature>> parsed(fields.size());
+  std::vector<std::pair<std::string, std::string>> wanted_keys;
+  std::vector<size_t> wanting;
+
+  // Pass 1: parse every signature and check what needs no key.
+  for (size_t i = 0; i < fields.size(); ++i) {
+    SignatureResult& r = results[i];
+    if (i >= options_.max_signatures) {
+      r = Outcome(r, DkimResult::kPolicy,
+                  "not evaluated: more than " + std::to_string(options_.max_signatures) +
+                      " signatures");
+      continue;
+    }
+    auto outcome = ParseSignature(fields[i]->value());
+    if (auto* e = std::get_if<SignatureParseError>(&outcome)) {
+      r.domain = e->domain;
+      r.selector = e->selector;
+      r.algorithm = e->algorithm_name;
+      r.b_base64 = e->b_base64;
+      r.identity = e->identity;
+      r = Outcome(r, DkimResult::kPermError, e->reason);
+      continue;
+    }
+    Signature& sig = std::get<Signature>(outcome);
+    r.domain = sig.domain;
+    r.selector = sig.selector;
+    r.algorithm = sig.algorithm_name;
+    r.b_base64 = sig.b_base64;
+    r.identity = sig.identity;
+    if (sig.expiration && *sig.expiration < now) {
+      r = Outcome(r, DkimResult::kPermError,
+                  "signature expired (x=" + std::to_string(*sig.expiration) + ")");
+      continue;
+    }
+    if (sig.timestamp && *sig.timestamp > now + options_.allowed_clock_skew) {
+      r = Outcome(r, DkimResult::kPermError,
+                  "signature timestamp t=" + std::to_string(*sig.timestamp) + " is in the future");
+      continue;
+    }
+    parsed[i] = std::move(sig);
+    wanted_keys.emplace_back(parsed[i]->selector, parsed[i]->domain);
+    wanting.push_back(i);
+  }
+
+  // Pass 2: fetch all keys at once (the DNS layer resolves them together).
+  std::vector<KeyLookup> keys = keys_.LookupMany(wanted_keys);
+
+  std::vector<std::pair<BodyHashKey, BodyHash>> body_hashes;
+  std::string data;
+  Hasher header_hasher(HashAlgorithm::kSha256);
+  Hasher header_hasher_sha1(HashAlgorithm::kSha1);
+
+  for (size_t w = 0; w < wanting.size(); ++w) {
+    size_t i = wanting[w];
+    const Signature& sig = *parsed[i];
+    SignatureResult& r = results[i];
+    const KeyLookup& key = keys[w];
+    r.key_dnssec_secure = key.dnssec_secure;
+    const std::string key_name = KeyRecordName(sig.selector, sig.domain);
+    switch (key.status) {
+      case KeyLookup::Status::kNoKey:
+        r = Outcome(r, DkimResult::kPermError, "no key at " + key_name);
+        continue;
+      case KeyLookup::Status::kTempFail:
+        r = Outcome(r, DkimResult::kTempError, key.error);
+        continue;
+      case KeyLookup::Status::kPermFail:
+        r = Outcome(r, DkimResult::kPermError, key.error);
+        continue;
+      case KeyLookup::Status::kFound:
+        break;
+    }
+    const KeyRecord& record = *key.record;
+    r.key_testing = record.testing;
+    if (record.revoked) {
+      r = Outcome(r, DkimResult::kPermError, "key revoked (empty p=)");
+      continue;
+    }
+    if (!record.known_key_type) {
+      r = Outcome(r, DkimResult::kPermError, "unknown key type k=" + record.key_type_name);
+      continue;
+    }
+    if (record.key_type != KeyTypeOf(sig.algorithm)) {
+      r = Outcome(r, DkimResult::kPermError,
+                  "key type k=" + record.key_type_name + " does not match a=" + sig.algorithm_name);
+      continue;
+    }
+    std::string_view hash_name = HashOf(sig.algorithm) == HashAlgorithm::kSha1 ? "sha1" : "sha256";
+    if (!record.AllowsHash(hash_name)) {
+      r = Outcome(r, DkimResult::kPermError,
+                  "key h= does not allow " + std::string(hash_name));
+      continue;
+    }
+    if (!record.AllowsEmail()) {
+      r = Outcome(r, DkimResult::kPermError, "key s= does not include email");
+      continue;
+    }
+    if (record.strict_identity) {
+      size_t at = sig.identity.rfind('@');
+      std::string_view i_domain = std::string_view(sig.identity).substr(at + 1);
+      if (!EqualsIgnoreCase(i_domain, sig.domain)) {
+        r = Outcome(r, DkimResult::kPermError,
+                    "key t=s forbids i= in a subdomain of d= (i=" + sig.identity + ")");
+        continue;
+      }
+    }
+    if (!record.public_key) {
+      r = Outcome(r, DkimResult::kPermError, "unusable key: " + record.public_key_error);
+      continue;
+    }
+    const PublicKey& public_key = *record.public_key;
+    r.key_bits = public_key.bits();
+
+    // Body hash, shared between signatures with the same parameters.
+    BodyHashKey bh_key{sig.canonicalization.body, HashOf(sig.algorithm), sig.body_length};
+    const BodyHash* body_hash = nullptr;
+    for (const auto& [k, v] : body_hashes) {
+      if (k == bh_key) body_hash = &v;
+    }
+    if (body_hash == nullptr) {
+      body_hashes.emplace_back(bh_key, ComputeBodyHash(bh_key.canon, bh_key.hash, message.body(),
+                                                       bh_key.limit));
+      body_hash = &body_hashes.back().second;
+    }
+    if (sig.body_length && *sig.body_length > body_hash->canonical_length) {
+      r = Outcome(r, DkimResult::kPermError, "l= is longer than the body");
+      continue;
+    }
+    if (body_hash->digest != sig.body_hash) {
+      r = Outcome(r, DkimResult::kFail, "body hash mismatch");
+      continue;
+    }
+
+    data.clear();
+    AppendSelectedHeaders(message, sig.signed_headers, sig.canonicalization.header, data);
+    AppendCanonicalHeaderNoCrlf(sig.canonicalization.header, WithoutSignatureValue(*fields[i]),
+                                data);
+    Hasher& hasher = HashOf(sig.algorithm) == HashAlgorithm::kSha1 ? header_hasher_sha1
+                                                                    : header_hasher;
+    hasher.Reset();
+    hasher.Update(data);
+    if (!public_key.VerifyDigest(HashOf(sig.algorithm), hasher.Finish(), sig.signature)) {
+      r = Outcome(r, DkimResult::kFail, "signature mismatch");
+      continue;
+    }
+    // Cryptographically good; now the policies of RFC 8301.
+    if (sig.algorithm == SigningAlgorithm::kRsaSha1) {
+      r = Outcome(r, DkimResult::kPolicy, "rsa-sha1 is not accepted (RFC 8301)");
+      continue;
+    }
+    if (public_key.type() == KeyType::kRsa && r.key_bits < options_.min_rsa_bits) {
+      r = Outcome(r, DkimResult::kPolicy,
+                  "key shorter than " + std::to_string(options_.min_rsa_bits) + " bits (" +
+                      std::to_string(r.key_bits) + ")");
+      continue;
+    }
+    r = Outcome(r, DkimResult::kPass, "");
+  }
+  return results;
+}
+
+}  // namespace dkim

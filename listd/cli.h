@@ -1,0 +1,26 @@
+// Shared plumbing of listctl's subcommands: the exit codes every command
+// uses, and how a subcommand is dispatched.
+//
+// Exit codes: 0 success; 1 the command ran but the answer is "no" (e.g.
+// `dkim verify` found no passing signature); 2 usage, input or I/O error.
+#ifndef LISTD_LISTD_CLI_H_
+#define LISTD_LISTD_CLI_H_
+
+#include <string>
+#include <vector>
+
+namespace listd {
+
+constexpr int kExitOk = 0;
+constexpr int kExitNo = 1;
+constexpr int kExitError = 2;
+
+// Arguments after the subcommand words, e.g. {"--domain", "example.org"}.
+using Args = std::vector<std::string>;
+
+// `listctl dkim ...`: keygen, sign, verify.
+int RunDkimCommand(const std::string& program, const Args& args);
+
+}  // namespace listd
+
+#endif  // LISTD_LISTD_CLI_H_
