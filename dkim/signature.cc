@@ -29,6 +29,35 @@ std::optional<uint64_t> ParseNumber(std::string_view text) {
   return value;
 }
 
+}  // namespace
+
+std::optional<std::string> DecodeDkimQuotedPrintable(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (c != '=') {
+      out.push_back(c);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int high = hex(text[i + 1]);
+    int low = hex(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
+namespace {
+
 // Decodes an i= value's local-part and domain (dkim-quoted-printable is only
 // relevant to the local part, which we never interpret).
 std::string_view DomainOfIdentity(std::string_view identity) {
@@ -92,7 +121,14 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
   if (auto s = get("s")) error.selector = StripWhitespace(*s);
   if (auto a = get("a")) error.algorithm_name = StripWhitespace(*a);
   if (auto b = get("b")) error.b_base64 = StripWhitespace(*b);
-  if (auto i = get("i")) error.identity = StripWhitespace(*i);
+  if (auto i = get("i")) {
+    std::optional<std::string> decoded = DecodeDkimQuotedPrintable(*i);
+    error.identity = decoded ? *decoded : StripWhitespace(*i);
+    if (!decoded) {
+      error.reason = "i= is not valid dkim-quoted-printable";
+      return error;
+    }
+  }
 
   for (std::string_view required : {"v", "a", "b", "bh", "d", "h", "s"}) {
     if (!get(required)) {

@@ -49,7 +49,11 @@ struct SignatureParseError {
   std::string domain, selector, algorithm_name, b_base64, identity;
 };
 
-// True when the domain of `identity` (i=) is `domain` or a subdomain of it.
+// Decodes dkim-quoted-printable (RFC 6376 section 2.11): "=XX" is the octet
+// XX and FWS is dropped; i= is written in it. Nullopt on a broken "=".
+std::optional<std::string> DecodeDkimQuotedPrintable(std::string_view text);
+
+// True when the domain of `identity` (i=, decoded) is `domain` or a subdomain of it.
 bool IdentityWithinDomain(std::string_view identity, std::string_view domain);
 
 // Parses a DKIM-Signature value (the bytes after the colon). On error, the

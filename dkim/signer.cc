@@ -58,6 +58,17 @@ bool ListContains(const std::vector<std::string>& names, std::string_view name) 
   return false;
 }
 
+// Each name once (case-insensitively), first spelling kept: a name already
+// covers every instance of its field, so listing it twice would sign the
+// fields twice over and oversign by more than one.
+std::vector<std::string> Deduplicated(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const std::string& n : names) {
+    if (!ListContains(out, n)) out.push_back(n);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> SignerOptions::DefaultSignedHeaders() {
@@ -87,10 +98,17 @@ Result<Signer> Signer::Create(SignerOptions options, PrivateKey key) {
   if (key.type() == KeyType::kRsa && key.bits() < 1024) {
     return Error{"RSA keys under 1024 bits must not be used (RFC 8301 section 3.2)"};
   }
-  if (options.identity && !IdentityWithinDomain(*options.identity, options.domain)) {
-    return Error{"i= " + *options.identity + " is not within d= " + options.domain};
+  if (options.identity) {
+    // i= is written as given, so it must already be dkim-quoted-printable.
+    std::optional<std::string> identity = DecodeDkimQuotedPrintable(*options.identity);
+    if (!identity) return Error{"i= is not valid dkim-quoted-printable"};
+    if (!IdentityWithinDomain(*identity, options.domain)) {
+      return Error{"i= " + *identity + " is not within d= " + options.domain};
+    }
   }
   if (options.lifetime && *options.lifetime <= 0) return Error{"x= lifetime must be positive"};
+  options.headers = Deduplicated(options.headers);
+  options.oversign = Deduplicated(options.oversign);
   if (!ListContains(options.headers, "From")) options.headers.insert(options.headers.begin(), "From");
   return Signer(std::move(options), std::move(key));
 }

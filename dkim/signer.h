@@ -38,7 +38,7 @@ struct SignerOptions {
   std::vector<std::string> headers = DefaultSignedHeaders();
   // Names listed once more than they occur (see above).
   std::vector<std::string> oversign = {"From"};
-  std::optional<std::string> identity;  // i=, must be within d=
+  std::optional<std::string> identity;  // i= as written (dkim-quoted-printable), within d=
   bool timestamp = true;                 // emit t=
   std::optional<int64_t> lifetime;       // emit x= = t= + lifetime (seconds)
   bool body_length = false;              // emit l= (not recommended)

@@ -168,6 +168,14 @@ TEST_CASE("RFC 6376 5.4.2: oversigned fields cannot be added; others can", "[sig
   CHECK(f.VerifyOne(extra_cc).result == DkimResult::kPass);
 }
 
+TEST_CASE("a field named twice in the request is still listed once per instance", "[signer]") {
+  SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
+  o.headers = {"from", "From", "subject", "Subject"};
+  o.oversign = {"From", "from"};
+  std::string signed_text = Sign(kMessage, o, TestKeys().rsa);
+  CHECK(signed_text.find("h=from:from:subject;") != std::string::npos);
+}
+
 TEST_CASE("RFC 6376 5.4: From is always signed, even when the caller forgets it", "[signer]") {
   SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
   o.headers = {"Subject"};
@@ -265,6 +273,19 @@ TEST_CASE("RFC 6376 6.1.1: malformed signatures are permerror with the reason", 
   SignatureResult r = f.VerifyOne(Replace(good, "v=1;", "v=2;"));
   CHECK(r.domain == "example.com");
   CHECK(r.selector == "sel");
+}
+
+TEST_CASE("RFC 6376 2.11: i= is dkim-quoted-printable and is decoded before use", "[verifier]") {
+  Fixture f;
+  SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
+  o.identity = "joe=40example.com";  // i=joe@example.com, encoded
+  std::string signed_text = Sign(kMessage, o, TestKeys().rsa);
+  SignatureResult r = f.VerifyOne(signed_text);
+  CHECK(r.result == DkimResult::kPass);
+  CHECK(r.identity == "joe@example.com");
+  SignatureResult bad = f.VerifyOne(Replace(signed_text, "joe=40example", "joe=4"));
+  CHECK(bad.result == DkimResult::kPermError);
+  CHECK(bad.reason.find("dkim-quoted-printable") != std::string::npos);
 }
 
 TEST_CASE("RFC 6376 6.1.2 and 3.6.1: key problems", "[verifier]") {
