@@ -6,6 +6,12 @@ namespace dkim {
 BodyHash ComputeBodyHash(Canon canon, HashAlgorithm hash, std::string_view body,
                          std::optional<uint64_t> limit) {
   Hasher hasher(hash);
+  return ComputeBodyHash(canon, hasher, body, limit);
+}
+
+BodyHash ComputeBodyHash(Canon canon, Hasher& hasher, std::string_view body,
+                         std::optional<uint64_t> limit) {
+  hasher.Reset();
   uint64_t remaining = limit.value_or(UINT64_MAX);
   BodyHash result;
   result.canonical_length = CanonicalizeBody(canon, body, [&](std::string_view run) {

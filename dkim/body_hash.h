@@ -21,6 +21,9 @@ struct BodyHash {
 // bytes when a limit is given.
 BodyHash ComputeBodyHash(Canon canon, HashAlgorithm hash, std::string_view body,
                          std::optional<uint64_t> limit = std::nullopt);
+// The same with a caller's Hasher (reset here), saving its set-up per call.
+BodyHash ComputeBodyHash(Canon canon, Hasher& hasher, std::string_view body,
+                         std::optional<uint64_t> limit = std::nullopt);
 
 }  // namespace dkim
 

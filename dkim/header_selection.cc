@@ -7,12 +7,16 @@ void AppendSelectedHeaders(const Message& message, const std::vector<std::string
                            Canon canon, std::string& out) {
   const std::vector<HeaderField>& fields = message.headers();
   // used[k] marks fields already taken by an earlier h= entry. Headers are
-  // few (tens), so a linear scan per name beats any index.
-  std::vector<bool> used(fields.size(), false);
+  // few (tens), so a linear scan per name beats any index; the marks live on
+  // the stack for the usual message and on the heap only for huge headers.
+  constexpr size_t kOnStack = 128;
+  unsigned char on_stack[kOnStack] = {};
+  std::vector<unsigned char> on_heap(fields.size() > kOnStack ? fields.size() : 0, 0);
+  unsigned char* used = fields.size() > kOnStack ? on_heap.data() : on_stack;
   for (const std::string& name : names) {
     for (size_t k = fields.size(); k-- > 0;) {
       if (!used[k] && EqualsIgnoreCase(fields[k].name, name)) {
-        used[k] = true;
+        used[k] = 1;
         AppendCanonicalHeader(canon, fields[k].raw, out);
         break;
       }

@@ -108,100 +108,105 @@ bool IdentityWithinDomain(std::string_view identity, std::string_view domain) {
 }
 
 std::variant<Signature, SignatureParseError> ParseSignature(std::string_view value) {
-  SignatureParseError error;
   Result<TagList> tags = TagList::Parse(value);
-  if (!tags.ok()) {
-    error.reason = "signature syntax: " + tags.error();
-    return error;
-  }
-  auto get = [&](std::string_view name) { return tags->Get(name); };
-  // Remember what can be read, so even a broken signature is reported with
-  // its d=, s= and b= in Authentication-Results.
-  if (auto d = get("d")) error.domain = StripWhitespace(*d);
-  if (auto s = get("s")) error.selector = StripWhitespace(*s);
-  if (auto a = get("a")) error.algorithm_name = StripWhitespace(*a);
-  if (auto b = get("b")) error.b_base64 = StripWhitespace(*b);
-  if (auto i = get("i")) {
-    std::optional<std::string> decoded = DecodeDkimQuotedPrintable(*i);
-    error.identity = decoded ? *decoded : StripWhitespace(*i);
-    if (!decoded) {
-      error.reason = "i= is not valid dkim-quoted-printable";
-      return error;
+  if (!tags.ok()) return SignatureParseError{"signature syntax: " + tags.error(), {}, {}, {}, {}, {}};
+
+  // One pass over the tags; values stay views into `value` until needed.
+  std::optional<std::string_view> v, a, b, bh, c, d, h, i, l, q, s, t, x;
+  for (const Tag& tag : tags->tags()) {
+    std::string_view n = tag.name;
+    std::optional<std::string_view>* slot = nullptr;
+    if (n.size() == 1) {
+      switch (n[0]) {
+        case 'v': slot = &v; break;
+        case 'a': slot = &a; break;
+        case 'b': slot = &b; break;
+        case 'c': slot = &c; break;
+        case 'd': slot = &d; break;
+        case 'h': slot = &h; break;
+        case 'i': slot = &i; break;
+        case 'l': slot = &l; break;
+        case 'q': slot = &q; break;
+        case 's': slot = &s; break;
+        case 't': slot = &t; break;
+        case 'x': slot = &x; break;
+        default: break;
+      }
+    } else if (n == "bh") {
+      slot = &bh;
     }
+    if (slot != nullptr) *slot = tag.value;
   }
 
-  for (std::string_view required : {"v", "a", "b", "bh", "d", "h", "s"}) {
-    if (!get(required)) {
-      error.reason = "missing required tag " + std::string(required) + "=";
-      return error;
-    }
-  }
-  if (StripWhitespace(*get("v")) != "1") {
-    error.reason = "unsupported signature version v=" + std::string(*get("v"));
-    return error;
-  }
+  // What can be read is kept even when the signature is unusable, so it is
+  // reported with its d=, s= and b= in Authentication-Results.
   Signature sig;
-  sig.algorithm_name = error.algorithm_name;
-  std::optional<SigningAlgorithm> algorithm = ParseSigningAlgorithm(sig.algorithm_name);
-  if (!algorithm) {
-    error.reason = "unknown signing algorithm a=" + sig.algorithm_name;
-    return error;
-  }
-  sig.algorithm = *algorithm;
-  sig.b_base64 = error.b_base64;
-  Result<std::string> b = Base64Decode(sig.b_base64);
-  if (!b.ok() || b->empty()) {
-    error.reason = "b= is not valid base64";
-    return error;
-  }
-  sig.signature = std::move(*b);
-  Result<std::string> bh = Base64Decode(*get("bh"));
-  if (!bh.ok() || bh->empty()) {
-    error.reason = "bh= is not valid base64";
-    return error;
-  }
-  sig.body_hash = std::move(*bh);
-  if (auto c = get("c")) {
-    Result<Canonicalization> canon = ParseCanonicalization(StripWhitespace(*c));
-    if (!canon.ok()) {
-      error.reason = canon.error();
-      return error;
+  if (d) sig.domain = StripWhitespace(*d);
+  if (s) sig.selector = StripWhitespace(*s);
+  if (a) sig.algorithm_name = StripWhitespace(*a);
+  if (b) sig.b_base64 = StripWhitespace(*b);
+  auto fail = [&sig](std::string reason) -> std::variant<Signature, SignatureParseError> {
+    return SignatureParseError{std::move(reason), std::move(sig.domain), std::move(sig.selector),
+                               std::move(sig.algorithm_name), std::move(sig.b_base64),
+                               std::move(sig.identity)};
+  };
+  if (i) {
+    std::optional<std::string> decoded = DecodeDkimQuotedPrintable(*i);
+    if (!decoded) {
+      sig.identity = StripWhitespace(*i);
+      return fail("i= is not valid dkim-quoted-printable");
     }
+    sig.identity = std::move(*decoded);
+  }
+  const std::pair<const std::optional<std::string_view>*, const char*> required[] = {
+      {&v, "v"}, {&a, "a"}, {&b, "b"}, {&bh, "bh"}, {&d, "d"}, {&h, "h"}, {&s, "s"}};
+  for (const auto& [tag, name] : required) {
+    if (!*tag) return fail("missing required tag " + std::string(name) + "=");
+  }
+  if (StripWhitespace(*v) != "1") return fail("unsupported signature version v=" + std::string(*v));
+  std::optional<SigningAlgorithm> algorithm = ParseSigningAlgorithm(sig.algorithm_name);
+  if (!algorithm) return fail("unknown signing algorithm a=" + sig.algorithm_name);
+  sig.algorithm = *algorithm;
+  Result<std::string> b_bytes = Base64Decode(sig.b_base64);
+  if (!b_bytes.ok() || b_bytes->empty()) return fail("b= is not valid base64");
+  sig.signature = std::move(*b_bytes);
+  // Section 3.7: the b= value is what the verifier blanks out before
+  // hashing this field; remember where it lies (up to the next ';').
+  size_t b_equals = static_cast<size_t>(b->data() - value.data());
+  while (b_equals > 0 && value[b_equals - 1] != '=') --b_equals;
+  size_t b_end = value.find(';', b_equals);
+  sig.b_value_begin = b_equals;
+  sig.b_value_end = b_end == std::string_view::npos ? value.size() : b_end;
+  Result<std::string> bh_bytes = Base64Decode(*bh);
+  if (!bh_bytes.ok() || bh_bytes->empty()) return fail("bh= is not valid base64");
+  sig.body_hash = std::move(*bh_bytes);
+  if (c) {
+    Result<Canonicalization> canon = ParseCanonicalization(StripWhitespace(*c));
+    if (!canon.ok()) return fail(canon.error());
     sig.canonicalization = *canon;
   }
-  sig.domain = error.domain;
-  sig.selector = error.selector;
-  if (sig.domain.empty() || sig.selector.empty()) {
-    error.reason = sig.domain.empty() ? "empty d=" : "empty s=";
-    return error;
-  }
+  if (sig.domain.empty()) return fail("empty d=");
+  if (sig.selector.empty()) return fail("empty s=");
   // h= is a colon-separated list of field names; FWS around names allowed.
-  std::string_view h = *get("h");
-  size_t pos = 0;
+  std::string_view names = *h;
   bool has_from = false;
-  while (pos <= h.size()) {
-    size_t colon = h.find(':', pos);
-    size_t end = colon == std::string_view::npos ? h.size() : colon;
-    std::string name = StripWhitespace(h.substr(pos, end - pos));
-    if (name.empty()) {
-      error.reason = "empty header name in h=";
-      return error;
-    }
+  sig.signed_headers.reserve(16);
+  for (size_t pos = 0; pos <= names.size();) {
+    size_t colon = names.find(':', pos);
+    size_t end = colon == std::string_view::npos ? names.size() : colon;
+    std::string name = StripWhitespace(names.substr(pos, end - pos));
+    if (name.empty()) return fail("empty header name in h=");
     if (EqualsIgnoreCase(name, "From")) has_from = true;
     sig.signed_headers.push_back(std::move(name));
     if (colon == std::string_view::npos) break;
     pos = colon + 1;
   }
-  if (!has_from) {
-    error.reason = "h= does not include From (RFC 6376 section 5.4)";
-    return error;
-  }
-  if (auto q = get("q")) {
+  if (!has_from) return fail("h= does not include From (RFC 6376 section 5.4)");
+  if (q) {
     // Section 3.5: q= lists query methods; dns/txt is the only one defined.
     bool dns_txt = false;
     std::string methods = StripWhitespace(*q);
-    size_t p = 0;
-    while (p <= methods.size()) {
+    for (size_t p = 0; p <= methods.size();) {
       size_t colon = methods.find(':', p);
       std::string method =
           Lower(methods.substr(p, colon == std::string::npos ? std::string::npos : colon - p));
@@ -209,43 +214,27 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
       if (colon == std::string::npos) break;
       p = colon + 1;
     }
-    if (!dns_txt) {
-      error.reason = "unsupported query method q=" + methods;
-      return error;
-    }
+    if (!dns_txt) return fail("unsupported query method q=" + methods);
   }
-  sig.identity = error.identity.empty() ? "@" + sig.domain : error.identity;
+  if (sig.identity.empty()) sig.identity = "@" + sig.domain;
   if (!IdentityWithinDomain(sig.identity, sig.domain)) {
-    error.reason = "i= " + sig.identity + " is not within d= " + sig.domain;
-    return error;
+    return fail("i= " + sig.identity + " is not within d= " + sig.domain);
   }
-  if (auto l = get("l")) {
+  if (l) {
     sig.body_length = ParseNumber(*l);
-    if (!sig.body_length) {
-      error.reason = "l= is not a number";
-      return error;
-    }
+    if (!sig.body_length) return fail("l= is not a number");
   }
-  if (auto t = get("t")) {
+  if (t) {
     std::optional<uint64_t> n = ParseNumber(*t);
-    if (!n) {
-      error.reason = "t= is not a number";
-      return error;
-    }
+    if (!n) return fail("t= is not a number");
     sig.timestamp = static_cast<int64_t>(*n);
   }
-  if (auto x = get("x")) {
+  if (x) {
     std::optional<uint64_t> n = ParseNumber(*x);
-    if (!n) {
-      error.reason = "x= is not a number";
-      return error;
-    }
+    if (!n) return fail("x= is not a number");
     sig.expiration = static_cast<int64_t>(*n);
     // Section 3.5: x= MUST be greater than t= when both are present.
-    if (sig.timestamp && *sig.expiration <= *sig.timestamp) {
-      error.reason = "x= is not after t=";
-      return error;
-    }
+    if (sig.timestamp && *sig.expiration <= *sig.timestamp) return fail("x= is not after t=");
   }
   return sig;
 }

@@ -5,6 +5,7 @@
 #ifndef LISTD_DKIM_SIGNATURE_H_
 #define LISTD_DKIM_SIGNATURE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,6 +41,10 @@ struct Signature {
   std::string selector;                   // s=
   std::optional<int64_t> timestamp;       // t=
   std::optional<int64_t> expiration;      // x=
+  // Where the b= value lies in the parsed text: [b_value_begin, b_value_end)
+  // runs from just after "b=" to the next ';' or the end (section 3.7).
+  size_t b_value_begin = 0;
+  size_t b_value_end = 0;
 };
 
 // Why a signature could not even be evaluated.

@@ -8,32 +8,20 @@
 #include "dkim/body_hash.h"
 #include "dkim/header_selection.h"
 #include "dkim/signature.h"
-#include "dkim/tag_list.h"
 
 namespace dkim {
 namespace {
 
 // The raw DKIM-Signature field with the b= value removed (section 3.7):
 // everything from just after "b=" up to the next ';' or the end of the value.
-std::string WithoutSignatureValue(const HeaderField& field) {
+std::string WithoutSignatureValue(const HeaderField& field, const Signature& sig) {
   std::string_view raw = field.raw;
-  std::string_view value = field.value();
-  size_t value_offset = static_cast<size_t>(value.data() - raw.data());
-  Result<TagList> tags = TagList::Parse(value);
-  if (tags.ok()) {
-    for (const Tag& tag : tags->tags()) {
-      if (tag.name != "b") continue;
-      size_t name_at = static_cast<size_t>(tag.name.data() - raw.data());
-      size_t eq = raw.find('=', name_at) + 1;
-      size_t end = raw.find(';', eq);
-      size_t value_end = value_offset + value.size();
-      if (end == std::string_view::npos || end > value_end) end = value_end;
-      std::string out(raw.substr(0, eq));
-      out.append(raw.substr(end));
-      return out;
-    }
-  }
-  return std::string(raw);
+  size_t value_offset = static_cast<size_t>(field.value().data() - raw.data());
+  std::string out;
+  out.reserve(raw.size());
+  out.append(raw.substr(0, value_offset + sig.b_value_begin));
+  out.append(raw.substr(value_offset + sig.b_value_end));
+  return out;
 }
 
 struct BodyHashKey {
@@ -43,10 +31,19 @@ struct BodyHashKey {
   bool operator==(const BodyHashKey&) const = default;
 };
 
-SignatureResult Outcome(SignatureResult r, DkimResult result, std::string reason) {
+// Hands the signature's identifying tags to its result (moved, not copied:
+// b= alone is hundreds of bytes).
+void MoveIdentity(Signature& sig, SignatureResult& r) {
+  r.domain = std::move(sig.domain);
+  r.selector = std::move(sig.selector);
+  r.algorithm = std::move(sig.algorithm_name);
+  r.b_base64 = std::move(sig.b_base64);
+  r.identity = std::move(sig.identity);
+}
+
+void Outcome(SignatureResult& r, DkimResult result, std::string reason) {
   r.result = result;
   r.reason = std::move(reason);
-  return r;
 }
 
 }  // namespace
@@ -72,7 +69,7 @@ std::string_view ToString(DkimResult r) {
 }
 
 Verifier::Verifier(KeyResolver& keys, VerifierOptions options)
-    : keys_(keys), options_(options) {}
+    : keys_(keys), options_(options), sha256_(HashAlgorithm::kSha256), sha1_(HashAlgorithm::kSha1) {}
 
 std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t now) {
   std::vector<const HeaderField*> fields = message.FieldsNamed("DKIM-Signature");
@@ -85,34 +82,31 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
   for (size_t i = 0; i < fields.size(); ++i) {
     SignatureResult& r = results[i];
     if (i >= options_.max_signatures) {
-      r = Outcome(r, DkimResult::kPolicy,
+      Outcome(r, DkimResult::kPolicy,
                   "not evaluated: more than " + std::to_string(options_.max_signatures) +
                       " signatures");
       continue;
     }
     auto outcome = ParseSignature(fields[i]->value());
     if (auto* e = std::get_if<SignatureParseError>(&outcome)) {
-      r.domain = e->domain;
-      r.selector = e->selector;
-      r.algorithm = e->algorithm_name;
-      r.b_base64 = e->b_base64;
-      r.identity = e->identity;
-      r = Outcome(r, DkimResult::kPermError, e->reason);
+      r.domain = std::move(e->domain);
+      r.selector = std::move(e->selector);
+      r.algorithm = std::move(e->algorithm_name);
+      r.b_base64 = std::move(e->b_base64);
+      r.identity = std::move(e->identity);
+      Outcome(r, DkimResult::kPermError, e->reason);
       continue;
     }
     Signature& sig = std::get<Signature>(outcome);
-    r.domain = sig.domain;
-    r.selector = sig.selector;
-    r.algorithm = sig.algorithm_name;
-    r.b_base64 = sig.b_base64;
-    r.identity = sig.identity;
     if (sig.expiration && *sig.expiration < now) {
-      r = Outcome(r, DkimResult::kPermError,
+      MoveIdentity(sig, r);
+      Outcome(r, DkimResult::kPermError,
                   "signature expired (x=" + std::to_string(*sig.expiration) + ")");
       continue;
     }
     if (sig.timestamp && *sig.timestamp > now + options_.allowed_clock_skew) {
-      r = Outcome(r, DkimResult::kPermError,
+      MoveIdentity(sig, r);
+      Outcome(r, DkimResult::kPermError,
                   "signature timestamp t=" + std::to_string(*sig.timestamp) + " is in the future");
       continue;
     }
@@ -125,26 +119,28 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
   std::vector<KeyLookup> keys = keys_.LookupMany(wanted_keys);
 
   std::vector<std::pair<BodyHashKey, BodyHash>> body_hashes;
-  std::string data;
-  Hasher header_hasher(HashAlgorithm::kSha256);
-  Hasher header_hasher_sha1(HashAlgorithm::kSha1);
 
   for (size_t w = 0; w < wanting.size(); ++w) {
     size_t i = wanting[w];
-    const Signature& sig = *parsed[i];
+    Signature& sig = *parsed[i];
     SignatureResult& r = results[i];
+    // However this signature ends, its identity moves into the result.
+    struct MoveOnExit {
+      Signature& sig;
+      SignatureResult& r;
+      ~MoveOnExit() { MoveIdentity(sig, r); }
+    } move_on_exit{sig, r};
     const KeyLookup& key = keys[w];
     r.key_dnssec_secure = key.dnssec_secure;
-    const std::string key_name = KeyRecordName(sig.selector, sig.domain);
     switch (key.status) {
       case KeyLookup::Status::kNoKey:
-        r = Outcome(r, DkimResult::kPermError, "no key at " + key_name);
+        Outcome(r, DkimResult::kPermError, "no key at " + KeyRecordName(sig.selector, sig.domain));
         continue;
       case KeyLookup::Status::kTempFail:
-        r = Outcome(r, DkimResult::kTempError, key.error);
+        Outcome(r, DkimResult::kTempError, key.error);
         continue;
       case KeyLookup::Status::kPermFail:
-        r = Outcome(r, DkimResult::kPermError, key.error);
+        Outcome(r, DkimResult::kPermError, key.error);
         continue;
       case KeyLookup::Status::kFound:
         break;
@@ -152,39 +148,39 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
     const KeyRecord& record = *key.record;
     r.key_testing = record.testing;
     if (record.revoked) {
-      r = Outcome(r, DkimResult::kPermError, "key revoked (empty p=)");
+      Outcome(r, DkimResult::kPermError, "key revoked (empty p=)");
       continue;
     }
     if (!record.known_key_type) {
-      r = Outcome(r, DkimResult::kPermError, "unknown key type k=" + record.key_type_name);
+      Outcome(r, DkimResult::kPermError, "unknown key type k=" + record.key_type_name);
       continue;
     }
     if (record.key_type != KeyTypeOf(sig.algorithm)) {
-      r = Outcome(r, DkimResult::kPermError,
+      Outcome(r, DkimResult::kPermError,
                   "key type k=" + record.key_type_name + " does not match a=" + sig.algorithm_name);
       continue;
     }
     std::string_view hash_name = HashOf(sig.algorithm) == HashAlgorithm::kSha1 ? "sha1" : "sha256";
     if (!record.AllowsHash(hash_name)) {
-      r = Outcome(r, DkimResult::kPermError,
+      Outcome(r, DkimResult::kPermError,
                   "key h= does not allow " + std::string(hash_name));
       continue;
     }
     if (!record.AllowsEmail()) {
-      r = Outcome(r, DkimResult::kPermError, "key s= does not include email");
+      Outcome(r, DkimResult::kPermError, "key s= does not include email");
       continue;
     }
     if (record.strict_identity) {
       size_t at = sig.identity.rfind('@');
       std::string_view i_domain = std::string_view(sig.identity).substr(at + 1);
       if (!EqualsIgnoreCase(i_domain, sig.domain)) {
-        r = Outcome(r, DkimResult::kPermError,
+        Outcome(r, DkimResult::kPermError,
                     "key t=s forbids i= in a subdomain of d= (i=" + sig.identity + ")");
         continue;
       }
     }
     if (!record.public_key) {
-      r = Outcome(r, DkimResult::kPermError, "unusable key: " + record.public_key_error);
+      Outcome(r, DkimResult::kPermError, "unusable key: " + record.public_key_error);
       continue;
     }
     const PublicKey& public_key = *record.public_key;
@@ -197,43 +193,43 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
       if (k == bh_key) body_hash = &v;
     }
     if (body_hash == nullptr) {
-      body_hashes.emplace_back(bh_key, ComputeBodyHash(bh_key.canon, bh_key.hash, message.body(),
-                                                       bh_key.limit));
+      Hasher& body_hasher = bh_key.hash == HashAlgorithm::kSha1 ? sha1_ : sha256_;
+      body_hashes.emplace_back(
+          bh_key, ComputeBodyHash(bh_key.canon, body_hasher, message.body(), bh_key.limit));
       body_hash = &body_hashes.back().second;
     }
     if (sig.body_length && *sig.body_length > body_hash->canonical_length) {
-      r = Outcome(r, DkimResult::kPermError, "l= is longer than the body");
+      Outcome(r, DkimResult::kPermError, "l= is longer than the body");
       continue;
     }
     if (body_hash->digest != sig.body_hash) {
-      r = Outcome(r, DkimResult::kFail, "body hash mismatch");
+      Outcome(r, DkimResult::kFail, "body hash mismatch");
       continue;
     }
 
-    data.clear();
-    AppendSelectedHeaders(message, sig.signed_headers, sig.canonicalization.header, data);
-    AppendCanonicalHeaderNoCrlf(sig.canonicalization.header, WithoutSignatureValue(*fields[i]),
-                                data);
-    Hasher& hasher = HashOf(sig.algorithm) == HashAlgorithm::kSha1 ? header_hasher_sha1
-                                                                    : header_hasher;
+    data_.clear();
+    AppendSelectedHeaders(message, sig.signed_headers, sig.canonicalization.header, data_);
+    AppendCanonicalHeaderNoCrlf(sig.canonicalization.header,
+                                WithoutSignatureValue(*fields[i], sig), data_);
+    Hasher& hasher = HashOf(sig.algorithm) == HashAlgorithm::kSha1 ? sha1_ : sha256_;
     hasher.Reset();
-    hasher.Update(data);
+    hasher.Update(data_);
     if (!public_key.VerifyDigest(HashOf(sig.algorithm), hasher.Finish(), sig.signature)) {
-      r = Outcome(r, DkimResult::kFail, "signature mismatch");
+      Outcome(r, DkimResult::kFail, "signature mismatch");
       continue;
     }
     // Cryptographically good; now the policies of RFC 8301.
     if (sig.algorithm == SigningAlgorithm::kRsaSha1) {
-      r = Outcome(r, DkimResult::kPolicy, "rsa-sha1 is not accepted (RFC 8301)");
+      Outcome(r, DkimResult::kPolicy, "rsa-sha1 is not accepted (RFC 8301)");
       continue;
     }
     if (public_key.type() == KeyType::kRsa && r.key_bits < options_.min_rsa_bits) {
-      r = Outcome(r, DkimResult::kPolicy,
+      Outcome(r, DkimResult::kPolicy,
                   "key shorter than " + std::to_string(options_.min_rsa_bits) + " bits (" +
                       std::to_string(r.key_bits) + ")");
       continue;
     }
-    r = Outcome(r, DkimResult::kPass, "");
+    Outcome(r, DkimResult::kPass, "");
   }
   return results;
 }

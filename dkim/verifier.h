@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "dkim/crypto.h"
 #include "dkim/key_resolver.h"
 #include "dkim/message.h"
 
@@ -66,6 +67,10 @@ class Verifier {
  private:
   KeyResolver& keys_;
   VerifierOptions options_;
+  // Reused across calls: OpenSSL digest contexts and the header-hash input.
+  Hasher sha256_;
+  Hasher sha1_;
+  std::string data_;
 };
 
 }  // namespace dkim

@@ -76,3 +76,20 @@ TEST_CASE("field names may be followed by whitespace before the colon (RFC 5322 
   CHECK(m->headers()[0].name == "Subject");
   CHECK(m->headers()[0].value() == " hi");
 }
+
+TEST_CASE("a bare LF is found wherever it lies in a long message", "[message]") {
+  // The intake scan works 64 bytes at a time; put the bare LF at every
+  // offset around the step boundaries and just after a CR.
+  std::string lines;
+  for (int i = 0; i < 20; ++i) lines += "line of text number " + std::to_string(i) + "\r\n";
+  for (size_t at = 1; at < lines.size(); ++at) {
+    if (lines[at] != '\n') continue;
+    std::string bytes = "From: a@b\r\n\r\n" + lines;
+    bytes.erase(13 + at - 1, 1);  // drop the CR before this LF
+    auto m = Message::Parse(bytes);
+    REQUIRE(m.ok());
+    INFO("bare LF at body offset " << at);
+    CHECK(m->had_bare_lf());
+    CHECK(m->body() == lines);
+  }
+}
