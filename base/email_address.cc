@@ -49,6 +49,14 @@ bool IsDomain(std::string_view s) {
   return true;
 }
 
+// "<problem> in '<text>'", built by appending (GCC 12 misreports
+// "literal" + std::string at -O3 as overlapping memcpy, PR 105651).
+Error Problem(std::string_view problem, std::string_view text) {
+  std::string message(problem);
+  message.append(" in '").append(text).append("'");
+  return Error{std::move(message)};
+}
+
 }  // namespace
 
 Result<EmailAddress> EmailAddress::Parse(std::string_view text) {
@@ -56,7 +64,7 @@ Result<EmailAddress> EmailAddress::Parse(std::string_view text) {
   EmailAddress address;
   size_t open = s.rfind('<');
   if (open != std::string_view::npos) {
-    if (s.back() != '>') return Error{"'" + std::string(s) + "' has '<' without a closing '>'"};
+    if (s.back() != '>') return Problem("'<' without a closing '>'", s);
     std::string_view name = Trim(s.substr(0, open));
     if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
       name = name.substr(1, name.size() - 2);
@@ -65,13 +73,13 @@ Result<EmailAddress> EmailAddress::Parse(std::string_view text) {
     s = Trim(s.substr(open + 1, s.size() - open - 2));
   }
   size_t at = s.rfind('@');
-  if (at == std::string_view::npos) return Error{"no '@' in '" + std::string(s) + "'"};
+  if (at == std::string_view::npos) return Problem("no '@'", s);
   std::string_view local = s.substr(0, at);
   std::string_view domain = s.substr(at + 1);
   if (local.empty() || local.size() > 64 || !IsDotAtom(local)) {
-    return Error{"invalid local part in '" + std::string(s) + "'"};
+    return Problem("invalid local part", s);
   }
-  if (!IsDomain(domain)) return Error{"invalid domain in '" + std::string(s) + "'"};
+  if (!IsDomain(domain)) return Problem("invalid domain", s);
   address.local_part = std::string(local);
   address.domain.reserve(domain.size());
   for (char c : domain) address.domain.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);

@@ -1,0 +1,101 @@
+// Held posts over the held table (storage/schema.cc, step 2). A hold
+// points at its spooled post; removing the hold leaves the post, whose
+// state the caller sets to what the moderator decided.
+#include "storage/held_repository.h"
+#include "storage/scopes.h"
+
+namespace storage {
+
+using base::Ok;
+
+namespace {
+
+std::string HoldName(int64_t held_id) { return "held post " + std::to_string(held_id); }
+
+// Reads a row of "SELECT id, list_id, post_id, reason, sender, subject,
+// held_at".
+HeldPost ReadHeld(const Statement& row) {
+  HeldPost held;
+  held.id = row.ColumnInt(0);
+  held.list_id = row.ColumnInt(1);
+  held.post_id = row.ColumnInt(2);
+  held.reason = row.ColumnText(3);
+  held.sender = row.ColumnText(4);
+  held.subject = row.ColumnText(5);
+  held.held_at = row.ColumnInt(6);
+  return held;
+}
+
+}  // namespace
+
+Result<int64_t> HeldRepository::Add(const HeldPost& held) {
+  const std::string what =
+      "holding post " + std::to_string(held.post_id) + " on list " + std::to_string(held.list_id);
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> insert = db_.Prepare(
+      "INSERT INTO held (list_id, post_id, reason, sender, subject, held_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert) return Error{what + ": " + insert.error()};
+  Status ran = (*insert)
+                   ->Bind(1, held.list_id)
+                   .Bind(2, held.post_id)
+                   .Bind(3, held.reason)
+                   .Bind(4, held.sender)
+                   .Bind(5, held.subject)
+                   .Bind(6, held.held_at)
+                   .Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  const int64_t id = db_.LastInsertId();
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return id;
+}
+
+Result<std::vector<HeldPost>> HeldRepository::ForList(int64_t list_id) {
+  const std::string what = "listing the held posts of list " + std::to_string(list_id);
+  // Oldest first: the order a moderator works through a queue.
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, list_id, post_id, reason, sender, subject, held_at FROM held "
+      "WHERE list_id = ?1 ORDER BY id");
+  if (!query) return Error{what + ": " + query.error()};
+  Statement& statement = (*query)->Bind(1, list_id);
+  ResetOnExit reset(statement);
+  std::vector<HeldPost> posts;
+  while (true) {
+    Result<bool> row = statement.Step();
+    if (!row) return Error{what + ": " + row.error()};
+    if (!*row) break;
+    posts.push_back(ReadHeld(statement));
+  }
+  return posts;
+}
+
+Result<std::optional<HeldPost>> HeldRepository::Find(int64_t held_id) {
+  const std::string what = "reading " + HoldName(held_id);
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, list_id, post_id, reason, sender, subject, held_at FROM held WHERE id = ?1");
+  if (!query) return Error{what + ": " + query.error()};
+  Statement& statement = (*query)->Bind(1, held_id);
+  ResetOnExit reset(statement);
+  Result<bool> row = statement.Step();
+  if (!row) return Error{what + ": " + row.error()};
+  if (!*row) return std::optional<HeldPost>();
+  return std::optional<HeldPost>(ReadHeld(statement));
+}
+
+Status HeldRepository::Remove(int64_t held_id) {
+  const std::string what = "releasing " + HoldName(held_id);
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> remove = db_.Prepare("DELETE FROM held WHERE id = ?1");
+  if (!remove) return Error{what + ": " + remove.error()};
+  Status ran = (*remove)->Bind(1, held_id).Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  if (db_.Changes() == 0) return Error{HoldName(held_id) + " does not exist"};
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return Ok();
+}
+
+}  // namespace storage

@@ -1,0 +1,48 @@
+// MasterKey: the secret that seals every private key at rest.
+//
+// The database alone never reveals a key: private keys are stored sealed
+// with AES-256-GCM (OpenSSL EVP) under a 32-byte master key kept in a file
+// of its own beside the database ("<db>.key" by default), created on first
+// use from the CSPRNG with mode 0600. A master key file that group or others
+// can read is refused, saying so, because whoever reads it reads every list
+// key. Sealed form: "LDK1" || 12-byte random nonce || ciphertext || 16-byte
+// tag; the associated data binds a sealed key to its row (list and
+// selector) so it cannot be swapped onto another list.
+#ifndef LISTD_STORAGE_MASTER_KEY_H_
+#define LISTD_STORAGE_MASTER_KEY_H_
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace storage {
+
+class MasterKey {
+ public:
+  // Reads `path`, or creates it (0600, 32 random bytes) when missing and
+  // `create` is set. Refuses a file with any group/other permission bits,
+  // a file of the wrong size, or one owned by another user.
+  static base::Result<MasterKey> LoadOrCreate(const std::string& path, bool create = true);
+  // The default location for a database file: "<db path>.key".
+  static std::string DefaultPathFor(const std::string& db_path);
+
+  // Seals `plaintext`, binding `associated_data`.
+  std::string Seal(std::string_view plaintext, std::string_view associated_data) const;
+  // Opens a sealed blob; fails on any tampering or a wrong key.
+  base::Result<std::string> Open(std::string_view sealed, std::string_view associated_data) const;
+
+  ~MasterKey();  // wipes the key bytes
+  MasterKey(MasterKey&&) noexcept;
+  MasterKey& operator=(MasterKey&&) noexcept;
+  MasterKey(const MasterKey&) = delete;
+  MasterKey& operator=(const MasterKey&) = delete;
+
+ private:
+  explicit MasterKey(std::string key) : key_(std::move(key)) {}
+  std::string key_;
+};
+
+}  // namespace storage
+
+#endif  // LISTD_STORAGE_MASTER_KEY_H_

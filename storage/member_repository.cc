@@ -1,0 +1,241 @@
+// Members over the members table (storage/schema.cc, step 1).
+//
+// "Address order" is domain, then local part: the order of the table's
+// UNIQUE (list_id, domain, local_part) index, so ForEach walks the index
+// with one cursor and SQLite never sorts (nor buffers) a big list, and the
+// delivery stage gets recipients grouped by domain for free.
+//
+// The optional filters are bound as NULL when absent ("?2 IS NULL OR role =
+// ?2"), so each query is one statement prepared once, whatever the filter.
+//
+// ForEach holds its cursor while it calls back: the callback may use other
+// repositories and the other member methods, but not ForEach itself on the
+// same Database before returning: the nested call would rewind the shared
+// cached statement under the outer loop.
+#include "storage/member_repository.h"
+#include "storage/scopes.h"
+
+#include <string>
+
+namespace storage {
+
+using base::Ok;
+
+namespace {
+
+std::string LowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string Describe(const base::EmailAddress& address) {
+  return address.local_part + "@" + LowerAscii(address.domain);
+}
+
+std::string OnList(int64_t list_id) { return " on list " + std::to_string(list_id); }
+
+// Reads a row of "SELECT id, list_id, local_part, domain, display_name,
+// role, delivery, bounce_score, subscribed_at".
+MemberRecord ReadMember(const Statement& row) {
+  MemberRecord member;
+  member.id = row.ColumnInt(0);
+  member.list_id = row.ColumnInt(1);
+  member.address.local_part = row.ColumnText(2);
+  member.address.domain = row.ColumnText(3);
+  member.address.display_name = row.ColumnText(4);
+  // The schema's CHECK constraints admit only the spellings parsed here.
+  member.role = ParseMemberRole(row.ColumnText(5)).value_or(MemberRole::kMember);
+  member.delivery = ParseDelivery(row.ColumnText(6)).value_or(Delivery::kEnabled);
+  member.bounce_score = row.ColumnDouble(7);
+  member.subscribed_at = row.ColumnInt(8);
+  return member;
+}
+
+void BindFilter(Statement& statement, const MemberFilter& filter) {
+  if (filter.role) {
+    statement.Bind(2, ToString(*filter.role));
+  } else {
+    statement.BindNull(2);
+  }
+  if (filter.delivery) {
+    statement.Bind(3, ToString(*filter.delivery));
+  } else {
+    statement.BindNull(3);
+  }
+}
+
+// Runs an UPDATE of one member by id; a missing member is an error.
+template <typename Value>
+Status UpdateOne(Database& db, std::string_view sql, int64_t member_id, const Value& value,
+                 const std::string& what) {
+  WriteScope scope(db);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> update = db.Prepare(sql);
+  if (!update) return Error{what + ": " + update.error()};
+  Status ran = (*update)->Bind(1, member_id).Bind(2, value).Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  if (db.Changes() == 0) return Error{"member " + std::to_string(member_id) + " does not exist"};
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return Ok();
+}
+
+}  // namespace
+
+std::string_view ToString(MemberRole role) {
+  switch (role) {
+    case MemberRole::kMember:
+      return "member";
+    case MemberRole::kModerator:
+      return "moderator";
+    case MemberRole::kOwner:
+      return "owner";
+  }
+  return "member";
+}
+
+std::optional<MemberRole> ParseMemberRole(std::string_view text) {
+  if (text == "member") return MemberRole::kMember;
+  if (text == "moderator") return MemberRole::kModerator;
+  if (text == "owner") return MemberRole::kOwner;
+  return std::nullopt;
+}
+
+std::string_view ToString(Delivery delivery) {
+  switch (delivery) {
+    case Delivery::kEnabled:
+      return "enabled";
+    case Delivery::kDisabledByBounce:
+      return "disabled-by-bounce";
+    case Delivery::kDisabledByUser:
+      return "disabled-by-user";
+  }
+  return "enabled";
+}
+
+std::optional<Delivery> ParseDelivery(std::string_view text) {
+  if (text == "enabled") return Delivery::kEnabled;
+  if (text == "disabled-by-bounce") return Delivery::kDisabledByBounce;
+  if (text == "disabled-by-user") return Delivery::kDisabledByUser;
+  return std::nullopt;
+}
+
+Result<bool> MemberRepository::Add(int64_t list_id, const base::EmailAddress& address,
+                                   MemberRole role, int64_t now) {
+  const std::string what = "adding " + Describe(address) + OnList(list_id);
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  // A duplicate changes no row; any other failure (no such list: the
+  // foreign key) is an error.
+  Result<Statement*> insert = db_.Prepare(
+      "INSERT INTO members (list_id, local_part, domain, display_name, role, subscribed_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (list_id, domain, local_part) DO NOTHING");
+  if (!insert) return Error{what + ": " + insert.error()};
+  Status ran = (*insert)
+                   ->Bind(1, list_id)
+                   .Bind(2, address.local_part)
+                   .Bind(3, LowerAscii(address.domain))
+                   .Bind(4, address.display_name)
+                   .Bind(5, ToString(role))
+                   .Bind(6, now)
+                   .Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  const bool added = db_.Changes() > 0;
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return added;
+}
+
+Result<bool> MemberRepository::Remove(int64_t list_id, const base::EmailAddress& address) {
+  const std::string what = "removing " + Describe(address) + OnList(list_id);
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> remove =
+      db_.Prepare("DELETE FROM members WHERE list_id = ?1 AND domain = ?2 AND local_part = ?3");
+  if (!remove) return Error{what + ": " + remove.error()};
+  Status ran = (*remove)
+                   ->Bind(1, list_id)
+                   .Bind(2, LowerAscii(address.domain))
+                   .Bind(3, address.local_part)
+                   .Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  const bool removed = db_.Changes() > 0;
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return removed;
+}
+
+Result<std::optional<MemberRecord>> MemberRepository::Find(int64_t list_id,
+                                                           const base::EmailAddress& address) {
+  const std::string what = "finding " + Describe(address) + OnList(list_id);
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, list_id, local_part, domain, display_name, role, delivery, "
+      "bounce_score, subscribed_at FROM members "
+      "WHERE list_id = ?1 AND domain = ?2 AND local_part = ?3");
+  if (!query) return Error{what + ": " + query.error()};
+  Statement& statement =
+      (*query)->Bind(1, list_id).Bind(2, LowerAscii(address.domain)).Bind(3, address.local_part);
+  ResetOnExit reset(statement);
+  Result<bool> row = statement.Step();
+  if (!row) return Error{what + ": " + row.error()};
+  if (!*row) return std::optional<MemberRecord>();
+  return std::optional<MemberRecord>(ReadMember(statement));
+}
+
+Status MemberRepository::SetRole(int64_t member_id, MemberRole role) {
+  return UpdateOne(db_, "UPDATE members SET role = ?2 WHERE id = ?1", member_id, ToString(role),
+                   "setting the role of member " + std::to_string(member_id));
+}
+
+Status MemberRepository::SetDelivery(int64_t member_id, Delivery delivery) {
+  return UpdateOne(db_, "UPDATE members SET delivery = ?2 WHERE id = ?1", member_id,
+                   ToString(delivery),
+                   "setting the delivery of member " + std::to_string(member_id));
+}
+
+Status MemberRepository::SetBounceScore(int64_t member_id, double score) {
+  return UpdateOne(db_, "UPDATE members SET bounce_score = ?2 WHERE id = ?1",
+                   member_id, score,
+                   "setting the bounce score of member " + std::to_string(member_id));
+}
+
+Status MemberRepository::ForEach(int64_t list_id, const MemberFilter& filter,
+                                 const std::function<bool(const MemberRecord&)>& each) {
+  const std::string what = "listing the members" + OnList(list_id);
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, list_id, local_part, domain, display_name, role, delivery, "
+      "bounce_score, subscribed_at FROM members WHERE list_id = ?1 "
+      "AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR delivery = ?3) "
+      "ORDER BY domain, local_part");
+  if (!query) return Error{what + ": " + query.error()};
+  Statement& statement = (*query)->Bind(1, list_id);
+  BindFilter(statement, filter);
+  // Rewinds on early stop, error or exception alike.
+  ResetOnExit reset(statement);
+  while (true) {
+    Result<bool> row = statement.Step();
+    if (!row) return Error{what + ": " + row.error()};
+    if (!*row) break;
+    if (!each(ReadMember(statement))) break;
+  }
+  return Ok();
+}
+
+Result<int64_t> MemberRepository::Count(int64_t list_id, const MemberFilter& filter) {
+  const std::string what = "counting the members" + OnList(list_id);
+  Result<Statement*> query = db_.Prepare(
+      "SELECT count(*) FROM members WHERE list_id = ?1 "
+      "AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR delivery = ?3)");
+  if (!query) return Error{what + ": " + query.error()};
+  Statement& statement = (*query)->Bind(1, list_id);
+  BindFilter(statement, filter);
+  ResetOnExit reset(statement);
+  Result<bool> row = statement.Step();
+  if (!row) return Error{what + ": " + row.error()};
+  return *row ? statement.ColumnInt(0) : 0;
+}
+
+}  // namespace storage

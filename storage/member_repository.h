@@ -1,0 +1,69 @@
+// Members of lists. An address appears once per list: the domain compares
+// case-insensitively (stored lower-cased), the local part as given.
+//
+// Listing streams rows through a callback so a list of 100,000 members is
+// never held in memory at once (the daemon's delivery relies on this).
+#ifndef LISTD_STORAGE_MEMBER_REPOSITORY_H_
+#define LISTD_STORAGE_MEMBER_REPOSITORY_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/email_address.h"
+#include "storage/database.h"
+
+namespace storage {
+
+enum class MemberRole { kMember, kModerator, kOwner };
+enum class Delivery { kEnabled, kDisabledByBounce, kDisabledByUser };
+
+std::string_view ToString(MemberRole role);           // "member", "moderator", "owner"
+std::optional<MemberRole> ParseMemberRole(std::string_view text);
+std::string_view ToString(Delivery delivery);         // "enabled", "disabled-by-bounce", "disabled-by-user"
+std::optional<Delivery> ParseDelivery(std::string_view text);
+
+struct MemberRecord {
+  int64_t id = 0;
+  int64_t list_id = 0;
+  base::EmailAddress address;  // display_name is the member's name
+  MemberRole role = MemberRole::kMember;
+  Delivery delivery = Delivery::kEnabled;
+  double bounce_score = 0;
+  int64_t subscribed_at = 0;
+};
+
+struct MemberFilter {
+  std::optional<MemberRole> role;
+  std::optional<Delivery> delivery;
+};
+
+class MemberRepository {
+ public:
+  explicit MemberRepository(Database& db) : db_(db) {}
+
+  // Adds a member; returns false (no error) when the address is already on
+  // the list. The caller's Transaction, if any, is used (for bulk imports).
+  Result<bool> Add(int64_t list_id, const base::EmailAddress& address, MemberRole role, int64_t now);
+  // Removes; returns false when the address was not a member.
+  Result<bool> Remove(int64_t list_id, const base::EmailAddress& address);
+  Result<std::optional<MemberRecord>> Find(int64_t list_id, const base::EmailAddress& address);
+  Status SetRole(int64_t member_id, MemberRole role);
+  Status SetDelivery(int64_t member_id, Delivery delivery);
+  Status SetBounceScore(int64_t member_id, double score);
+  // Calls `each` for every matching member in address order; stops early
+  // when `each` returns false.
+  Status ForEach(int64_t list_id, const MemberFilter& filter,
+                 const std::function<bool(const MemberRecord&)>& each);
+  Result<int64_t> Count(int64_t list_id, const MemberFilter& filter = {});
+
+ private:
+  Database& db_;
+};
+
+}  // namespace storage
+
+#endif  // LISTD_STORAGE_MEMBER_REPOSITORY_H_

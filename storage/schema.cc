@@ -1,0 +1,117 @@
+// The schema steps. Conventions: times are seconds since the epoch
+// (INTEGER), enumerations are TEXT checked against their spellings, every
+// table that belongs to a list cascades on the list's removal.
+#include "storage/schema.h"
+
+namespace storage {
+
+const std::vector<std::string_view>& SchemaSteps() {
+  static const std::vector<std::string_view> steps = {
+      // 1: lists, their settings, members, keys, the events log.
+      R"sql(
+CREATE TABLE lists (
+  id           INTEGER PRIMARY KEY,
+  local_part   TEXT NOT NULL,
+  domain       TEXT NOT NULL CHECK (domain = lower(domain)),
+  display_name TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  UNIQUE (local_part, domain)
+);
+CREATE TABLE list_settings (
+  list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  name    TEXT NOT NULL,
+  value   TEXT NOT NULL,
+  PRIMARY KEY (list_id, name)
+) WITHOUT ROWID;
+CREATE TABLE members (
+  id            INTEGER PRIMARY KEY,
+  list_id       INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  local_part    TEXT NOT NULL,
+  domain        TEXT NOT NULL CHECK (domain = lower(domain)),
+  display_name  TEXT NOT NULL DEFAULT '',
+  role          TEXT NOT NULL DEFAULT 'member'
+                CHECK (role IN ('member', 'moderator', 'owner')),
+  delivery      TEXT NOT NULL DEFAULT 'enabled'
+                CHECK (delivery IN ('enabled', 'disabled-by-bounce', 'disabled-by-user')),
+  bounce_score  REAL NOT NULL DEFAULT 0,
+  subscribed_at INTEGER NOT NULL,
+  UNIQUE (list_id, domain, local_part)
+);
+CREATE TABLE keys (
+  id                 INTEGER PRIMARY KEY,
+  list_id            INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  selector           TEXT NOT NULL,
+  algorithm          TEXT NOT NULL CHECK (algorithm IN ('rsa', 'ed25519')),
+  bits               INTEGER NOT NULL,
+  public_key         TEXT NOT NULL,
+  private_key_sealed BLOB NOT NULL,
+  state              TEXT NOT NULL DEFAULT 'generated'
+                     CHECK (state IN ('generated', 'active', 'retired')),
+  created_at         INTEGER NOT NULL,
+  activated_at       INTEGER,
+  retired_at         INTEGER,
+  UNIQUE (list_id, selector, algorithm)
+);
+CREATE TABLE events (
+  id      INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  list_id INTEGER REFERENCES lists(id) ON DELETE SET NULL,
+  action  TEXT NOT NULL,
+  detail  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_by_list ON events (list_id, id);
+)sql",
+      // 2: what the daemon and the confirmation flows use: tokens, the
+      // spool, delivery batches, held posts.
+      R"sql(
+CREATE TABLE tokens (
+  id         INTEGER PRIMARY KEY,
+  token_hash BLOB NOT NULL UNIQUE,
+  list_id    INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  purpose    TEXT NOT NULL,
+  address    TEXT NOT NULL,
+  payload    TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+);
+CREATE TABLE spool (
+  id            INTEGER PRIMARY KEY,
+  list_id       INTEGER REFERENCES lists(id) ON DELETE SET NULL,
+  envelope_from TEXT NOT NULL,
+  recipient     TEXT NOT NULL,
+  message       BLOB NOT NULL,
+  state         TEXT NOT NULL DEFAULT 'received'
+                CHECK (state IN ('received', 'processed', 'held', 'rejected', 'discarded', 'failed')),
+  reason        TEXT NOT NULL DEFAULT '',
+  received_at   INTEGER NOT NULL
+);
+CREATE INDEX spool_by_state ON spool (state, id);
+CREATE TABLE delivery_batches (
+  id              INTEGER PRIMARY KEY,
+  post_id         INTEGER NOT NULL REFERENCES spool(id) ON DELETE CASCADE,
+  message         BLOB NOT NULL,
+  envelope_from   TEXT NOT NULL,
+  recipients      TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX batches_due ON delivery_batches (next_attempt_at, id);
+CREATE TABLE held (
+  id      INTEGER PRIMARY KEY,
+  list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  post_id INTEGER NOT NULL REFERENCES spool(id) ON DELETE CASCADE,
+  reason  TEXT NOT NULL,
+  sender  TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  held_at INTEGER NOT NULL
+);
+CREATE INDEX held_by_list ON held (list_id, id);
+)sql",
+  };
+  return steps;
+}
+
+}  // namespace storage

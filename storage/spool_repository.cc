@@ -1,0 +1,241 @@
+// The spool and the delivery queue over the spool and delivery_batches
+// tables (storage/schema.cc, step 2).
+//
+// A batch's recipients are one TEXT column, one address per line: the
+// queue only ever reads and rewrites a batch whole, and an address cannot
+// hold a line break (RFC 5321 section 4.1.2), which Add and Reschedule
+// check so that the split on read gives back exactly what was stored.
+#include "storage/spool_repository.h"
+#include "storage/scopes.h"
+
+#include <array>
+#include <string_view>
+
+namespace storage {
+
+using base::Ok;
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kPostStates = {"received", "processed", "held",
+                                                         "rejected", "discarded", "failed"};
+
+bool IsPostState(std::string_view state) {
+  for (std::string_view known : kPostStates) {
+    if (state == known) return true;
+  }
+  return false;
+}
+
+std::string PostName(int64_t post_id) { return "post " + std::to_string(post_id); }
+std::string BatchName(int64_t batch_id) { return "delivery batch " + std::to_string(batch_id); }
+
+// Joins recipients one per line, refusing what the split could not give
+// back: an empty list, an empty address, or one holding a line break.
+Result<std::string> JoinRecipients(const std::vector<std::string>& recipients) {
+  if (recipients.empty()) return Error{"no recipients"};
+  std::string joined;
+  for (const std::string& recipient : recipients) {
+    if (recipient.empty()) return Error{"an empty recipient address"};
+    if (recipient.find_first_of("\r\n") != std::string::npos) {
+      return Error{"recipient address with a line break: '" + recipient + "'"};
+    }
+    if (!joined.empty()) joined += '\n';
+    joined += recipient;
+  }
+  return joined;
+}
+
+std::vector<std::string> SplitRecipients(std::string_view joined) {
+  std::vector<std::string> recipients;
+  while (!joined.empty()) {
+    const size_t end = joined.find('\n');
+    recipients.emplace_back(joined.substr(0, end));
+    if (end == std::string_view::npos) break;
+    joined.remove_prefix(end + 1);
+  }
+  return recipients;
+}
+
+}  // namespace
+
+Result<int64_t> SpoolRepository::Add(const SpooledPost& post) {
+  const std::string what =
+      "spooling a post from <" + post.envelope_from + "> for " + post.recipient;
+  const std::string state = post.state.empty() ? "received" : post.state;
+  if (!IsPostState(state)) return Error{what + ": unknown post state '" + state + "'"};
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> insert = db_.Prepare(
+      "INSERT INTO spool (list_id, envelope_from, recipient, message, state, reason, "
+      "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert) return Error{what + ": " + insert.error()};
+  // list_id 0 means "no list" (a post for an address that is no list);
+  // the column is then NULL, which the foreign key allows.
+  const std::optional<int64_t> list_id =
+      post.list_id == 0 ? std::nullopt : std::optional<int64_t>(post.list_id);
+  Status ran = (*insert)
+                   ->Bind(1, list_id)
+                   .Bind(2, post.envelope_from)
+                   .Bind(3, post.recipient)
+                   .BindBlob(4, post.message)
+                   .Bind(5, state)
+                   .Bind(6, post.reason)
+                   .Bind(7, post.received_at)
+                   .Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  const int64_t id = db_.LastInsertId();
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return id;
+}
+
+Result<std::optional<SpooledPost>> SpoolRepository::Find(int64_t post_id) {
+  const std::string what = "reading " + PostName(post_id);
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, list_id, envelope_from, recipient, message, state, reason, received_at "
+      "FROM spool WHERE id = ?1");
+  if (!query) return Error{what + ": " + query.error()};
+  Statement& statement = (*query)->Bind(1, post_id);
+  ResetOnExit reset(statement);
+  Result<bool> row = statement.Step();
+  if (!row) return Error{what + ": " + row.error()};
+  if (!*row) return std::optional<SpooledPost>();
+  SpooledPost post;
+  post.id = statement.ColumnInt(0);
+  post.list_id = statement.ColumnOptionalInt(1).value_or(0);
+  post.envelope_from = statement.ColumnText(2);
+  post.recipient = statement.ColumnText(3);
+  post.message = statement.ColumnBlob(4);
+  post.state = statement.ColumnText(5);
+  post.reason = statement.ColumnText(6);
+  post.received_at = statement.ColumnInt(7);
+  return std::optional<SpooledPost>(std::move(post));
+}
+
+Status SpoolRepository::SetState(int64_t post_id, const std::string& state,
+                                 const std::string& reason) {
+  const std::string what = "setting " + PostName(post_id) + " to " + state;
+  if (!IsPostState(state)) return Error{what + ": unknown post state '" + state + "'"};
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> update = db_.Prepare("UPDATE spool SET state = ?2, reason = ?3 WHERE id = ?1");
+  if (!update) return Error{what + ": " + update.error()};
+  Status ran = (*update)->Bind(1, post_id).Bind(2, state).Bind(3, reason).Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  if (db_.Changes() == 0) return Error{PostName(post_id) + " does not exist"};
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return Ok();
+}
+
+Result<std::vector<int64_t>> SpoolRepository::Pending() {
+  const std::string what = "listing the pending posts";
+  Result<Statement*> query =
+      db_.Prepare("SELECT id FROM spool WHERE state = 'received' ORDER BY id");
+  if (!query) return Error{what + ": " + query.error()};
+  Statement& statement = **query;
+  ResetOnExit reset(statement);
+  std::vector<int64_t> ids;
+  while (true) {
+    Result<bool> row = statement.Step();
+    if (!row) return Error{what + ": " + row.error()};
+    if (!*row) break;
+    ids.push_back(statement.ColumnInt(0));
+  }
+  return ids;
+}
+
+Result<int64_t> SpoolRepository::AddBatch(const DeliveryBatch& batch) {
+  const std::string what = "queueing a delivery batch for " + PostName(batch.post_id);
+  Result<std::string> recipients = JoinRecipients(batch.recipients);
+  if (!recipients) return Error{what + ": " + recipients.error()};
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> insert = db_.Prepare(
+      "INSERT INTO delivery_batches (post_id, message, envelope_from, recipients, attempts, "
+      "next_attempt_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert) return Error{what + ": " + insert.error()};
+  Status ran = (*insert)
+                   ->Bind(1, batch.post_id)
+                   .BindBlob(2, batch.message)
+                   .Bind(3, batch.envelope_from)
+                   .Bind(4, *recipients)
+                   .Bind(5, static_cast<int64_t>(batch.attempts))
+                   .Bind(6, batch.next_attempt_at)
+                   .Bind(7, batch.last_error)
+                   .Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  const int64_t id = db_.LastInsertId();
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return id;
+}
+
+Result<std::vector<DeliveryBatch>> SpoolRepository::DueBatches(int64_t now, int limit) {
+  const std::string what = "listing the delivery batches due";
+  // The batches_due index (next_attempt_at, id) answers this in order.
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, post_id, message, envelope_from, recipients, attempts, next_attempt_at, "
+      "last_error FROM delivery_batches WHERE next_attempt_at <= ?1 "
+      "ORDER BY next_attempt_at, id LIMIT ?2");
+  if (!query) return Error{what + ": " + query.error()};
+  Statement& statement =
+      (*query)->Bind(1, now).Bind(2, static_cast<int64_t>(limit < 0 ? 0 : limit));
+  ResetOnExit reset(statement);
+  std::vector<DeliveryBatch> batches;
+  while (true) {
+    Result<bool> row = statement.Step();
+    if (!row) return Error{what + ": " + row.error()};
+    if (!*row) break;
+    DeliveryBatch batch;
+    batch.id = statement.ColumnInt(0);
+    batch.post_id = statement.ColumnInt(1);
+    batch.message = statement.ColumnBlob(2);
+    batch.envelope_from = statement.ColumnText(3);
+    batch.recipients = SplitRecipients(statement.ColumnText(4));
+    batch.attempts = static_cast<int>(statement.ColumnInt(5));
+    batch.next_attempt_at = statement.ColumnInt(6);
+    batch.last_error = statement.ColumnText(7);
+    batches.push_back(std::move(batch));
+  }
+  return batches;
+}
+
+Status SpoolRepository::Reschedule(int64_t batch_id, const std::vector<std::string>& remaining,
+                                   int64_t retry_at, const std::string& error) {
+  const std::string what = "rescheduling " + BatchName(batch_id);
+  // Nothing left means the batch is done: the caller completes it rather
+  // than keeping an empty batch in the queue.
+  Result<std::string> recipients = JoinRecipients(remaining);
+  if (!recipients) return Error{what + ": " + recipients.error()};
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> update = db_.Prepare(
+      "UPDATE delivery_batches SET recipients = ?2, attempts = attempts + 1, "
+      "next_attempt_at = ?3, last_error = ?4 WHERE id = ?1");
+  if (!update) return Error{what + ": " + update.error()};
+  Status ran =
+      (*update)->Bind(1, batch_id).Bind(2, *recipients).Bind(3, retry_at).Bind(4, error).Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  if (db_.Changes() == 0) return Error{BatchName(batch_id) + " does not exist"};
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return Ok();
+}
+
+Status SpoolRepository::CompleteBatch(int64_t batch_id) {
+  const std::string what = "completing " + BatchName(batch_id);
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> remove = db_.Prepare("DELETE FROM delivery_batches WHERE id = ?1");
+  if (!remove) return Error{what + ": " + remove.error()};
+  Status ran = (*remove)->Bind(1, batch_id).Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  if (db_.Changes() == 0) return Error{BatchName(batch_id) + " does not exist"};
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return Ok();
+}
+
+}  // namespace storage

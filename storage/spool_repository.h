@@ -1,0 +1,67 @@
+// The spool and the delivery queue, as the daemon will use them.
+//
+// A post is committed to the spool before the MTA hears 250 (never lost);
+// the pipeline moves it through its states; delivery batches (up to a
+// configured number of recipients each) hold what is left to send, with
+// attempts and the next retry time, so a restart resumes every undelivered
+// batch.
+#ifndef LISTD_STORAGE_SPOOL_REPOSITORY_H_
+#define LISTD_STORAGE_SPOOL_REPOSITORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/database.h"
+
+namespace storage {
+
+struct SpooledPost {
+  int64_t id = 0;
+  int64_t list_id = 0;
+  std::string envelope_from;
+  std::string recipient;  // the list address it came in for
+  std::string message;    // bytes as received (CRLF)
+  std::string state;      // "received", "processed", "held", "rejected", "discarded", "failed"
+  std::string reason;
+  int64_t received_at = 0;
+};
+
+struct DeliveryBatch {
+  int64_t id = 0;
+  int64_t post_id = 0;
+  std::string message;                  // the decorated, signed copy
+  std::string envelope_from;
+  std::vector<std::string> recipients;  // still to deliver
+  int attempts = 0;
+  int64_t next_attempt_at = 0;
+  std::string last_error;
+};
+
+class SpoolRepository {
+ public:
+  explicit SpoolRepository(Database& db) : db_(db) {}
+
+  Result<int64_t> Add(const SpooledPost& post);
+  Result<std::optional<SpooledPost>> Find(int64_t post_id);
+  Status SetState(int64_t post_id, const std::string& state, const std::string& reason);
+  // Posts in state "received" (to resume after a restart), oldest first.
+  Result<std::vector<int64_t>> Pending();
+
+  // Queues one batch for delivery.
+  Result<int64_t> AddBatch(const DeliveryBatch& batch);
+  // Batches due at `now`, oldest first, at most `limit`.
+  Result<std::vector<DeliveryBatch>> DueBatches(int64_t now, int limit);
+  // Records a failed attempt: keeps `remaining` recipients, retries at `retry_at`.
+  Status Reschedule(int64_t batch_id, const std::vector<std::string>& remaining, int64_t retry_at,
+                    const std::string& error);
+  Status CompleteBatch(int64_t batch_id);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace storage
+
+#endif  // LISTD_STORAGE_SPOOL_REPOSITORY_H_

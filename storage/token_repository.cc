@@ -1,0 +1,137 @@
+// Confirmation tokens over the tokens table (storage/schema.cc, step 2).
+//
+// Only SHA-256(token) is stored; the token has 256 bits from the CSPRNG,
+// so its hash needs no salt or slow KDF to resist guessing. Redeem is one
+// UPDATE ... RETURNING, so two processes redeeming the same token cannot
+// both succeed: SQLite runs the update under its write lock and the second
+// finds used_at already set.
+#include "storage/token_repository.h"
+#include "storage/scopes.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace storage {
+
+using base::Ok;
+
+namespace {
+
+constexpr size_t kTokenBytes = 32;
+
+// SHA-256 of the token as 32 raw bytes (the column is a BLOB).
+std::string TokenHash(const std::string& token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+    // SHA-256 cannot fail short of a broken OpenSSL; storing a wrong hash
+    // would silently make every token unusable.
+    std::fputs("listd: SHA-256 is unavailable in OpenSSL\n", stderr);
+    std::abort();
+  }
+  return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
+}  // namespace
+
+Status TokenRepository::Add(const std::string& token, const TokenRecord& record) {
+  const std::string what = "storing a " + record.purpose + " token for " + record.address;
+  if (token.empty()) return Error{what + ": the token is empty"};
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> insert = db_.Prepare(
+      "INSERT INTO tokens (token_hash, list_id, purpose, address, payload, created_at, "
+      "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert) return Error{what + ": " + insert.error()};
+  Status ran = (*insert)
+                   ->BindBlob(1, TokenHash(token))
+                   .Bind(2, record.list_id)
+                   .Bind(3, record.purpose)
+                   .Bind(4, record.address)
+                   .Bind(5, record.payload)
+                   .Bind(6, record.created_at)
+                   .Bind(7, record.expires_at)
+                   .Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return Ok();
+}
+
+Result<std::optional<TokenRecord>> TokenRepository::Redeem(const std::string& token, int64_t now) {
+  const std::string what = "redeeming a token";
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> update = db_.Prepare(
+      "UPDATE tokens SET used_at = ?2 "
+      "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 "
+      "RETURNING id, list_id, purpose, address, payload, created_at, expires_at");
+  if (!update) return Error{what + ": " + update.error()};
+  Statement& statement = (*update)->BindBlob(1, TokenHash(token)).Bind(2, now);
+  std::optional<TokenRecord> redeemed;
+  {
+    ResetOnExit reset(statement);
+    Result<bool> row = statement.Step();
+    if (!row) return Error{what + ": " + row.error()};
+    if (*row) {
+      TokenRecord record;
+      record.id = statement.ColumnInt(0);
+      record.list_id = statement.ColumnInt(1);
+      record.purpose = statement.ColumnText(2);
+      record.address = statement.ColumnText(3);
+      record.payload = statement.ColumnText(4);
+      record.created_at = statement.ColumnInt(5);
+      record.expires_at = statement.ColumnInt(6);
+      redeemed = std::move(record);
+      // token_hash is UNIQUE: at most one row; step to the end so the
+      // statement is finished before the commit.
+      Result<bool> more = statement.Step();
+      if (!more) return Error{what + ": " + more.error()};
+    }
+  }
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return redeemed;
+}
+
+Result<int64_t> TokenRepository::Purge(int64_t now) {
+  const std::string what = "purging expired tokens";
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<Statement*> remove = db_.Prepare("DELETE FROM tokens WHERE expires_at <= ?1");
+  if (!remove) return Error{what + ": " + remove.error()};
+  Status ran = (*remove)->Bind(1, now).Run();
+  if (!ran) return Error{what + ": " + ran.error()};
+  const int64_t purged = db_.Changes();
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return purged;
+}
+
+std::string NewToken() {
+  unsigned char random[kTokenBytes];
+  if (RAND_bytes(random, sizeof random) != 1) {
+    // A token that is not random lets anyone confirm anything; there is no
+    // safe fallback, and the CSPRNG failing means the system is broken.
+    std::fputs("listd: the CSPRNG (RAND_bytes) failed; cannot make a token\n", stderr);
+    std::abort();
+  }
+  // base64 then the URL-safe alphabet of RFC 4648 section 5, no padding.
+  unsigned char encoded[4 * ((kTokenBytes + 2) / 3) + 1];
+  const int size = EVP_EncodeBlock(encoded, random, sizeof random);
+  std::string token(reinterpret_cast<const char*>(encoded), static_cast<size_t>(size));
+  OPENSSL_cleanse(random, sizeof random);
+  OPENSSL_cleanse(encoded, sizeof encoded);
+  while (!token.empty() && token.back() == '=') token.pop_back();
+  for (char& c : token) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return token;
+}
+
+}  // namespace storage

@@ -1,0 +1,276 @@
+// Schema migrations (storage/migrations.h) on real files: from nothing, from
+// an empty file, from every earlier schema version with data in it, and the
+// refusals (a file newer than this program, a downgrade, a failed step).
+#include "storage/migrations.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "storage/database.h"
+#include "storage/schema.h"
+#include "tests/storage/temp_dir.h"
+
+namespace {
+
+using Catch::Matchers::Contains;
+using storage::Database;
+using storage::LatestSchemaVersion;
+using storage::OpenOptions;
+using storage_test::TempDir;
+
+#define REQUIRE_OK(result)                                    \
+  do {                                                        \
+    const auto& checked_ = (result);                          \
+    INFO((checked_.ok() ? std::string() : checked_.error())); \
+    REQUIRE(checked_.ok());                                   \
+  } while (false)
+
+std::unique_ptr<Database> OpenAt(const std::string& path, bool migrate) {
+  OpenOptions options;
+  options.migrate = migrate;
+  auto db = Database::Open(path, options);
+  REQUIRE_OK(db);
+  return std::move(*db);
+}
+
+int VersionOf(Database& db) {
+  auto version = storage::SchemaVersion(db);
+  REQUIRE_OK(version);
+  return *version;
+}
+
+// Representative rows for the tables each step creates: index 0 holds the
+// rows for step 1's tables, and so on. A new schema step adds an entry here
+// (the test below insists), so that its upgrade is proven with data in it.
+const std::vector<std::string>& RowsForStep() {
+  static const std::vector<std::string> rows = {
+      // 1: lists, list_settings, members, keys, events
+      R"sql(
+INSERT INTO lists (id, local_part, domain, display_name, created_at)
+  VALUES (1, 'Announce', 'example.org', 'Announcements', 1700000000);
+INSERT INTO list_settings (list_id, name, value) VALUES (1, 'subject_tag', '[ann]');
+INSERT INTO list_settings (list_id, name, value) VALUES (1, 'signing.algorithms', 'both');
+INSERT INTO members (id, list_id, local_part, domain, display_name, role, delivery,
+                     bounce_score, subscribed_at)
+  VALUES (1, 1, 'Alice.Smith', 'example.com', 'Alice Smith', 'owner', 'enabled', 0, 1700000001);
+INSERT INTO members (id, list_id, local_part, domain, display_name, role, delivery,
+                     bounce_score, subscribed_at)
+  VALUES (2, 1, 'bob', 'example.net', '', 'member', 'disabled-by-bounce', 2.5, 1700000002);
+INSERT INTO keys (id, list_id, selector, algorithm, bits, public_key, private_key_sealed, state,
+                  created_at, activated_at, retired_at)
+  VALUES (1, 1, 's2026-01', 'ed25519', 256, 'MCowBQYDK2VwAyEA', X'4C444B31000102', 'active',
+          1700000003, 1700000004, NULL);
+INSERT INTO events (id, at, actor, list_id, action, detail)
+  VALUES (1, 1700000005, 'listctl:root', 1, 'list.create', 'Announce@example.org');
+)sql",
+      // 2: tokens, spool, delivery_batches, held
+      R"sql(
+INSERT INTO tokens (id, token_hash, list_id, purpose, address, payload, created_at, expires_at)
+  VALUES (1, X'00112233', 1, 'subscribe', 'carol@example.com', '{}', 1700000010, 1700086410);
+INSERT INTO spool (id, list_id, envelope_from, recipient, message, state, reason, received_at)
+  VALUES (1, 1, 'carol@example.com', 'announce@example.org', X'46726F6D3A20630D0A0D0A6869',
+          'held', 'moderated', 1700000011);
+INSERT INTO delivery_batches (id, post_id, message, envelope_from, recipients, attempts,
+                              next_attempt_at, last_error)
+  VALUES (1, 1, X'6869', 'announce-bounces@example.org', 'a@example.com,b@example.net', 1,
+          1700000100, '451 try later');
+INSERT INTO held (id, list_id, post_id, reason, sender, subject, held_at)
+  VALUES (1, 1, 1, 'moderated', 'carol@example.com', 'Hello', 1700000012);
+)sql",
+  };
+  return rows;
+}
+
+std::vector<std::string> Tables(Database& db) {
+  auto query = db.Prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+      "ORDER BY name");
+  REQUIRE_OK(query);
+  std::vector<std::string> names;
+  for (;;) {
+    auto row = (*query)->Step();
+    REQUIRE_OK(row);
+    if (!*row) break;
+    names.push_back((*query)->ColumnText(0));
+  }
+  return names;
+}
+
+std::vector<std::string> Columns(Database& db, const std::string& table) {
+  auto query = db.Prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid");
+  REQUIRE_OK(query);
+  (*query)->Bind(1, table);
+  std::vector<std::string> names;
+  for (;;) {
+    auto row = (*query)->Step();
+    REQUIRE_OK(row);
+    if (!*row) break;
+    names.push_back((*query)->ColumnText(0));
+  }
+  return names;
+}
+
+// Every row of every table, limited to the columns given, each value as
+// SQL's quote() spells it (so types show: 1 and '1' differ).
+using Dump = std::map<std::string, std::vector<std::string>>;
+using Shape = std::map<std::string, std::vector<std::string>>;  // table -> columns
+
+Shape ShapeOf(Database& db) {
+  Shape shape;
+  for (const std::string& table : Tables(db)) shape[table] = Columns(db, table);
+  return shape;
+}
+
+Dump DumpOf(Database& db, const Shape& shape) {
+  Dump dump;
+  for (const auto& [table, columns] : shape) {
+    // Identifiers come from sqlite_schema, not from input; they cannot be
+    // bound, so they are quoted.
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? " || '|' || quote(\"" : "quote(\"") + columns[i] + "\")";
+    }
+    sql += " FROM \"" + table + "\"";
+    auto query = db.Prepare(sql);
+    REQUIRE_OK(query);
+    std::vector<std::string>& rows = dump[table];
+    for (;;) {
+      auto row = (*query)->Step();
+      REQUIRE_OK(row);
+      if (!*row) break;
+      rows.push_back((*query)->ColumnText(0));
+    }
+    std::sort(rows.begin(), rows.end());
+  }
+  return dump;
+}
+
+}  // namespace
+
+TEST_CASE("The fixture has representative rows for every schema step", "[migrations]") {
+  INFO("a new step in storage/schema.cc needs its rows in RowsForStep() here");
+  REQUIRE(RowsForStep().size() == static_cast<size_t>(LatestSchemaVersion()));
+  REQUIRE(LatestSchemaVersion() == static_cast<int>(storage::SchemaSteps().size()));
+}
+
+TEST_CASE("A new file and an empty file come up at the latest version", "[migrations]") {
+  TempDir dir;
+  std::string path = dir.File("listd.db");
+  SECTION("no file") {}
+  SECTION("an empty file") { std::ofstream(path).flush(); }
+
+  auto db = Database::Open(path);
+  REQUIRE_OK(db);
+  CHECK(VersionOf(**db) == LatestSchemaVersion());
+  CHECK(Tables(**db) == std::vector<std::string>{"delivery_batches", "events", "held", "keys",
+                                                 "list_settings", "lists", "members", "spool",
+                                                 "tokens"});
+  // Opening again finds nothing to do.
+  db->reset();
+  auto again = Database::Open(path);
+  REQUIRE_OK(again);
+  CHECK(VersionOf(**again) == LatestSchemaVersion());
+}
+
+TEST_CASE("Migrate stops at the version asked for", "[migrations]") {
+  TempDir dir;
+  auto db = OpenAt(dir.File("listd.db"), /*migrate=*/false);
+  CHECK(VersionOf(*db) == 0);
+  CHECK(Tables(*db).empty());
+  REQUIRE_OK(storage::Migrate(*db, 1));
+  CHECK(VersionOf(*db) == 1);
+  auto tables = Tables(*db);
+  CHECK(std::find(tables.begin(), tables.end(), "lists") != tables.end());
+  CHECK(std::find(tables.begin(), tables.end(), "tokens") == tables.end());
+  REQUIRE_OK(storage::Migrate(*db, 1));  // nothing to do
+  CHECK(VersionOf(*db) == 1);
+}
+
+TEST_CASE("Every earlier schema version upgrades to the latest with its data intact",
+          "[migrations]") {
+  for (int from = 0; from < LatestSchemaVersion(); ++from) {
+    DYNAMIC_SECTION("from version " << from) {
+      TempDir dir;
+      const std::string path = dir.File("listd.db");
+      Shape before_shape;
+      Dump before;
+      {
+        auto db = OpenAt(path, /*migrate=*/false);
+        REQUIRE_OK(storage::Migrate(*db, from));
+        REQUIRE(VersionOf(*db) == from);
+        for (int step = 1; step <= from; ++step) {
+          REQUIRE_OK(db->Exec(RowsForStep()[static_cast<size_t>(step - 1)]));
+        }
+        before_shape = ShapeOf(*db);
+        before = DumpOf(*db, before_shape);
+        for (const auto& [table, rows] : before) {
+          INFO("table " << table << " has no representative row in RowsForStep()");
+          CHECK_FALSE(rows.empty());
+        }
+      }
+      auto db = Database::Open(path);  // the normal way: migrates
+      REQUIRE_OK(db);
+      CHECK(VersionOf(**db) == LatestSchemaVersion());
+      // Every row that was there, in every column that was there, unchanged.
+      CHECK(DumpOf(**db, before_shape) == before);
+      // And the upgraded file works: the later steps' rows go in too.
+      for (int step = from + 1; step <= LatestSchemaVersion(); ++step) {
+        REQUIRE_OK((*db)->Exec(RowsForStep()[static_cast<size_t>(step - 1)]));
+      }
+      CHECK(Tables(**db).size() == ShapeOf(**db).size());
+    }
+  }
+}
+
+TEST_CASE("A file newer than this listd is refused", "[migrations]") {
+  TempDir dir;
+  const std::string path = dir.File("listd.db");
+  const int newer = LatestSchemaVersion() + 5;
+  {
+    auto db = OpenAt(path, /*migrate=*/false);
+    REQUIRE_OK(db->Exec("PRAGMA user_version = " + std::to_string(newer)));
+  }
+  auto db = Database::Open(path);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.error() == path + ": database schema version " + std::to_string(newer) +
+                          " is newer than this listd (" + std::to_string(LatestSchemaVersion()) +
+                          "); run a newer listd");
+  // And it was left as it was.
+  auto raw = OpenAt(path, /*migrate=*/false);
+  CHECK(VersionOf(*raw) == newer);
+}
+
+TEST_CASE("Migrate refuses targets it cannot reach", "[migrations]") {
+  TempDir dir;
+  auto db = OpenAt(dir.File("listd.db"), /*migrate=*/true);
+  auto beyond = storage::Migrate(*db, LatestSchemaVersion() + 1);
+  REQUIRE_FALSE(beyond.ok());
+  CHECK_THAT(beyond.error(), Contains("knows versions up to"));
+  auto down = storage::Migrate(*db, 0);
+  REQUIRE_FALSE(down.ok());
+  CHECK_THAT(down.error(), Contains("down from schema version"));
+}
+
+TEST_CASE("A step that fails leaves the file at the version before it", "[migrations]") {
+  // Step 2 creates tokens, spool, delivery_batches and held, in that order
+  // (released steps never change). With a table "held" already there, it
+  // fails at its end, after the other three were created.
+  TempDir dir;
+  auto db = OpenAt(dir.File("listd.db"), /*migrate=*/false);
+  REQUIRE_OK(storage::Migrate(*db, 1));
+  REQUIRE_OK(db->Exec("CREATE TABLE held (x INTEGER)"));
+  auto tables_before = Tables(*db);
+  auto failed = storage::Migrate(*db, 2);
+  REQUIRE_FALSE(failed.ok());
+  CHECK_THAT(failed.error(),
+             Contains("migrating " + dir.File("listd.db") + " to schema version 2"));
+  CHECK_THAT(failed.error(), Contains("table held already exists"));
+  // Nothing of the step stayed: neither its tables nor its version.
+  CHECK(VersionOf(*db) == 1);
+  CHECK(Tables(*db) == tables_before);
+  CHECK_FALSE(db->in_transaction());
+}
