@@ -18,8 +18,17 @@ constexpr int kExitError = 2;
 // Arguments after the subcommand words, e.g. {"--domain", "example.org"}.
 using Args = std::vector<std::string>;
 
-// `listctl dkim ...`: keygen, sign, verify.
+// `listctl dkim ...`: keygen, sign, verify (dkim_commands.cc).
 int RunDkimCommand(const std::string& program, const Args& args);
+// `listctl list ...`: create, ls, show, set, rm (list_commands.cc).
+int RunListCommand(const std::string& program, const Args& args);
+// `listctl member ...`: add, rm, ls, import, export (member_commands.cc).
+int RunMemberCommand(const std::string& program, const Args& args);
+// `listctl key ...`: generate, dns, check, activate, rotate, retire, rm, ls,
+// export, import (key_commands.cc).
+int RunKeyCommand(const std::string& program, const Args& args);
+// `listctl doctor LIST` (doctor_command.cc).
+int RunDoctorCommand(const std::string& program, const Args& args);
 
 }  // namespace listd
 

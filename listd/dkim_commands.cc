@@ -26,16 +26,12 @@
 #include "dkim/unbound_txt_resolver.h"
 #include "dkim/verifier.h"
 #include "listd/cli.h"
+#include "listd/cli_common.h"
 
 namespace po = boost::program_options;
 
 namespace listd {
 namespace {
-
-// A usage or input problem: reported on stderr, exit code 2.
-struct CommandError {
-  std::string message;
-};
 
 std::string ReadAll(std::istream& in) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -84,24 +80,8 @@ std::vector<std::string> SplitColons(const std::string& text) {
   return out;
 }
 
-int64_t Now(const po::variables_map& vm) {
-  return vm.count("now") ? vm["now"].as<int64_t>() : dkim::SystemNow();
-}
-
-// Parses `args` against `options`; prints help and returns false on --help.
-bool ParseArgs(const std::string& usage, const po::options_description& options, const Args& args,
-               po::variables_map& vm) {
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    if (vm.count("help")) {
-      std::cout << "usage: " << usage << "\n\n" << options;
-      return false;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw CommandError{std::string(e.what()) + "\nusage: " + usage};
-  }
-  return true;
+int64_t NowOrOption(const po::variables_map& vm) {
+  return vm.count("now") ? vm["now"].as<int64_t>() : Now();
 }
 
 int Keygen(const std::string& program, const Args& args) {
@@ -209,7 +189,7 @@ int Sign(const std::string& program, const Args& args) {
     so.timestamp = vm.count("no-timestamp") == 0;
     dkim::Result<dkim::Signer> signer = dkim::Signer::Create(std::move(so), std::move(*key));
     if (!signer.ok()) throw CommandError{signer.error()};
-    dkim::Result<std::string> field = signer->Sign(*message, Now(vm));
+    dkim::Result<std::string> field = signer->Sign(*message, NowOrOption(vm));
     if (!field.ok()) throw CommandError{field.error()};
     signatures += *field;
   }
@@ -227,11 +207,10 @@ std::string LocalHostName() {
 
 int Verify(const std::string& program, const Args& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")(
-      "dns", po::value<std::string>(),
-      "DNS server to ask, HOST:PORT (default: the system's resolvers)")(
+  options.add_options()("help,h", "show this help");
+  AddDnsOptions(options);
+  options.add_options()(
       "authserv-id", po::value<std::string>(), "authserv-id of the result (default: host name)")(
-      "timeout", po::value<int>()->default_value(5000), "DNS deadline in milliseconds")(
       "max-signatures", po::value<size_t>()->default_value(10),
       "signatures evaluated at most (the rest get policy)")(
       "now", po::value<int64_t>(), "verification time, seconds since the epoch (default: now)");
@@ -240,20 +219,16 @@ int Verify(const std::string& program, const Args& args) {
                  args, vm)) {
     return kExitOk;
   }
-  dkim::UnboundOptions dns_options;
-  if (vm.count("dns")) dns_options.forwarder = vm["dns"].as<std::string>();
-  dns_options.timeout_ms = vm["timeout"].as<int>();
-  auto dns = dkim::UnboundTxtResolver::Create(dns_options);
-  if (!dns.ok()) throw CommandError{"DNS: " + dns.error()};
+  auto dns = MakeResolver(vm);
 
   dkim::Result<dkim::Message> message = dkim::Message::Parse(ReadAll(std::cin));
   if (!message.ok()) throw CommandError{"cannot parse the message: " + message.error()};
 
-  dkim::DnsKeyResolver keys(**dns);
+  dkim::DnsKeyResolver keys(*dns);
   dkim::VerifierOptions verifier_options;
   verifier_options.max_signatures = vm["max-signatures"].as<size_t>();
   dkim::Verifier verifier(keys, verifier_options);
-  std::vector<dkim::SignatureResult> results = verifier.Verify(*message, Now(vm));
+  std::vector<dkim::SignatureResult> results = verifier.Verify(*message, NowOrOption(vm));
   std::string id = vm.count("authserv-id") ? vm["authserv-id"].as<std::string>() : LocalHostName();
   std::cout << dkim::FormatAuthenticationResults(dkim::DkimAuthenticationResults(id, results));
   for (const dkim::SignatureResult& r : results) {
@@ -273,27 +248,11 @@ void PrintDkimUsage(std::ostream& out, const std::string& program) {
 }  // namespace
 
 int RunDkimCommand(const std::string& program, const Args& args) {
-  if (args.empty()) {
-    PrintDkimUsage(std::cerr, program);
-    return kExitError;
-  }
-  const std::string& command = args.front();
-  Args rest(args.begin() + 1, args.end());
-  try {
-    if (command == "keygen") return Keygen(program, rest);
-    if (command == "sign") return Sign(program, rest);
-    if (command == "verify") return Verify(program, rest);
-    if (command == "--help" || command == "-h" || command == "help") {
-      PrintDkimUsage(std::cout, program);
-      return kExitOk;
-    }
-    std::cerr << program << ": unknown command '" << command << "'\n";
-    PrintDkimUsage(std::cerr, program);
-    return kExitError;
-  } catch (const CommandError& e) {
-    std::cerr << program << " " << command << ": " << e.message << "\n";
-    return kExitError;
-  }
+  return Dispatch(program, args,
+                  {{"keygen", Keygen},
+                   {"sign", Sign},
+                   {"verify", Verify}},
+                  PrintDkimUsage);
 }
 
 }  // namespace listd

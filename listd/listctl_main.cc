@@ -1,10 +1,12 @@
 // listctl: the list administrator's command line.
 //
 // NAME
-//   listctl - administer listd: DKIM keys, signing and verification (for
-//   now; lists, members and the store come with the storage issue)
+//   listctl - administer listd: lists, members, keys and their rollover,
+//   and DKIM signing and verification from the shell
 // SYNOPSIS
-//   listctl dkim keygen|sign|verify [options]   (each has --help)
+//   listctl list|member|key|doctor|dkim <command> [options]   (each has --help)
+//   The store is chosen by --db PATH (default var/listd.db) or a --config
+//   file holding "db = PATH".
 #include <iostream>
 #include <string>
 
@@ -16,7 +18,11 @@ void PrintUsage(std::ostream& out) {
   out << "usage: listctl <group> <command> [options]\n"
          "\n"
          "groups:\n"
-         "  dkim   keygen | sign | verify   DKIM keys, signing and verification\n"
+         "  list     create | ls | show | set | rm\n"
+         "  member   add | rm | ls | import | export\n"
+         "  key      generate | dns | check | activate | rotate | retire | rm | ls | export | import\n"
+         "  doctor   LIST: what a receiver would find wrong with the list's signing\n"
+         "  dkim     keygen | sign | verify   DKIM with key files, outside the store\n"
          "\n"
          "Run 'listctl <group> <command> --help' for a command's options.\n";
 }
@@ -37,6 +43,10 @@ int main(int argc, char** argv) {
     return listd::kExitOk;
   }
   if (group == "dkim") return listd::RunDkimCommand("listctl dkim", args);
+  if (group == "list") return listd::RunListCommand("listctl list", args);
+  if (group == "member") return listd::RunMemberCommand("listctl member", args);
+  if (group == "key") return listd::RunKeyCommand("listctl key", args);
+  if (group == "doctor") return listd::RunDoctorCommand("listctl doctor", args);
   std::cerr << "listctl: unknown group '" << group << "'\n";
   PrintUsage(std::cerr);
   return listd::kExitError;
