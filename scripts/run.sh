@@ -27,3 +27,10 @@ echo "== verified through a DNS server on 127.0.0.1 serving the records"
 sed 's/\. IN TXT ( \(.*\) )$/\t\1/' "$demo/rsa.zone" "$demo/ed25519.zone" > "$demo/records.tsv"
 /usr/bin/python3 tests/support/dns_server.py --records "$demo/records.tsv" -- \
     sh -c "\"$listctl\" dkim verify --dns \"\$LISTD_TEST_DNS\" --authserv-id demo.listd < \"$demo/signed.eml\""
+echo "== a list in the store (var/listd.db, its master key var/listd.db.key)"
+list=demo@lists.example.org
+"$listctl" list show "$list" >/dev/null 2>&1 ||
+  "$listctl" list create "$list" --name "Demo list" --owner alice@lists.example.org
+"$listctl" list show "$list"
+echo "== what a receiver would find wrong with its signing so far"
+"$listctl" doctor "$list" --dns 127.0.0.1:9 --timeout 500 || true
