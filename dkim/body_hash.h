@@ -24,6 +24,9 @@ BodyHash ComputeBodyHash(Canon canon, HashAlgorithm hash, std::string_view body,
 // The same with a caller's Hasher (reset here), saving its set-up per call.
 BodyHash ComputeBodyHash(Canon canon, Hasher& hasher, std::string_view body,
                          std::optional<uint64_t> limit = std::nullopt);
+// The same into `out`, reusing its digest's storage (a verifier's per-message path).
+void ComputeBodyHash(Canon canon, Hasher& hasher, std::string_view body,
+                     std::optional<uint64_t> limit, BodyHash& out);
 
 }  // namespace dkim
 

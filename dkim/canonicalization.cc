@@ -5,10 +5,10 @@
 // trailing empty lines, so the body is split once into the part that holds
 // content and a tail of whitespace and CRLFs, and the content part is handed
 // to the sink in long unchanged runs between the WSP runs that need work.
+// Relaxed header values are written the same way: words with single SPs
+// between them are copied whole, and only WSP runs and folding are edited.
 #include "dkim/canonicalization.h"
 
-#include "dkim/byte_scan.h"
-#include "dkim/char_class.h"
 #include "dkim/cpu.h"
 
 #include <cstring>
@@ -24,52 +24,18 @@ bool IsWsp(char c) { return c == ' ' || c == '\t'; }
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
-// Relaxed header canonicalization of `raw` (3.4.2), without the final CRLF.
-void AppendRelaxedHeader(std::string_view raw, std::string& out) {
-  size_t colon = raw.find(':');
-  if (colon == std::string_view::npos) colon = raw.size();
-  std::string_view name = raw.substr(0, colon);
-  while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
-  for (char c : name) out.push_back(Lower(c));
-  out.push_back(':');
-  std::string_view value = colon < raw.size() ? raw.substr(colon + 1) : std::string_view{};
-  if (value.size() >= 2 && value.substr(value.size() - 2) == "\r\n") value.remove_suffix(2);
-  // Unfold (drop CRLF), squeeze WSP runs to one SP, drop leading and
-  // trailing WSP of the value; unchanged runs are appended whole.
-  bool pending_space = false;
-  bool any = false;
-  const size_t n = value.size();
-  size_t i = 0;
-  while (i < n) {
-    char c = value[i];
-    if (IsWsp(c)) {
-      pending_space = any;
-      ++i;
-      continue;
-    }
-    if (c == '\r' && i + 1 < n && value[i + 1] == '\n') {
-      i += 2;
-      continue;
-    }
-    size_t j = FindNonVisible(value.data(), i + 1, n);
-    while (j < n && !HasClass(value[j], kWspOrCr)) j = FindNonVisible(value.data(), j + 1, n);
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.append(value.data() + i, j - i);
-    any = true;
-    i = j;
-  }
-}
-
-// Position of the next byte in [pos, end) where relaxed body output differs
-// from input: a TAB, or a SP followed by WSP or CR. `end` is the end of the
-// content part, which never ends in WSP, so body[p + 1] exists for any SP.
+// Position of the next byte in [pos, end) where relaxed output differs from
+// input: a TAB, or a SP followed by WSP or CR, and for header values
+// (kCrIsEdit) also every CR, since unfolding drops CRLF there while a body
+// keeps it. The byte before `end` is never WSP (the callers trim trailing
+// WSP first), so body[p + 1] exists for any SP that matters.
 // This scan is most of canonicalization's cost, so it is vectorised: SSE2
 // everywhere on x86-64, AVX2 (64 bytes a step) where the CPU has it.
+template <bool kCrIsEdit>
 size_t NextRelaxedEditScalar(const char* body, size_t pos, size_t end) {
   for (; pos < end; ++pos) {
     char c = body[pos];
-    if (c == '\t') return pos;
+    if (c == '\t' || (kCrIsEdit && c == '\r')) return pos;
     if (c == ' ' && pos + 1 < end) {
       char n = body[pos + 1];
       if (n == ' ' || n == '\t' || n == '\r') return pos;
@@ -79,6 +45,7 @@ size_t NextRelaxedEditScalar(const char* body, size_t pos, size_t end) {
 }
 
 #if defined(__x86_64__)
+template <bool kCrIsEdit>
 size_t NextRelaxedEditSse2(const char* body, size_t pos, size_t end) {
   const __m128i sp = _mm_set1_epi8(' ');
   const __m128i tab = _mm_set1_epi8('\t');
@@ -89,31 +56,40 @@ size_t NextRelaxedEditSse2(const char* body, size_t pos, size_t end) {
     __m128i next_ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(next, sp), _mm_cmpeq_epi8(next, tab)),
                                    _mm_cmpeq_epi8(next, cr));
     __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_and_si128(_mm_cmpeq_epi8(v, sp), next_ws));
+    if (kCrIsEdit) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, cr));
     int mask = _mm_movemask_epi8(hit);
     if (mask != 0) return pos + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
     pos += 16;
   }
-  return NextRelaxedEditScalar(body, pos, end);
+  return NextRelaxedEditScalar<kCrIsEdit>(body, pos, end);
 }
 
+template <bool kCrIsEdit>
 __attribute__((target("avx2"))) inline __m256i RelaxedEdits32(const char* p) {
   const __m256i sp = _mm256_set1_epi8(' ');
   const __m256i tab = _mm256_set1_epi8('\t');
   const __m256i cr = _mm256_set1_epi8('\r');
+  // SP, TAB and CR differ in their low nibble (0, 9, D), so one shuffle of a
+  // 16-entry table indexed by that nibble gives back the byte itself exactly
+  // for those three; bytes >= 0x80 shuffle to 0 and never match.
+  const __m256i wsp_or_cr = _mm256_setr_epi8(
+      ' ', -1, -1, -1, -1, -1, -1, -1, -1, '\t', -1, -1, -1, '\r', -1, -1,
+      ' ', -1, -1, -1, -1, -1, -1, -1, -1, '\t', -1, -1, -1, '\r', -1, -1);
   __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1));
-  __m256i next_ws = _mm256_or_si256(
-      _mm256_or_si256(_mm256_cmpeq_epi8(next, sp), _mm256_cmpeq_epi8(next, tab)),
-      _mm256_cmpeq_epi8(next, cr));
-  return _mm256_or_si256(_mm256_cmpeq_epi8(v, tab),
-                         _mm256_and_si256(_mm256_cmpeq_epi8(v, sp), next_ws));
+  __m256i next_ws = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wsp_or_cr, next), next);
+  __m256i hit = _mm256_or_si256(_mm256_cmpeq_epi8(v, tab),
+                                _mm256_and_si256(_mm256_cmpeq_epi8(v, sp), next_ws));
+  if (kCrIsEdit) hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, cr));
+  return hit;
 }
 
+template <bool kCrIsEdit>
 __attribute__((target("avx2"))) size_t NextRelaxedEditAvx2(const char* body, size_t pos,
                                                            size_t end) {
   while (pos + 65 <= end) {
-    __m256i a = RelaxedEdits32(body + pos);
-    __m256i b = RelaxedEdits32(body + pos + 32);
+    __m256i a = RelaxedEdits32<kCrIsEdit>(body + pos);
+    __m256i b = RelaxedEdits32<kCrIsEdit>(body + pos + 32);
     if (!_mm256_testz_si256(_mm256_or_si256(a, b), _mm256_or_si256(a, b))) {
       uint64_t mask = static_cast<uint32_t>(_mm256_movemask_epi8(a)) |
                       (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(b))) << 32);
@@ -121,17 +97,91 @@ __attribute__((target("avx2"))) size_t NextRelaxedEditAvx2(const char* body, siz
     }
     pos += 64;
   }
-  return NextRelaxedEditSse2(body, pos, end);
+  return NextRelaxedEditSse2<kCrIsEdit>(body, pos, end);
 }
 
 #endif
 
+template <bool kCrIsEdit>
 size_t NextRelaxedEdit(const char* body, size_t pos, size_t end) {
 #if defined(__x86_64__)
-  return CpuHasAvx2() ? NextRelaxedEditAvx2(body, pos, end) : NextRelaxedEditSse2(body, pos, end);
+  return CpuHasAvx2() ? NextRelaxedEditAvx2<kCrIsEdit>(body, pos, end)
+                      : NextRelaxedEditSse2<kCrIsEdit>(body, pos, end);
 #else
-  return NextRelaxedEditScalar(body, pos, end);
+  return NextRelaxedEditScalar<kCrIsEdit>(body, pos, end);
 #endif
+}
+
+// Relaxed header canonicalization (3.4.2) of a field value that may arrive
+// in pieces (the signature field with its b= value cut out): unfold (drop
+// CRLF), squeeze WSP runs to one SP, drop the value's leading and trailing
+// WSP. The state between pieces is whether output was written and whether a
+// WSP run is pending; unchanged runs (words with single SPs between them)
+// are appended whole, which is most of a header.
+class RelaxedValueWriter {
+ public:
+  explicit RelaxedValueWriter(std::string& out) : out_(out) {}
+
+  // Appends the canonical form of `piece`, the next bytes of the value. A
+  // piece must not end inside a CRLF pair (see AppendCanonicalHeaderNoCrlf).
+  void Append(std::string_view piece) {
+    // Trailing WSP of a piece only matters if content follows it.
+    size_t n = piece.size();
+    while (n > 0 && IsWsp(piece[n - 1])) --n;
+    const char* data = piece.data();
+    size_t i = 0;
+    while (i < n) {
+      char c = data[i];
+      if (IsWsp(c)) {
+        pending_space_ = any_;
+        ++i;
+        continue;
+      }
+      if (c == '\r' && i + 1 < n && data[i + 1] == '\n') {
+        i += 2;
+        continue;
+      }
+      // Content (a bare CR counts as content, as it is kept) up to the next
+      // byte that needs an edit.
+      size_t j = NextRelaxedEdit<true>(data, i + 1, n);
+      if (pending_space_) out_.push_back(' ');
+      pending_space_ = false;
+      out_.append(data + i, j - i);
+      any_ = true;
+      i = j;
+    }
+    if (n < piece.size()) pending_space_ = any_;
+  }
+
+ private:
+  std::string& out_;
+  bool pending_space_ = false;
+  bool any_ = false;
+};
+
+// The field name of `raw` lower-cased with WSP before the colon dropped, then
+// the colon; returns the bytes after the colon.
+std::string_view AppendRelaxedName(std::string_view raw, std::string& out) {
+  size_t colon = raw.find(':');
+  if (colon == std::string_view::npos) colon = raw.size();
+  std::string_view name = raw.substr(0, colon);
+  while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
+  size_t start = out.size();
+  out.append(name);
+  for (size_t k = start; k < out.size(); ++k) out[k] = Lower(out[k]);
+  out.push_back(':');
+  return colon < raw.size() ? raw.substr(colon + 1) : std::string_view{};
+}
+
+std::string_view WithoutFinalCrlf(std::string_view s) {
+  if (s.size() >= 2 && s.substr(s.size() - 2) == "\r\n") s.remove_suffix(2);
+  return s;
+}
+
+// Relaxed header canonicalization of `raw` (3.4.2), without the final CRLF.
+void AppendRelaxedHeader(std::string_view raw, std::string& out) {
+  std::string_view value = AppendRelaxedName(raw, out);
+  RelaxedValueWriter(out).Append(WithoutFinalCrlf(value));
 }
 
 // Length of `body` without its trailing CRLFs (simple) or without its
@@ -189,11 +239,34 @@ void AppendCanonicalHeader(Canon canon, std::string_view raw, std::string& out) 
 
 void AppendCanonicalHeaderNoCrlf(Canon canon, std::string_view raw, std::string& out) {
   if (canon == Canon::kSimple) {
-    if (raw.size() >= 2 && raw.substr(raw.size() - 2) == "\r\n") raw.remove_suffix(2);
-    out.append(raw);
+    out.append(WithoutFinalCrlf(raw));
     return;
   }
   AppendRelaxedHeader(raw, out);
+}
+
+void AppendCanonicalHeaderNoCrlf(Canon canon, std::string_view head, std::string_view tail,
+                                 std::string& out) {
+  // The pieces are canonicalized one after the other, which equals
+  // canonicalizing the joined text unless the cut splits a CRLF, leaves the
+  // colon out of `head` or leaves the final CRLF to strip in `head`; those
+  // odd cuts take the joined copy.
+  if (tail.size() < 2 || (!head.empty() && head.back() == '\r') ||
+      head.find(':') == std::string_view::npos) {
+    std::string joined;
+    joined.reserve(head.size() + tail.size());
+    joined.append(head).append(tail);
+    AppendCanonicalHeaderNoCrlf(canon, joined, out);
+    return;
+  }
+  if (canon == Canon::kSimple) {
+    out.append(head);
+    out.append(WithoutFinalCrlf(tail));
+    return;
+  }
+  RelaxedValueWriter writer(out);
+  writer.Append(AppendRelaxedName(head, out));
+  writer.Append(WithoutFinalCrlf(tail));
 }
 
 uint64_t CanonicalizeBody(Canon canon, std::string_view body, const BodySink& sink) {
@@ -215,7 +288,7 @@ uint64_t CanonicalizeBody(Canon canon, std::string_view body, const BodySink& si
   size_t run_start = 0;
   size_t pos = 0;
   while (true) {
-    size_t edit = NextRelaxedEdit(data, pos, end);
+    size_t edit = NextRelaxedEdit<false>(data, pos, end);
     if (edit >= end) break;
     size_t after = edit;
     while (after < end && IsWsp(data[after])) ++after;

@@ -42,6 +42,10 @@ void AppendCanonicalHeader(Canon canon, std::string_view raw, std::string& out);
 // Appends the canonical form of a DKIM-Signature (or similar) field that is
 // being signed or verified, i.e. without the trailing CRLF (section 3.7).
 void AppendCanonicalHeaderNoCrlf(Canon canon, std::string_view raw, std::string& out);
+// The same for a field given as two pieces, `head` then `tail` (the field
+// with its b= value cut out, section 3.7), without building the joined copy.
+void AppendCanonicalHeaderNoCrlf(Canon canon, std::string_view head, std::string_view tail,
+                                 std::string& out);
 
 // Receives the canonical body as a sequence of byte runs.
 using BodySink = std::function<void(std::string_view)>;

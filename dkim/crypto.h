@@ -51,6 +51,9 @@ class Hasher {
   void Update(std::string_view bytes);
   // Ends the digest and returns it; Reset() before reusing.
   Digest Finish();
+  // The same into `out`, reusing its storage: a verifier finishes digests
+  // for every message, and a 32-byte string is one heap allocation each.
+  void Finish(Digest& out);
 
  private:
   HashAlgorithm algorithm_;

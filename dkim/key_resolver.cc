@@ -11,14 +11,24 @@ int64_t SystemNow() {
       .count();
 }
 
-std::string KeyRecordName(std::string_view selector, std::string_view domain) {
-  std::string name;
-  name.reserve(selector.size() + domain.size() + 12);
+namespace {
+
+// KeyRecordName into `name`, reusing its storage: the cache is consulted
+// with this name for every signature verified.
+void AssignKeyRecordName(std::string_view selector, std::string_view domain, std::string& name) {
+  name.clear();
   name.append(selector).append("._domainkey.").append(domain);
   for (char& c : name) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   }
   if (!name.empty() && name.back() == '.') name.pop_back();
+}
+
+}  // namespace
+
+std::string KeyRecordName(std::string_view selector, std::string_view domain) {
+  std::string name;
+  AssignKeyRecordName(selector, domain, name);
   return name;
 }
 
@@ -101,11 +111,11 @@ std::vector<KeyLookup> DnsKeyResolver::LookupMany(
   std::vector<std::string> names;
   std::vector<size_t> missing;
   for (size_t i = 0; i < selector_domain.size(); ++i) {
-    std::string name = KeyRecordName(selector_domain[i].first, selector_domain[i].second);
-    if (const KeyLookup* hit = Cached(name)) {
+    AssignKeyRecordName(selector_domain[i].first, selector_domain[i].second, name_);
+    if (const KeyLookup* hit = Cached(name_)) {
       out[i] = *hit;
     } else {
-      names.push_back(std::move(name));
+      names.push_back(name_);
       missing.push_back(i);
     }
   }

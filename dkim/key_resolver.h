@@ -70,6 +70,7 @@ class DnsKeyResolver : public KeyResolver {
   Clock clock_;
   size_t max_entries_;
   std::map<std::string, CacheEntry> cache_;
+  std::string name_;  // the record name being looked up; kept for its storage
 };
 
 // "<selector>._domainkey.<domain>", lower-cased.

@@ -63,8 +63,20 @@ class Message {
 // changed. Exposed for intake paths that keep bytes without parsing.
 bool NormalizeLineEndings(std::string& bytes);
 
-// ASCII case-insensitive equality, as header field names compare.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality, as header field names compare. Inline:
+// header selection calls it for every (h= name, field) pair, and most pairs
+// differ in length.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]);
+    unsigned char y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
 
 }  // namespace dkim
 

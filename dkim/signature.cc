@@ -2,8 +2,10 @@
 // 6.1.1 that need no key: version, required tags, i= within d=, From in h=.
 #include "dkim/signature.h"
 
+#include <algorithm>
 #include <charconv>
 
+#include "dkim/byte_scan.h"
 #include "dkim/message.h"
 #include "dkim/tag_list.h"
 
@@ -18,10 +20,19 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// `value` without FWS: the view itself when it has none (the usual case, so
+// no copy is made), else the stripped copy kept in `scratch`.
+std::string_view WithoutFws(std::string_view value, std::string& scratch) {
+  if (FindNonVisible(value.data(), 0, value.size()) == value.size()) return value;
+  scratch = StripWhitespace(value);
+  return scratch;
+}
+
 // Parses the digits of t=, x= and l= (at most 12 digits for t= and x=,
 // 76 bits for l= per the ABNF; we accept what fits in 63 bits).
 std::optional<uint64_t> ParseNumber(std::string_view text) {
-  std::string digits = StripWhitespace(text);
+  std::string scratch;
+  std::string_view digits = WithoutFws(text, scratch);
   if (digits.empty() || digits.size() > 18) return std::nullopt;
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
@@ -88,10 +99,9 @@ std::string_view ToString(SigningAlgorithm a) {
 }
 
 std::optional<SigningAlgorithm> ParseSigningAlgorithm(std::string_view text) {
-  std::string a = Lower(text);
-  if (a == "rsa-sha256") return SigningAlgorithm::kRsaSha256;
-  if (a == "ed25519-sha256") return SigningAlgorithm::kEd25519Sha256;
-  if (a == "rsa-sha1") return SigningAlgorithm::kRsaSha1;
+  if (EqualsIgnoreCase(text, "rsa-sha256")) return SigningAlgorithm::kRsaSha256;
+  if (EqualsIgnoreCase(text, "ed25519-sha256")) return SigningAlgorithm::kEd25519Sha256;
+  if (EqualsIgnoreCase(text, "rsa-sha1")) return SigningAlgorithm::kRsaSha1;
   return std::nullopt;
 }
 
@@ -141,10 +151,11 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
   // What can be read is kept even when the signature is unusable, so it is
   // reported with its d=, s= and b= in Authentication-Results.
   Signature sig;
-  if (d) sig.domain = StripWhitespace(*d);
-  if (s) sig.selector = StripWhitespace(*s);
-  if (a) sig.algorithm_name = StripWhitespace(*a);
-  if (b) sig.b_base64 = StripWhitespace(*b);
+  std::string scratch;
+  if (d) sig.domain = WithoutFws(*d, scratch);
+  if (s) sig.selector = WithoutFws(*s, scratch);
+  if (a) sig.algorithm_name = WithoutFws(*a, scratch);
+  if (b) sig.b_base64 = StripWhitespace(*b);  // usually folded, so always copied
   auto fail = [&sig](std::string reason) -> std::variant<Signature, SignatureParseError> {
     return SignatureParseError{std::move(reason), std::move(sig.domain), std::move(sig.selector),
                                std::move(sig.algorithm_name), std::move(sig.b_base64),
@@ -163,7 +174,7 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
   for (const auto& [tag, name] : required) {
     if (!*tag) return fail("missing required tag " + std::string(name) + "=");
   }
-  if (StripWhitespace(*v) != "1") return fail("unsupported signature version v=" + std::string(*v));
+  if (WithoutFws(*v, scratch) != "1") return fail("unsupported signature version v=" + std::string(*v));
   std::optional<SigningAlgorithm> algorithm = ParseSigningAlgorithm(sig.algorithm_name);
   if (!algorithm) return fail("unknown signing algorithm a=" + sig.algorithm_name);
   sig.algorithm = *algorithm;
@@ -181,7 +192,7 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
   if (!bh_bytes.ok() || bh_bytes->empty()) return fail("bh= is not valid base64");
   sig.body_hash = std::move(*bh_bytes);
   if (c) {
-    Result<Canonicalization> canon = ParseCanonicalization(StripWhitespace(*c));
+    Result<Canonicalization> canon = ParseCanonicalization(WithoutFws(*c, scratch));
     if (!canon.ok()) return fail(canon.error());
     sig.canonicalization = *canon;
   }
@@ -190,14 +201,14 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
   // h= is a colon-separated list of field names; FWS around names allowed.
   std::string_view names = *h;
   bool has_from = false;
-  sig.signed_headers.reserve(16);
+  sig.signed_headers.reserve(static_cast<size_t>(std::count(names.begin(), names.end(), ':')) + 1);
   for (size_t pos = 0; pos <= names.size();) {
     size_t colon = names.find(':', pos);
     size_t end = colon == std::string_view::npos ? names.size() : colon;
-    std::string name = StripWhitespace(names.substr(pos, end - pos));
+    std::string_view name = WithoutFws(names.substr(pos, end - pos), scratch);
     if (name.empty()) return fail("empty header name in h=");
     if (EqualsIgnoreCase(name, "From")) has_from = true;
-    sig.signed_headers.push_back(std::move(name));
+    sig.signed_headers.emplace_back(name);
     if (colon == std::string_view::npos) break;
     pos = colon + 1;
   }

@@ -1,6 +1,8 @@
 // Tag-list parsing, RFC 6376 section 3.2.
 #include "dkim/tag_list.h"
 
+#include <cstdint>
+
 #include "dkim/byte_scan.h"
 #include "dkim/char_class.h"
 
@@ -23,6 +25,7 @@ std::string_view TrimFws(std::string_view s) {
 Result<TagList> TagList::Parse(std::string_view text) {
   TagList list;
   list.tags_.reserve(16);
+  uint64_t one_letter_names = 0;  // bit (c & 63) for each one-letter name c seen
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t semi = text.find(';', pos);
@@ -68,9 +71,17 @@ Result<TagList> TagList::Parse(std::string_view text) {
       // Neither VALCHAR (%x21-3A / %x3C-7E) nor FWS.
       return Error{"invalid character in value of tag " + std::string(name) + "="};
     }
-    for (const Tag& t : list.tags_) {
-      if (t.name == name) return Error{"duplicate tag " + std::string(name) + "="};
+    // Most tag names are one letter; those are checked against a bit set,
+    // the rest against the earlier names.
+    bool duplicate = false;
+    if (name.size() == 1) {
+      uint64_t bit = uint64_t{1} << (static_cast<unsigned char>(name[0]) & 63);
+      duplicate = (one_letter_names & bit) != 0;
+      one_letter_names |= bit;
+    } else {
+      for (const Tag& t : list.tags_) duplicate = duplicate || t.name == name;
     }
+    if (duplicate) return Error{"duplicate tag " + std::string(name) + "="};
     list.tags_.push_back(Tag{name, value});
     if (last) break;
     pos = end + 1;

@@ -12,24 +12,16 @@
 namespace dkim {
 namespace {
 
-// The raw DKIM-Signature field with the b= value removed (section 3.7):
-// everything from just after "b=" up to the next ';' or the end of the value.
-std::string WithoutSignatureValue(const HeaderField& field, const Signature& sig) {
+// Appends the canonical DKIM-Signature field with its b= value removed
+// (section 3.7): everything from just after "b=" up to the next ';' or the
+// end of the value is left out, without copying the rest first.
+void AppendWithoutSignatureValue(const HeaderField& field, const Signature& sig, Canon canon,
+                                 std::string& out) {
   std::string_view raw = field.raw;
   size_t value_offset = static_cast<size_t>(field.value().data() - raw.data());
-  std::string out;
-  out.reserve(raw.size());
-  out.append(raw.substr(0, value_offset + sig.b_value_begin));
-  out.append(raw.substr(value_offset + sig.b_value_end));
-  return out;
+  AppendCanonicalHeaderNoCrlf(canon, raw.substr(0, value_offset + sig.b_value_begin),
+                              raw.substr(value_offset + sig.b_value_end), out);
 }
-
-struct BodyHashKey {
-  Canon canon;
-  HashAlgorithm hash;
-  std::optional<uint64_t> limit;
-  bool operator==(const BodyHashKey&) const = default;
-};
 
 // Hands the signature's identifying tags to its result (moved, not copied:
 // b= alone is hundreds of bytes).
@@ -72,11 +64,20 @@ Verifier::Verifier(KeyResolver& keys, VerifierOptions options)
     : keys_(keys), options_(options), sha256_(HashAlgorithm::kSha256), sha1_(HashAlgorithm::kSha1) {}
 
 std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t now) {
-  std::vector<const HeaderField*> fields = message.FieldsNamed("DKIM-Signature");
+  // The signature fields, top to bottom, and their results in the same
+  // order. The per-call lists are members so that their storage is reused.
+  std::vector<const HeaderField*>& fields = fields_;
+  fields.clear();
+  for (const HeaderField& f : message.headers()) {
+    if (EqualsIgnoreCase(f.name, "DKIM-Signature")) fields.push_back(&f);
+  }
   std::vector<SignatureResult> results(fields.size());
-  std::vector<std::optional<Signature>> parsed(fields.size());
-  std::vector<std::pair<std::string, std::string>> wanted_keys;
-  std::vector<size_t> wanting;
+  if (fields.empty()) return results;
+  std::vector<std::optional<Signature>>& parsed = parsed_;
+  std::vector<size_t>& wanting = wanting_;
+  parsed.clear();
+  parsed.resize(fields.size());
+  wanting.clear();
 
   // Pass 1: parse every signature and check what needs no key.
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -110,15 +111,22 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
                   "signature timestamp t=" + std::to_string(*sig.timestamp) + " is in the future");
       continue;
     }
+    // The (selector, domain) pairs keep their strings' storage from call to
+    // call; only the list's length must be exact for LookupMany.
+    if (wanted_keys_.size() <= wanting.size()) wanted_keys_.emplace_back();
+    wanted_keys_[wanting.size()].first.assign(sig.selector);
+    wanted_keys_[wanting.size()].second.assign(sig.domain);
     parsed[i] = std::move(sig);
-    wanted_keys.emplace_back(parsed[i]->selector, parsed[i]->domain);
     wanting.push_back(i);
   }
+  wanted_keys_.resize(wanting.size());
 
   // Pass 2: fetch all keys at once (the DNS layer resolves them together).
-  std::vector<KeyLookup> keys = keys_.LookupMany(wanted_keys);
+  std::vector<KeyLookup> keys = keys_.LookupMany(wanted_keys_);
 
-  std::vector<std::pair<BodyHashKey, BodyHash>> body_hashes;
+  // Body hashes computed in this call are the first `body_hash_count`
+  // entries; any beyond are storage left from earlier calls.
+  size_t body_hash_count = 0;
 
   for (size_t w = 0; w < wanting.size(); ++w) {
     size_t i = wanting[w];
@@ -189,14 +197,16 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
     // Body hash, shared between signatures with the same parameters.
     BodyHashKey bh_key{sig.canonicalization.body, HashOf(sig.algorithm), sig.body_length};
     const BodyHash* body_hash = nullptr;
-    for (const auto& [k, v] : body_hashes) {
-      if (k == bh_key) body_hash = &v;
+    for (size_t k = 0; k < body_hash_count; ++k) {
+      if (body_hashes_[k].first == bh_key) body_hash = &body_hashes_[k].second;
     }
     if (body_hash == nullptr) {
+      if (body_hashes_.size() <= body_hash_count) body_hashes_.emplace_back();
+      auto& [key_slot, hash_slot] = body_hashes_[body_hash_count++];
+      key_slot = bh_key;
       Hasher& body_hasher = bh_key.hash == HashAlgorithm::kSha1 ? sha1_ : sha256_;
-      body_hashes.emplace_back(
-          bh_key, ComputeBodyHash(bh_key.canon, body_hasher, message.body(), bh_key.limit));
-      body_hash = &body_hashes.back().second;
+      ComputeBodyHash(bh_key.canon, body_hasher, message.body(), bh_key.limit, hash_slot);
+      body_hash = &hash_slot;
     }
     if (sig.body_length && *sig.body_length > body_hash->canonical_length) {
       Outcome(r, DkimResult::kPermError, "l= is longer than the body");
@@ -209,12 +219,12 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
 
     data_.clear();
     AppendSelectedHeaders(message, sig.signed_headers, sig.canonicalization.header, data_);
-    AppendCanonicalHeaderNoCrlf(sig.canonicalization.header,
-                                WithoutSignatureValue(*fields[i], sig), data_);
+    AppendWithoutSignatureValue(*fields[i], sig, sig.canonicalization.header, data_);
     Hasher& hasher = HashOf(sig.algorithm) == HashAlgorithm::kSha1 ? sha1_ : sha256_;
     hasher.Reset();
     hasher.Update(data_);
-    if (!public_key.VerifyDigest(HashOf(sig.algorithm), hasher.Finish(), sig.signature)) {
+    hasher.Finish(header_digest_);
+    if (!public_key.VerifyDigest(HashOf(sig.algorithm), header_digest_, sig.signature)) {
       Outcome(r, DkimResult::kFail, "signature mismatch");
       continue;
     }

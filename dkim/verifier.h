@@ -22,12 +22,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "dkim/body_hash.h"
+#include "dkim/canonicalization.h"
 #include "dkim/crypto.h"
 #include "dkim/key_resolver.h"
 #include "dkim/message.h"
+#include "dkim/signature.h"
 
 namespace dkim {
 
@@ -65,12 +70,28 @@ class Verifier {
   std::vector<SignatureResult> Verify(const Message& message, int64_t now);
 
  private:
+  // The parameters that make two signatures' body hashes the same.
+  struct BodyHashKey {
+    Canon canon;
+    HashAlgorithm hash;
+    std::optional<uint64_t> limit;
+    bool operator==(const BodyHashKey&) const = default;
+  };
+
   KeyResolver& keys_;
   VerifierOptions options_;
-  // Reused across calls: OpenSSL digest contexts and the header-hash input.
+  // Reused across calls, so that verifying a message allocates little more
+  // than its results: OpenSSL digest contexts, the header-hash input and
+  // digest, and the per-call lists of Verify (cleared at each call).
   Hasher sha256_;
   Hasher sha1_;
   std::string data_;
+  Digest header_digest_;
+  std::vector<const HeaderField*> fields_;
+  std::vector<std::optional<Signature>> parsed_;
+  std::vector<std::pair<std::string, std::string>> wanted_keys_;
+  std::vector<size_t> wanting_;
+  std::vector<std::pair<BodyHashKey, BodyHash>> body_hashes_;
 };
 
 }  // namespace dkim
