@@ -4,6 +4,8 @@
 // has no use for them and they are a favourite of abuse.
 #include "base/email_address.h"
 
+#include "base/ascii.h"
+
 namespace base {
 namespace {
 
@@ -81,8 +83,7 @@ Result<EmailAddress> EmailAddress::Parse(std::string_view text) {
   }
   if (!IsDomain(domain)) return Problem("invalid domain", s);
   address.local_part = std::string(local);
-  address.domain.reserve(domain.size());
-  for (char c : domain) address.domain.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+  address.domain = LowerAscii(domain);
   return address;
 }
 

@@ -39,6 +39,8 @@
 // LIMITS
 //   authres-version and method-version: at most 9 digits.
 #include "dkim/auth_results.h"
+#include "base/ascii.h"
+#include "dkim/message.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -75,22 +77,6 @@ bool IsAtext(char c) {
 }
 // RFC 5321 section 4.1.2 Ldh-str characters.
 bool IsKeywordChar(char c) { return IsAlnum(c) || c == '-'; }
-
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLowerAscii(c);
-  return out;
-}
-
-bool SameIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLowerAscii(a[i]) != ToLowerAscii(b[i])) return false;
-  }
-  return true;
-}
 
 // ---------------------------------------------------------------------------
 // Writing.
@@ -313,7 +299,7 @@ class Parser {
     if (word.back() == '-') {
       return FailAt("'" + std::string(word) + "' is not a valid keyword (ends in '-')", start);
     }
-    *out = Lower(word);
+    *out = base::LowerAscii(word);
     return true;
   }
 
@@ -521,7 +507,7 @@ std::string HeaderB(const std::vector<SignatureResult>& signatures, size_t i) {
 
 std::optional<std::string> AuthResult::Property(std::string_view name) const {
   for (const auto& [key, value] : properties) {
-    if (SameIgnoringCase(key, name)) return value;
+    if (EqualsIgnoreCase(key, name)) return value;
   }
   return std::nullopt;
 }

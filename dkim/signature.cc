@@ -1,6 +1,7 @@
 // DKIM-Signature parsing, RFC 6376 section 3.5, with the checks of section
 // 6.1.1 that need no key: version, required tags, i= within d=, From in h=.
 #include "dkim/signature.h"
+#include "base/ascii.h"
 
 #include <algorithm>
 #include <charconv>
@@ -11,14 +12,6 @@
 
 namespace dkim {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 // `value` without FWS: the view itself when it has none (the usual case, so
 // no copy is made), else the stripped copy kept in `scratch`.
@@ -220,7 +213,7 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
     for (size_t p = 0; p <= methods.size();) {
       size_t colon = methods.find(':', p);
       std::string method =
-          Lower(methods.substr(p, colon == std::string::npos ? std::string::npos : colon - p));
+          base::LowerAscii(methods.substr(p, colon == std::string::npos ? std::string::npos : colon - p));
       if (method == "dns/txt" || method == "dns") dns_txt = true;
       if (colon == std::string::npos) break;
       p = colon + 1;

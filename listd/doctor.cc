@@ -1,5 +1,6 @@
 // The doctor's examinations (see doctor.h for the rules and their sources).
 #include "listd/doctor.h"
+#include "base/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -21,9 +22,9 @@ using storage::KeyState;
 
 namespace {
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+// A name as compared here: ASCII lower case, without the root's trailing dot.
+std::string NormalizedDomain(std::string_view text) {
+  std::string out = base::LowerAscii(text);
   while (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }
@@ -230,7 +231,7 @@ void ExamineRetiredRecords(const std::vector<KeyRecord>& keys, const std::string
 // may use either (RFC 6376 section 3.6.2.2) and fail a good signature.
 void ExamineSharedSelectors(const std::vector<KeyRecord>& keys, Findings& out) {
   std::map<std::string, std::vector<const KeyRecord*>> by_selector;
-  for (const KeyRecord& key : keys) by_selector[Lower(key.selector)].push_back(&key);
+  for (const KeyRecord& key : keys) by_selector[NormalizedDomain(key.selector)].push_back(&key);
   for (const auto& [selector, sharing] : by_selector) {
     std::set<std::string> algorithms;
     int active = 0;
@@ -409,7 +410,7 @@ bool DoctorReport::HasErrors() const {
 // unrelated domains under co.uk would wrongly count as aligned. Replace
 // with psl_registrable_domain() when libpsl arrives.
 std::string OrganizationalDomain(std::string_view domain) {
-  std::string name = Lower(domain);
+  std::string name = NormalizedDomain(domain);
   size_t last = name.rfind('.');
   if (last == std::string::npos || last == 0) return name;
   size_t second = name.rfind('.', last - 1);
@@ -435,7 +436,7 @@ Result<DoctorReport> Diagnose(Store& store, std::string_view list, dkim::TxtReso
 
   DoctorReport report;
   report.list = record.address.ToString();
-  report.signing_domain = Lower(setting("signing.domain"));
+  report.signing_domain = NormalizedDomain(setting("signing.domain"));
   Findings out(report.list);
 
   ExamineSigningKeys(*keys, setting("signing.algorithms"), out);
@@ -452,7 +453,7 @@ Result<DoctorReport> Diagnose(Store& store, std::string_view list, dkim::TxtReso
   }
   ExamineRetiredRecords(*keys, report.signing_domain, ParseSeconds(setting("signing.expire")), now,
                         dns, out);
-  ExamineDmarc(Lower(record.address.domain), report.signing_domain, setting("dmarc_mitigation"),
+  ExamineDmarc(NormalizedDomain(record.address.domain), report.signing_domain, setting("dmarc_mitigation"),
                dns, out);
   report.findings = out.Take();
   return report;

@@ -1,5 +1,6 @@
 // The key rollover over the store (see key_service.h for the standards).
 #include "listd/key_service.h"
+#include "base/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -31,15 +32,9 @@ struct KeyService::ListContext {
 
 namespace {
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // DNS names compare case-insensitively, so "S2026" and "s2026" are one
 // record name and one selector.
-bool SameSelector(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+bool SameSelector(std::string_view a, std::string_view b) { return base::LowerAscii(a) == base::LowerAscii(b); }
 
 std::optional<dkim::KeyType> ParseAlgorithm(std::string_view name) {
   if (name == "rsa") return dkim::KeyType::kRsa;

@@ -9,6 +9,7 @@
 //   subject_tag at most 100 bytes; template paths at most 4096 bytes;
 //   sizes and durations at most 2^62.
 #include "listd/list_settings.h"
+#include "base/ascii.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -38,14 +39,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 bool HasControl(std::string_view s) {
@@ -145,7 +138,7 @@ base::Result<std::string> ParseScaled(std::string_view value,
   std::string_view digits = value;
   uint64_t multiplier = 1;
   if (!digits.empty()) {
-    char last = Lower(digits.substr(digits.size() - 1))[0];
+    char last = base::LowerAscii(digits.substr(digits.size() - 1))[0];
     for (const auto& [suffix, factor] : units) {
       if (last == suffix) {
         multiplier = factor;
@@ -226,7 +219,7 @@ base::Result<std::string> ValidateHeaderList(const SettingSpec& spec, std::strin
                          std::string(value) + "' ('" + std::string(field) +
                          "' is not a field name)"};
     }
-    std::string lower = Lower(field);
+    std::string lower = base::LowerAscii(field);
     if (std::find(seen.begin(), seen.end(), lower) != seen.end()) {
       return base::Error{name + " names " + std::string(field) +
                          " twice (to sign a field once more than it occurs, use "
@@ -245,7 +238,7 @@ base::Result<std::string> ValidateHeaderList(const SettingSpec& spec, std::strin
 
 base::Result<std::string> ValidateCanonicalization(const SettingSpec& spec,
                                                    std::string_view value) {
-  std::string text = Lower(Trim(value));
+  std::string text = base::LowerAscii(Trim(value));
   std::string header = text;
   std::string body = "simple";  // RFC 6376 section 3.5: the one-word form
   size_t slash = text.find('/');
@@ -320,7 +313,7 @@ base::Result<std::string> ValidateSetting(std::string_view name, std::string_vie
   };
   switch (spec->type) {
     case SettingType::kEnum: {
-      std::string lower = Lower(Trim(value));
+      std::string lower = base::LowerAscii(Trim(value));
       for (std::string_view allowed : spec->allowed) {
         if (lower == allowed) return lower;
       }
@@ -341,7 +334,7 @@ base::Result<std::string> ValidateSetting(std::string_view name, std::string_vie
     case SettingType::kHeaderList:
       return ValidateHeaderList(*spec, value);
     case SettingType::kDomain: {
-      std::string domain = Lower(Trim(value));
+      std::string domain = base::LowerAscii(Trim(value));
       if (!IsDomain(domain)) return must_be();
       if (domain.back() == '.') domain.pop_back();
       return domain;

@@ -86,16 +86,9 @@ Result<std::optional<HeldPost>> HeldRepository::Find(int64_t held_id) {
 
 Status HeldRepository::Remove(int64_t held_id) {
   const std::string what = "releasing " + HoldName(held_id);
-  WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> remove = db_.Prepare("DELETE FROM held WHERE id = ?1");
-  if (!remove) return Error{what + ": " + remove.error()};
-  Status ran = (*remove)->Bind(1, held_id).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  if (db_.Changes() == 0) return Error{HoldName(held_id) + " does not exist"};
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return Ok();
+  return WriteOne(db_, what, "DELETE FROM held WHERE id = ?1",
+                  [&](Statement& s) { s.Bind(1, held_id); },
+                  HoldName(held_id) + " does not exist");
 }
 
 }  // namespace storage

@@ -209,16 +209,9 @@ Status KeyRepository::SetState(int64_t key_id, KeyState state, int64_t now) {
 
 Status KeyRepository::Remove(int64_t key_id) {
   const std::string what = "removing " + KeyName(key_id);
-  WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> remove = db_.Prepare("DELETE FROM keys WHERE id = ?1");
-  if (!remove) return Error{what + ": " + remove.error()};
-  Status ran = (*remove)->Bind(1, key_id).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  if (db_.Changes() == 0) return Error{KeyName(key_id) + " does not exist"};
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return Ok();
+  return WriteOne(db_, what, "DELETE FROM keys WHERE id = ?1",
+                  [&](Statement& s) { s.Bind(1, key_id); },
+                  KeyName(key_id) + " does not exist");
 }
 
 Result<std::string> KeyRepository::PrivateKeyPem(int64_t key_id) {

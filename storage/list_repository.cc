@@ -3,6 +3,7 @@
 // (local_part, domain): an insert that conflicts changes no row, which is
 // how Create tells "taken" apart from a failure.
 #include "storage/list_repository.h"
+#include "base/ascii.h"
 #include "storage/scopes.h"
 
 #include <utility>
@@ -13,18 +14,8 @@ using base::Ok;
 
 namespace {
 
-// Domains are stored lower-cased (the schema checks it); a caller that
-// built an EmailAddress by hand still finds its list.
-std::string LowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string Describe(const base::EmailAddress& address) {
-  return address.local_part + "@" + LowerAscii(address.domain);
+  return address.local_part + "@" + base::LowerAscii(address.domain);
 }
 
 // Reads a row of "SELECT id, local_part, domain, display_name, created_at".
@@ -59,7 +50,7 @@ Result<ListRecord> ListRepository::Create(const base::EmailAddress& address, int
   if (!insert) return Error{"creating list " + name + ": " + insert.error()};
   Status ran = (*insert)
                    ->Bind(1, address.local_part)
-                   .Bind(2, LowerAscii(address.domain))
+                   .Bind(2, base::LowerAscii(address.domain))
                    .Bind(3, address.display_name)
                    .Bind(4, now)
                    .Run();
@@ -68,7 +59,7 @@ Result<ListRecord> ListRepository::Create(const base::EmailAddress& address, int
   ListRecord list;
   list.id = db_.LastInsertId();
   list.address = address;
-  list.address.domain = LowerAscii(address.domain);
+  list.address.domain = base::LowerAscii(address.domain);
   list.created_at = now;
   Status committed = scope.Commit();
   if (!committed) return Error{"creating list " + name + ": " + committed.error()};
@@ -80,7 +71,7 @@ Result<std::optional<ListRecord>> ListRepository::Find(const base::EmailAddress&
       "SELECT id, local_part, domain, display_name, created_at FROM lists "
       "WHERE local_part = ?1 AND domain = ?2");
   if (!query) return Error{"finding list " + Describe(address) + ": " + query.error()};
-  (*query)->Bind(1, address.local_part).Bind(2, LowerAscii(address.domain));
+  (*query)->Bind(1, address.local_part).Bind(2, base::LowerAscii(address.domain));
   return OneList(**query, "list " + Describe(address));
 }
 
@@ -111,16 +102,9 @@ Result<std::vector<ListRecord>> ListRepository::All() {
 
 Status ListRepository::SetDisplayName(int64_t list_id, const std::string& name) {
   const std::string what = "renaming list " + std::to_string(list_id);
-  WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> update = db_.Prepare("UPDATE lists SET display_name = ?2 WHERE id = ?1");
-  if (!update) return Error{what + ": " + update.error()};
-  Status ran = (*update)->Bind(1, list_id).Bind(2, name).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  if (db_.Changes() == 0) return Error{"list " + std::to_string(list_id) + " does not exist"};
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return Ok();
+  return WriteOne(db_, what, "UPDATE lists SET display_name = ?2 WHERE id = ?1",
+                  [&](Statement& s) { s.Bind(1, list_id).Bind(2, name); },
+                  "list " + std::to_string(list_id) + " does not exist");
 }
 
 Status ListRepository::Remove(int64_t list_id) {

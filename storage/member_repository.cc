@@ -13,6 +13,7 @@
 // same Database before returning: the nested call would rewind the shared
 // cached statement under the outer loop.
 #include "storage/member_repository.h"
+#include "base/ascii.h"
 #include "storage/scopes.h"
 
 #include <string>
@@ -23,16 +24,8 @@ using base::Ok;
 
 namespace {
 
-std::string LowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string Describe(const base::EmailAddress& address) {
-  return address.local_part + "@" + LowerAscii(address.domain);
+  return address.local_part + "@" + base::LowerAscii(address.domain);
 }
 
 std::string OnList(int64_t list_id) { return " on list " + std::to_string(list_id); }
@@ -71,16 +64,8 @@ void BindFilter(Statement& statement, const MemberFilter& filter) {
 template <typename Value>
 Status UpdateOne(Database& db, std::string_view sql, int64_t member_id, const Value& value,
                  const std::string& what) {
-  WriteScope scope(db);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> update = db.Prepare(sql);
-  if (!update) return Error{what + ": " + update.error()};
-  Status ran = (*update)->Bind(1, member_id).Bind(2, value).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  if (db.Changes() == 0) return Error{"member " + std::to_string(member_id) + " does not exist"};
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return Ok();
+  return WriteOne(db, what, sql, [&](Statement& s) { s.Bind(1, member_id).Bind(2, value); },
+                  "member " + std::to_string(member_id) + " does not exist");
 }
 
 }  // namespace
@@ -137,7 +122,7 @@ Result<bool> MemberRepository::Add(int64_t list_id, const base::EmailAddress& ad
   Status ran = (*insert)
                    ->Bind(1, list_id)
                    .Bind(2, address.local_part)
-                   .Bind(3, LowerAscii(address.domain))
+                   .Bind(3, base::LowerAscii(address.domain))
                    .Bind(4, address.display_name)
                    .Bind(5, ToString(role))
                    .Bind(6, now)
@@ -158,7 +143,7 @@ Result<bool> MemberRepository::Remove(int64_t list_id, const base::EmailAddress&
   if (!remove) return Error{what + ": " + remove.error()};
   Status ran = (*remove)
                    ->Bind(1, list_id)
-                   .Bind(2, LowerAscii(address.domain))
+                   .Bind(2, base::LowerAscii(address.domain))
                    .Bind(3, address.local_part)
                    .Run();
   if (!ran) return Error{what + ": " + ran.error()};
@@ -177,7 +162,7 @@ Result<std::optional<MemberRecord>> MemberRepository::Find(int64_t list_id,
       "WHERE list_id = ?1 AND domain = ?2 AND local_part = ?3");
   if (!query) return Error{what + ": " + query.error()};
   Statement& statement =
-      (*query)->Bind(1, list_id).Bind(2, LowerAscii(address.domain)).Bind(3, address.local_part);
+      (*query)->Bind(1, list_id).Bind(2, base::LowerAscii(address.domain)).Bind(3, address.local_part);
   ResetOnExit reset(statement);
   Result<bool> row = statement.Step();
   if (!row) return Error{what + ": " + row.error()};

@@ -2,11 +2,15 @@
 //
 // WriteScope: a write's transaction, its own unless the caller already holds
 // one (a bulk import wraps 100,000 writes in one). ResetOnExit: rewinds a
-// cached statement when a read ends, however it ends.
+// cached statement when a read ends, however it ends. WriteOne: one write
+// statement in a WriteScope.
 #ifndef LISTD_STORAGE_SCOPES_H_
 #define LISTD_STORAGE_SCOPES_H_
 
+#include <functional>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "storage/database.h"
 
@@ -41,6 +45,25 @@ class ResetOnExit {
  private:
   Statement& statement_;
 };
+
+// Runs one write statement in a WriteScope: `bind` binds its parameters.
+// When `missing` is given and no row changed, that is the error. Errors
+// read "<what>: <why>".
+inline Status WriteOne(Database& db, const std::string& what, std::string_view sql,
+                       const std::function<void(Statement&)>& bind,
+                       const std::string& missing = {}) {
+  WriteScope scope(db);
+  if (!scope.begun()) return base::Error{what + ": " + scope.begun().error()};
+  Result<Statement*> statement = db.Prepare(sql);
+  if (!statement) return base::Error{what + ": " + statement.error()};
+  bind(**statement);
+  Status ran = (*statement)->Run();
+  if (!ran) return base::Error{what + ": " + ran.error()};
+  if (!missing.empty() && db.Changes() == 0) return base::Error{missing};
+  Status committed = scope.Commit();
+  if (!committed) return base::Error{what + ": " + committed.error()};
+  return base::Ok();
+}
 
 }  // namespace storage
 

@@ -117,16 +117,9 @@ Status SpoolRepository::SetState(int64_t post_id, const std::string& state,
                                  const std::string& reason) {
   const std::string what = "setting " + PostName(post_id) + " to " + state;
   if (!IsPostState(state)) return Error{what + ": unknown post state '" + state + "'"};
-  WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> update = db_.Prepare("UPDATE spool SET state = ?2, reason = ?3 WHERE id = ?1");
-  if (!update) return Error{what + ": " + update.error()};
-  Status ran = (*update)->Bind(1, post_id).Bind(2, state).Bind(3, reason).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  if (db_.Changes() == 0) return Error{PostName(post_id) + " does not exist"};
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return Ok();
+  return WriteOne(db_, what, "UPDATE spool SET state = ?2, reason = ?3 WHERE id = ?1",
+                  [&](Statement& s) { s.Bind(1, post_id).Bind(2, state).Bind(3, reason); },
+                  PostName(post_id) + " does not exist");
 }
 
 Result<std::vector<int64_t>> SpoolRepository::Pending() {
@@ -226,16 +219,9 @@ Status SpoolRepository::Reschedule(int64_t batch_id, const std::vector<std::stri
 
 Status SpoolRepository::CompleteBatch(int64_t batch_id) {
   const std::string what = "completing " + BatchName(batch_id);
-  WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> remove = db_.Prepare("DELETE FROM delivery_batches WHERE id = ?1");
-  if (!remove) return Error{what + ": " + remove.error()};
-  Status ran = (*remove)->Bind(1, batch_id).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  if (db_.Changes() == 0) return Error{BatchName(batch_id) + " does not exist"};
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return Ok();
+  return WriteOne(db_, what, "DELETE FROM delivery_batches WHERE id = ?1",
+                  [&](Statement& s) { s.Bind(1, batch_id); },
+                  BatchName(batch_id) + " does not exist");
 }
 
 }  // namespace storage
