@@ -97,6 +97,7 @@ dkim::Result<SignVerifyFigures> MeasureSignVerify(const Algorithm& algorithm,
   if (!why.empty()) return dkim::Error{algorithm.label + ": " + why};
 
   SignVerifyFigures figures;
+  figures.signed_bytes = signed_bytes.size();
   if (wanted.sign) {
     figures.sign = MeasureRate(options, [&](size_t) {
       auto s = signer->Sign(*message, kNow);
