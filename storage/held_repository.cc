@@ -31,25 +31,17 @@ HeldPost ReadHeld(const Statement& row) {
 Result<int64_t> HeldRepository::Add(const HeldPost& held) {
   const std::string what =
       "holding post " + std::to_string(held.post_id) + " on list " + std::to_string(held.list_id);
-  WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> insert = db_.Prepare(
-      "INSERT INTO held (list_id, post_id, reason, sender, subject, held_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!insert) return Error{what + ": " + insert.error()};
-  Status ran = (*insert)
-                   ->Bind(1, held.list_id)
-                   .Bind(2, held.post_id)
-                   .Bind(3, held.reason)
-                   .Bind(4, held.sender)
-                   .Bind(5, held.subject)
-                   .Bind(6, held.held_at)
-                   .Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  const int64_t id = db_.LastInsertId();
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return id;
+  return InsertOne(db_, what,
+                   "INSERT INTO held (list_id, post_id, reason, sender, subject, held_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   [&](Statement& s) {
+                     s.Bind(1, held.list_id)
+                         .Bind(2, held.post_id)
+                         .Bind(3, held.reason)
+                         .Bind(4, held.sender)
+                         .Bind(5, held.subject)
+                         .Bind(6, held.held_at);
+                   });
 }
 
 Result<std::vector<HeldPost>> HeldRepository::ForList(int64_t list_id) {
@@ -86,9 +78,9 @@ Result<std::optional<HeldPost>> HeldRepository::Find(int64_t held_id) {
 
 Status HeldRepository::Remove(int64_t held_id) {
   const std::string what = "releasing " + HoldName(held_id);
-  return WriteOne(db_, what, "DELETE FROM held WHERE id = ?1",
-                  [&](Statement& s) { s.Bind(1, held_id); },
-                  HoldName(held_id) + " does not exist");
+  return WriteOne(
+      db_, what, "DELETE FROM held WHERE id = ?1", [&](Statement& s) { s.Bind(1, held_id); },
+      HoldName(held_id) + " does not exist");
 }
 
 }  // namespace storage

@@ -3,10 +3,11 @@
 // WriteScope: a write's transaction, its own unless the caller already holds
 // one (a bulk import wraps 100,000 writes in one). ResetOnExit: rewinds a
 // cached statement when a read ends, however it ends. WriteOne: one write
-// statement in a WriteScope.
+// statement in a WriteScope; InsertOne: one INSERT, returning its id.
 #ifndef LISTD_STORAGE_SCOPES_H_
 #define LISTD_STORAGE_SCOPES_H_
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -46,12 +47,12 @@ class ResetOnExit {
   Statement& statement_;
 };
 
-// Runs one write statement in a WriteScope: `bind` binds its parameters.
-// When `missing` is given and no row changed, that is the error. Errors
-// read "<what>: <why>".
-inline Status WriteOne(Database& db, const std::string& what, std::string_view sql,
-                       const std::function<void(Statement&)>& bind,
-                       const std::string& missing = {}) {
+// Runs one write statement in a WriteScope: `bind` binds its parameters,
+// `check` (if any) runs after the statement and before the commit. Errors
+// read "<what>: <why>"; an error from `check` is returned as it is.
+inline Status RunInWriteScope(Database& db, const std::string& what, std::string_view sql,
+                              const std::function<void(Statement&)>& bind,
+                              const std::function<Status()>& check = {}) {
   WriteScope scope(db);
   if (!scope.begun()) return base::Error{what + ": " + scope.begun().error()};
   Result<Statement*> statement = db.Prepare(sql);
@@ -59,10 +60,36 @@ inline Status WriteOne(Database& db, const std::string& what, std::string_view s
   bind(**statement);
   Status ran = (*statement)->Run();
   if (!ran) return base::Error{what + ": " + ran.error()};
-  if (!missing.empty() && db.Changes() == 0) return base::Error{missing};
+  if (check) {
+    Status checked = check();
+    if (!checked) return checked;
+  }
   Status committed = scope.Commit();
   if (!committed) return base::Error{what + ": " + committed.error()};
   return base::Ok();
+}
+
+// One UPDATE or DELETE. When `missing` is given and no row changed, that is
+// the error.
+inline Status WriteOne(Database& db, const std::string& what, std::string_view sql,
+                       const std::function<void(Statement&)>& bind,
+                       const std::string& missing = {}) {
+  return RunInWriteScope(db, what, sql, bind, [&]() -> Status {
+    if (!missing.empty() && db.Changes() == 0) return base::Error{missing};
+    return base::Ok();
+  });
+}
+
+// One INSERT; returns the new row's id.
+inline Result<int64_t> InsertOne(Database& db, const std::string& what, std::string_view sql,
+                                 const std::function<void(Statement&)>& bind) {
+  int64_t id = 0;
+  Status done = RunInWriteScope(db, what, sql, bind, [&]() -> Status {
+    id = db.LastInsertId();
+    return base::Ok();
+  });
+  if (!done) return base::Error{done.error()};
+  return id;
 }
 
 }  // namespace storage

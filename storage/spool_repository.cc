@@ -64,30 +64,22 @@ Result<int64_t> SpoolRepository::Add(const SpooledPost& post) {
       "spooling a post from <" + post.envelope_from + "> for " + post.recipient;
   const std::string state = post.state.empty() ? "received" : post.state;
   if (!IsPostState(state)) return Error{what + ": unknown post state '" + state + "'"};
-  WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> insert = db_.Prepare(
-      "INSERT INTO spool (list_id, envelope_from, recipient, message, state, reason, "
-      "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert) return Error{what + ": " + insert.error()};
   // list_id 0 means "no list" (a post for an address that is no list);
   // the column is then NULL, which the foreign key allows.
   const std::optional<int64_t> list_id =
       post.list_id == 0 ? std::nullopt : std::optional<int64_t>(post.list_id);
-  Status ran = (*insert)
-                   ->Bind(1, list_id)
-                   .Bind(2, post.envelope_from)
-                   .Bind(3, post.recipient)
-                   .BindBlob(4, post.message)
-                   .Bind(5, state)
-                   .Bind(6, post.reason)
-                   .Bind(7, post.received_at)
-                   .Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  const int64_t id = db_.LastInsertId();
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return id;
+  return InsertOne(db_, what,
+                   "INSERT INTO spool (list_id, envelope_from, recipient, message, state, reason, "
+                   "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   [&](Statement& s) {
+                     s.Bind(1, list_id)
+                         .Bind(2, post.envelope_from)
+                         .Bind(3, post.recipient)
+                         .BindBlob(4, post.message)
+                         .Bind(5, state)
+                         .Bind(6, post.reason)
+                         .Bind(7, post.received_at);
+                   });
 }
 
 Result<std::optional<SpooledPost>> SpoolRepository::Find(int64_t post_id) {
@@ -117,9 +109,10 @@ Status SpoolRepository::SetState(int64_t post_id, const std::string& state,
                                  const std::string& reason) {
   const std::string what = "setting " + PostName(post_id) + " to " + state;
   if (!IsPostState(state)) return Error{what + ": unknown post state '" + state + "'"};
-  return WriteOne(db_, what, "UPDATE spool SET state = ?2, reason = ?3 WHERE id = ?1",
-                  [&](Statement& s) { s.Bind(1, post_id).Bind(2, state).Bind(3, reason); },
-                  PostName(post_id) + " does not exist");
+  return WriteOne(
+      db_, what, "UPDATE spool SET state = ?2, reason = ?3 WHERE id = ?1",
+      [&](Statement& s) { s.Bind(1, post_id).Bind(2, state).Bind(3, reason); },
+      PostName(post_id) + " does not exist");
 }
 
 Result<std::vector<int64_t>> SpoolRepository::Pending() {
@@ -143,26 +136,19 @@ Result<int64_t> SpoolRepository::AddBatch(const DeliveryBatch& batch) {
   const std::string what = "queueing a delivery batch for " + PostName(batch.post_id);
   Result<std::string> recipients = JoinRecipients(batch.recipients);
   if (!recipients) return Error{what + ": " + recipients.error()};
-  WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
-  Result<Statement*> insert = db_.Prepare(
+  return InsertOne(
+      db_, what,
       "INSERT INTO delivery_batches (post_id, message, envelope_from, recipients, attempts, "
-      "next_attempt_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert) return Error{what + ": " + insert.error()};
-  Status ran = (*insert)
-                   ->Bind(1, batch.post_id)
-                   .BindBlob(2, batch.message)
-                   .Bind(3, batch.envelope_from)
-                   .Bind(4, *recipients)
-                   .Bind(5, static_cast<int64_t>(batch.attempts))
-                   .Bind(6, batch.next_attempt_at)
-                   .Bind(7, batch.last_error)
-                   .Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  const int64_t id = db_.LastInsertId();
-  Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
-  return id;
+      "next_attempt_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      [&](Statement& s) {
+        s.Bind(1, batch.post_id)
+            .BindBlob(2, batch.message)
+            .Bind(3, batch.envelope_from)
+            .Bind(4, *recipients)
+            .Bind(5, static_cast<int64_t>(batch.attempts))
+            .Bind(6, batch.next_attempt_at)
+            .Bind(7, batch.last_error);
+      });
 }
 
 Result<std::vector<DeliveryBatch>> SpoolRepository::DueBatches(int64_t now, int limit) {
@@ -219,9 +205,9 @@ Status SpoolRepository::Reschedule(int64_t batch_id, const std::vector<std::stri
 
 Status SpoolRepository::CompleteBatch(int64_t batch_id) {
   const std::string what = "completing " + BatchName(batch_id);
-  return WriteOne(db_, what, "DELETE FROM delivery_batches WHERE id = ?1",
-                  [&](Statement& s) { s.Bind(1, batch_id); },
-                  BatchName(batch_id) + " does not exist");
+  return WriteOne(
+      db_, what, "DELETE FROM delivery_batches WHERE id = ?1",
+      [&](Statement& s) { s.Bind(1, batch_id); }, BatchName(batch_id) + " does not exist");
 }
 
 }  // namespace storage
