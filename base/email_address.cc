@@ -7,20 +7,12 @@
 #include "base/ascii.h"
 
 namespace base {
-namespace {
 
 bool IsAtext(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   return std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-// Dot-atom: atext runs separated by single dots, no leading/trailing dot.
 bool IsDotAtom(std::string_view s) {
   if (s.empty() || s.front() == '.' || s.back() == '.') return false;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -31,6 +23,14 @@ bool IsDotAtom(std::string_view s) {
     }
   }
   return true;
+}
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
 }
 
 bool IsDomain(std::string_view s) {

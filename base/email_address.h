@@ -16,6 +16,11 @@
 
 namespace base {
 
+// RFC 5322 section 3.2.3: atext, the characters of an atom.
+bool IsAtext(char c);
+// RFC 5322 section 3.2.3 dot-atom-text: atext runs joined by single dots.
+bool IsDotAtom(std::string_view s);
+
 struct EmailAddress {
   std::string local_part;    // as given
   std::string domain;        // lower-cased

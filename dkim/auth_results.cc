@@ -40,6 +40,7 @@
 //   authres-version and method-version: at most 9 digits.
 #include "dkim/auth_results.h"
 #include "base/ascii.h"
+#include "base/email_address.h"
 #include "dkim/message.h"
 
 #include <algorithm>
@@ -72,9 +73,6 @@ bool IsTokenChar(char c) {
   return u > 0x20 && u < 0x7f && !IsTspecial(c);
 }
 // RFC 5322 section 3.2.3.
-bool IsAtext(char c) {
-  return IsAlnum(c) || std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
-}
 // RFC 5321 section 4.1.2 Ldh-str characters.
 bool IsKeywordChar(char c) { return IsAlnum(c) || c == '-'; }
 
@@ -83,19 +81,6 @@ bool IsKeywordChar(char c) { return IsAlnum(c) || c == '-'; }
 
 bool IsToken(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), IsTokenChar);
-}
-
-// dot-atom-text: atext runs joined by single dots.
-bool IsDotAtom(std::string_view s) {
-  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '.') {
-      if (s[i + 1] == '.') return false;
-    } else if (!IsAtext(s[i])) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // domain-name of RFC 6376 section 3.5: sub-domains of Let-dig [Ldh-str].
@@ -118,7 +103,7 @@ bool IsBarePvalue(std::string_view s) {
   size_t at = s.find('@');
   if (at == std::string_view::npos) return false;
   std::string_view local = s.substr(0, at);
-  return (local.empty() || IsDotAtom(local)) && IsDomainName(s.substr(at + 1));
+  return (local.empty() || base::IsDotAtom(local)) && IsDomainName(s.substr(at + 1));
 }
 
 // A quoted-string (RFC 5322 section 3.2.4, UTF-8 allowed by RFC 6532).
