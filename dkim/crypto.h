@@ -118,10 +118,11 @@ class PublicKey {
   PublicKey(PkeyPtr key, KeyType type);
   PkeyPtr key_;
   KeyType type_;
-  // Prepared verify contexts; mutable because they are a cache, which is
-  // also why a PublicKey must not be used by two threads at once.
+  // Prepared verify contexts and the buffer RSA recovers the DigestInfo
+  // into; mutable because they are a cache, which is also why a PublicKey
+  // must not be used by two threads at once.
   mutable std::unique_ptr<evp_pkey_ctx_st, PkeyCtxDeleter> rsa_ctx_;
-  mutable HashAlgorithm rsa_ctx_hash_ = HashAlgorithm::kSha256;
+  mutable std::string rsa_recovered_;
   mutable std::unique_ptr<evp_md_ctx_st, MdCtxDeleter> ed_ctx_;
 };
 
@@ -130,6 +131,9 @@ std::string Base64Encode(std::string_view bytes);
 // Decodes base64, ignoring FWS; fails on any other non-alphabet character
 // or bad padding.
 Result<std::string> Base64Decode(std::string_view text);
+// The same into `out`, reusing its storage (the verifier decodes b= and bh=
+// for every message); false, with `out` unspecified, where Base64Decode fails.
+bool Base64DecodeInto(std::string_view text, std::string& out);
 
 }  // namespace dkim
 

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "dkim/byte_scan.h"
+#include "dkim/char_class.h"
 #include "dkim/message.h"
 #include "dkim/tag_list.h"
 
@@ -111,12 +112,44 @@ bool IdentityWithinDomain(std::string_view identity, std::string_view domain) {
 }
 
 std::variant<Signature, SignatureParseError> ParseSignature(std::string_view value) {
-  Result<TagList> tags = TagList::Parse(value);
-  if (!tags.ok()) return SignatureParseError{"signature syntax: " + tags.error(), {}, {}, {}, {}, {}};
+  Signature sig;
+  if (std::optional<std::string> error = ParseSignatureInto(value, sig)) {
+    return SignatureParseError{std::move(*error),          std::move(sig.domain),
+                               std::move(sig.selector),    std::move(sig.algorithm_name),
+                               std::move(sig.b_base64),    std::move(sig.identity)};
+  }
+  return sig;
+}
 
-  // One pass over the tags; values stay views into `value` until needed.
+std::optional<std::string> ParseSignatureInto(std::string_view value, Signature& sig) {
+  // Everything is reset, but with clear() and assign(), which keep the
+  // storage of the strings and of the h= list from the previous message.
+  sig.algorithm = SigningAlgorithm::kRsaSha256;
+  sig.algorithm_name.clear();
+  sig.signature.clear();
+  sig.b_base64.clear();
+  sig.body_hash.clear();
+  sig.canonicalization = Canonicalization{};
+  sig.domain.clear();
+  sig.identity.clear();
+  sig.body_length.reset();
+  sig.selector.clear();
+  sig.timestamp.reset();
+  sig.expiration.reset();
+  sig.b_value_begin = 0;
+  sig.b_value_end = 0;
+  size_t header_count = 0;  // entries of sig.signed_headers in use
+  auto fail = [&sig, &header_count](std::string reason) -> std::optional<std::string> {
+    sig.signed_headers.resize(header_count);
+    return reason;
+  };
+
+  // One pass over the tags, section 3.5; values stay views into `value`
+  // until needed, and no list of tags is built.
   std::optional<std::string_view> v, a, b, bh, c, d, h, i, l, q, s, t, x;
-  for (const Tag& tag : tags->tags()) {
+  TagReader reader(value);
+  Tag tag;
+  while (reader.Next(tag)) {
     std::string_view n = tag.name;
     std::optional<std::string_view>* slot = nullptr;
     if (n.size() == 1) {
@@ -140,40 +173,35 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
     }
     if (slot != nullptr) *slot = tag.value;
   }
+  if (!reader.error().empty()) return fail("signature syntax: " + reader.error());
 
   // What can be read is kept even when the signature is unusable, so it is
   // reported with its d=, s= and b= in Authentication-Results.
-  Signature sig;
   std::string scratch;
-  if (d) sig.domain = WithoutFws(*d, scratch);
-  if (s) sig.selector = WithoutFws(*s, scratch);
-  if (a) sig.algorithm_name = WithoutFws(*a, scratch);
-  if (b) sig.b_base64 = StripWhitespace(*b);  // usually folded, so always copied
-  auto fail = [&sig](std::string reason) -> std::variant<Signature, SignatureParseError> {
-    return SignatureParseError{std::move(reason), std::move(sig.domain), std::move(sig.selector),
-                               std::move(sig.algorithm_name), std::move(sig.b_base64),
-                               std::move(sig.identity)};
-  };
+  if (d) AssignWithoutWhitespace(*d, sig.domain);
+  if (s) AssignWithoutWhitespace(*s, sig.selector);
+  if (a) AssignWithoutWhitespace(*a, sig.algorithm_name);
+  if (b) AssignWithoutWhitespace(*b, sig.b_base64);
   if (i) {
     std::optional<std::string> decoded = DecodeDkimQuotedPrintable(*i);
     if (!decoded) {
-      sig.identity = StripWhitespace(*i);
+      AssignWithoutWhitespace(*i, sig.identity);
       return fail("i= is not valid dkim-quoted-printable");
     }
     sig.identity = std::move(*decoded);
   }
   const std::pair<const std::optional<std::string_view>*, const char*> required[] = {
       {&v, "v"}, {&a, "a"}, {&b, "b"}, {&bh, "bh"}, {&d, "d"}, {&h, "h"}, {&s, "s"}};
-  for (const auto& [tag, name] : required) {
-    if (!*tag) return fail("missing required tag " + std::string(name) + "=");
+  for (const auto& [required_tag, name] : required) {
+    if (!*required_tag) return fail("missing required tag " + std::string(name) + "=");
   }
   if (WithoutFws(*v, scratch) != "1") return fail("unsupported signature version v=" + std::string(*v));
   std::optional<SigningAlgorithm> algorithm = ParseSigningAlgorithm(sig.algorithm_name);
   if (!algorithm) return fail("unknown signing algorithm a=" + sig.algorithm_name);
   sig.algorithm = *algorithm;
-  Result<std::string> b_bytes = Base64Decode(sig.b_base64);
-  if (!b_bytes.ok() || b_bytes->empty()) return fail("b= is not valid base64");
-  sig.signature = std::move(*b_bytes);
+  if (!Base64DecodeInto(sig.b_base64, sig.signature) || sig.signature.empty()) {
+    return fail("b= is not valid base64");
+  }
   // Section 3.7: the b= value is what the verifier blanks out before
   // hashing this field; remember where it lies (up to the next ';').
   size_t b_equals = static_cast<size_t>(b->data() - value.data());
@@ -181,9 +209,9 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
   size_t b_end = value.find(';', b_equals);
   sig.b_value_begin = b_equals;
   sig.b_value_end = b_end == std::string_view::npos ? value.size() : b_end;
-  Result<std::string> bh_bytes = Base64Decode(*bh);
-  if (!bh_bytes.ok() || bh_bytes->empty()) return fail("bh= is not valid base64");
-  sig.body_hash = std::move(*bh_bytes);
+  if (!Base64DecodeInto(*bh, sig.body_hash) || sig.body_hash.empty()) {
+    return fail("bh= is not valid base64");
+  }
   if (c) {
     Result<Canonicalization> canon = ParseCanonicalization(WithoutFws(*c, scratch));
     if (!canon.ok()) return fail(canon.error());
@@ -198,13 +226,24 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
   for (size_t pos = 0; pos <= names.size();) {
     size_t colon = names.find(':', pos);
     size_t end = colon == std::string_view::npos ? names.size() : colon;
-    std::string_view name = WithoutFws(names.substr(pos, end - pos), scratch);
+    // FWS lies around names (section 3.5, h=), so the trimmed piece is
+    // usually the name; WithoutFws only for a name folded inside.
+    std::string_view name = names.substr(pos, end - pos);
+    while (!name.empty() && HasClass(name.front(), kFws)) name.remove_prefix(1);
+    while (!name.empty() && HasClass(name.back(), kFws)) name.remove_suffix(1);
+    if (FindNonVisible(name.data(), 0, name.size()) != name.size()) name = WithoutFws(name, scratch);
     if (name.empty()) return fail("empty header name in h=");
     if (EqualsIgnoreCase(name, "From")) has_from = true;
-    sig.signed_headers.emplace_back(name);
+    if (header_count < sig.signed_headers.size()) {
+      sig.signed_headers[header_count].assign(name);
+    } else {
+      sig.signed_headers.emplace_back(name);
+    }
+    ++header_count;
     if (colon == std::string_view::npos) break;
     pos = colon + 1;
   }
+  sig.signed_headers.resize(header_count);
   if (!has_from) return fail("h= does not include From (RFC 6376 section 5.4)");
   if (q) {
     // Section 3.5: q= lists query methods; dns/txt is the only one defined.
@@ -220,7 +259,7 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
     }
     if (!dns_txt) return fail("unsupported query method q=" + methods);
   }
-  if (sig.identity.empty()) sig.identity = "@" + sig.domain;
+  if (sig.identity.empty()) sig.identity.assign("@").append(sig.domain);
   if (!IdentityWithinDomain(sig.identity, sig.domain)) {
     return fail("i= " + sig.identity + " is not within d= " + sig.domain);
   }
@@ -240,7 +279,7 @@ std::variant<Signature, SignatureParseError> ParseSignature(std::string_view val
     // Section 3.5: x= MUST be greater than t= when both are present.
     if (sig.timestamp && *sig.expiration <= *sig.timestamp) return fail("x= is not after t=");
   }
-  return sig;
+  return std::nullopt;
 }
 
 }  // namespace dkim

@@ -65,6 +65,11 @@ bool IdentityWithinDomain(std::string_view identity, std::string_view domain);
 // reason reads like "missing required tag bh=".
 std::variant<Signature, SignatureParseError> ParseSignature(std::string_view value);
 
+// The same into `sig`, reusing the storage of its strings and lists (a
+// verifier parses a signature for every message). Returns the reason on
+// error; `sig` then holds what could be read, like SignatureParseError.
+std::optional<std::string> ParseSignatureInto(std::string_view value, Signature& sig);
+
 }  // namespace dkim
 
 #endif  // LISTD_DKIM_SIGNATURE_H_

@@ -11,6 +11,8 @@
 #ifndef LISTD_DKIM_TAG_LIST_H_
 #define LISTD_DKIM_TAG_LIST_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +25,38 @@ namespace dkim {
 struct Tag {
   std::string_view name;
   std::string_view value;  // outer FWS trimmed
+};
+
+// Reads a tag list one tag at a time, with the checks of TagList::Parse,
+// without storing the tags: the DKIM-Signature of every verified message is
+// read this way, so that no list is allocated per message.
+class TagReader {
+ public:
+  // `text` must outlive the reader; tags are views into it.
+  explicit TagReader(std::string_view text) : text_(text) {}
+
+  // Reads the next tag into `tag`. False at the end of the list or on an
+  // error; error() is empty at the end and says what is wrong otherwise.
+  bool Next(Tag& tag);
+  const std::string& error() const { return error_; }
+
+ private:
+  bool ReadSimple(Tag& tag);
+  bool ReadCarefully(Tag& tag);
+  bool Fail(std::string reason);
+  bool SeenBefore(std::string_view name);
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  bool done_ = false;
+  std::string error_;
+  // Names seen, for the duplicate check (section 3.2). Most names are one
+  // letter: a bit each (c & 63). Longer ones are few (DKIM has only bh=),
+  // kept inline; the vector takes any beyond and is empty otherwise.
+  uint64_t one_letter_names_ = 0;
+  std::string_view long_names_[8];
+  size_t long_name_count_ = 0;
+  std::vector<std::string_view> more_long_names_;
 };
 
 class TagList {
@@ -41,6 +75,8 @@ class TagList {
 
 // Removes every FWS character (SP, HTAB, CR, LF) from `value`: b=, bh=, p=.
 std::string StripWhitespace(std::string_view value);
+// The same into `out`, reusing its storage (the verifier's b= per message).
+void AssignWithoutWhitespace(std::string_view value, std::string& out);
 
 }  // namespace dkim
 

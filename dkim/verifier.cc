@@ -2,8 +2,8 @@
 // at least 1024 bits) and RFC 8463 (ed25519-sha256).
 #include "dkim/verifier.h"
 
+#include <algorithm>
 #include <optional>
-#include <variant>
 
 #include "dkim/body_hash.h"
 #include "dkim/header_selection.h"
@@ -23,14 +23,15 @@ void AppendWithoutSignatureValue(const HeaderField& field, const Signature& sig,
                               raw.substr(value_offset + sig.b_value_end), out);
 }
 
-// Hands the signature's identifying tags to its result (moved, not copied:
-// b= alone is hundreds of bytes).
-void MoveIdentity(Signature& sig, SignatureResult& r) {
-  r.domain = std::move(sig.domain);
-  r.selector = std::move(sig.selector);
-  r.algorithm = std::move(sig.algorithm_name);
-  r.b_base64 = std::move(sig.b_base64);
-  r.identity = std::move(sig.identity);
+// Copies the signature's identifying tags into its result. Copied, not
+// moved: the Signature is the verifier's, reused for the next message with
+// its storage, and the result's strings must be allocated either way.
+void CopyIdentity(const Signature& sig, SignatureResult& r) {
+  r.domain = sig.domain;
+  r.selector = sig.selector;
+  r.algorithm = sig.algorithm_name;
+  r.b_base64 = sig.b_base64;
+  r.identity = sig.identity;
 }
 
 void Outcome(SignatureResult& r, DkimResult result, std::string reason) {
@@ -73,10 +74,10 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
   }
   std::vector<SignatureResult> results(fields.size());
   if (fields.empty()) return results;
-  std::vector<std::optional<Signature>>& parsed = parsed_;
+  std::vector<Signature>& parsed = parsed_;
   std::vector<size_t>& wanting = wanting_;
-  parsed.clear();
-  parsed.resize(fields.size());
+  size_t evaluated = std::min(fields.size(), options_.max_signatures);
+  if (parsed.size() < evaluated) parsed.resize(evaluated);
   wanting.clear();
 
   // Pass 1: parse every signature and check what needs no key.
@@ -88,25 +89,20 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
                       " signatures");
       continue;
     }
-    auto outcome = ParseSignature(fields[i]->value());
-    if (auto* e = std::get_if<SignatureParseError>(&outcome)) {
-      r.domain = std::move(e->domain);
-      r.selector = std::move(e->selector);
-      r.algorithm = std::move(e->algorithm_name);
-      r.b_base64 = std::move(e->b_base64);
-      r.identity = std::move(e->identity);
-      Outcome(r, DkimResult::kPermError, e->reason);
+    Signature& sig = parsed[i];
+    if (std::optional<std::string> error = ParseSignatureInto(fields[i]->value(), sig)) {
+      CopyIdentity(sig, r);
+      Outcome(r, DkimResult::kPermError, std::move(*error));
       continue;
     }
-    Signature& sig = std::get<Signature>(outcome);
     if (sig.expiration && *sig.expiration < now) {
-      MoveIdentity(sig, r);
+      CopyIdentity(sig, r);
       Outcome(r, DkimResult::kPermError,
                   "signature expired (x=" + std::to_string(*sig.expiration) + ")");
       continue;
     }
     if (sig.timestamp && *sig.timestamp > now + options_.allowed_clock_skew) {
-      MoveIdentity(sig, r);
+      CopyIdentity(sig, r);
       Outcome(r, DkimResult::kPermError,
                   "signature timestamp t=" + std::to_string(*sig.timestamp) + " is in the future");
       continue;
@@ -116,7 +112,6 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
     if (wanted_keys_.size() <= wanting.size()) wanted_keys_.emplace_back();
     wanted_keys_[wanting.size()].first.assign(sig.selector);
     wanted_keys_[wanting.size()].second.assign(sig.domain);
-    parsed[i] = std::move(sig);
     wanting.push_back(i);
   }
   wanted_keys_.resize(wanting.size());
@@ -130,14 +125,10 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
 
   for (size_t w = 0; w < wanting.size(); ++w) {
     size_t i = wanting[w];
-    Signature& sig = *parsed[i];
+    const Signature& sig = parsed[i];
     SignatureResult& r = results[i];
-    // However this signature ends, its identity moves into the result.
-    struct MoveOnExit {
-      Signature& sig;
-      SignatureResult& r;
-      ~MoveOnExit() { MoveIdentity(sig, r); }
-    } move_on_exit{sig, r};
+    // However this signature ends, its result names it.
+    CopyIdentity(sig, r);
     const KeyLookup& key = keys[w];
     r.key_dnssec_secure = key.dnssec_secure;
     switch (key.status) {

@@ -82,13 +82,14 @@ class Verifier {
   VerifierOptions options_;
   // Reused across calls, so that verifying a message allocates little more
   // than its results: OpenSSL digest contexts, the header-hash input and
-  // digest, and the per-call lists of Verify (cleared at each call).
+  // digest, the parsed signatures (their strings keep their storage), and
+  // the per-call lists of Verify (cleared at each call).
   Hasher sha256_;
   Hasher sha1_;
   std::string data_;
   Digest header_digest_;
   std::vector<const HeaderField*> fields_;
-  std::vector<std::optional<Signature>> parsed_;
+  std::vector<Signature> parsed_;  // grows to the most signatures seen
   std::vector<std::pair<std::string, std::string>> wanted_keys_;
   std::vector<size_t> wanting_;
   std::vector<std::pair<BodyHashKey, BodyHash>> body_hashes_;
