@@ -110,6 +110,12 @@ CREATE TABLE held (
 );
 CREATE INDEX held_by_list ON held (list_id, id);
 )sql",
+      // 3: a delivery worker's claim on a batch is a lease of its own, apart
+      // from the retry schedule, so that a restarted daemon can release the
+      // claims a killed one left without losing the backoff of the rest.
+      R"sql(
+ALTER TABLE delivery_batches ADD COLUMN leased_until INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return steps;
 }

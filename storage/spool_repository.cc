@@ -115,6 +115,14 @@ Status SpoolRepository::SetState(int64_t post_id, const std::string& state,
       PostName(post_id) + " does not exist");
 }
 
+Status SpoolRepository::ReplaceMessage(int64_t post_id, const std::string& message) {
+  return WriteOne(
+      db_, "replacing the message of " + PostName(post_id),
+      "UPDATE spool SET message = ?2 WHERE id = ?1",
+      [&](Statement& s) { s.Bind(1, post_id).BindBlob(2, message); },
+      PostName(post_id) + " does not exist");
+}
+
 Result<std::vector<int64_t>> SpoolRepository::Pending() {
   const std::string what = "listing the pending posts";
   Result<Statement*> query =
@@ -156,7 +164,7 @@ Result<std::vector<DeliveryBatch>> SpoolRepository::DueBatches(int64_t now, int 
   // The batches_due index (next_attempt_at, id) answers this in order.
   Result<Statement*> query = db_.Prepare(
       "SELECT id, post_id, message, envelope_from, recipients, attempts, next_attempt_at, "
-      "last_error FROM delivery_batches WHERE next_attempt_at <= ?1 "
+      "last_error FROM delivery_batches WHERE next_attempt_at <= ?1 AND leased_until <= ?1 "
       "ORDER BY next_attempt_at, id LIMIT ?2");
   if (!query) return Error{what + ": " + query.error()};
   Statement& statement =
@@ -181,6 +189,25 @@ Result<std::vector<DeliveryBatch>> SpoolRepository::DueBatches(int64_t now, int 
   return batches;
 }
 
+Result<std::vector<DeliveryBatch>> SpoolRepository::ClaimDueBatches(int64_t now, int limit,
+                                                                    int64_t lease_until) {
+  const std::string what = "claiming the delivery batches due";
+  WriteScope scope(db_);
+  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  Result<std::vector<DeliveryBatch>> due = DueBatches(now, limit);
+  if (!due) return due;
+  for (DeliveryBatch& batch : *due) {
+    Result<Statement*> lease =
+        db_.Prepare("UPDATE delivery_batches SET leased_until = ?2 WHERE id = ?1");
+    if (!lease) return Error{what + ": " + lease.error()};
+    Status ran = (*lease)->Bind(1, batch.id).Bind(2, lease_until).Run();
+    if (!ran) return Error{what + ": " + ran.error()};
+  }
+  Status committed = scope.Commit();
+  if (!committed) return Error{what + ": " + committed.error()};
+  return due;
+}
+
 Status SpoolRepository::Reschedule(int64_t batch_id, const std::vector<std::string>& remaining,
                                    int64_t retry_at, const std::string& error) {
   const std::string what = "rescheduling " + BatchName(batch_id);
@@ -192,7 +219,7 @@ Status SpoolRepository::Reschedule(int64_t batch_id, const std::vector<std::stri
   if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
   Result<Statement*> update = db_.Prepare(
       "UPDATE delivery_batches SET recipients = ?2, attempts = attempts + 1, "
-      "next_attempt_at = ?3, last_error = ?4 WHERE id = ?1");
+      "next_attempt_at = ?3, last_error = ?4, leased_until = 0 WHERE id = ?1");
   if (!update) return Error{what + ": " + update.error()};
   Status ran =
       (*update)->Bind(1, batch_id).Bind(2, *recipients).Bind(3, retry_at).Bind(4, error).Run();
@@ -201,6 +228,15 @@ Status SpoolRepository::Reschedule(int64_t batch_id, const std::vector<std::stri
   Status committed = scope.Commit();
   if (!committed) return Error{what + ": " + committed.error()};
   return Ok();
+}
+
+Result<int64_t> SpoolRepository::ReleaseLeases() {
+  const std::string what = "releasing the delivery leases";
+  Status ran = RunInWriteScope(
+      db_, what, "UPDATE delivery_batches SET leased_until = 0 WHERE leased_until <> 0",
+      [](Statement&) {});
+  if (!ran) return Error{ran.error()};
+  return static_cast<int64_t>(db_.Changes());
 }
 
 Status SpoolRepository::CompleteBatch(int64_t batch_id) {

@@ -46,6 +46,10 @@ class SpoolRepository {
   Result<int64_t> Add(const SpooledPost& post);
   Result<std::optional<SpooledPost>> Find(int64_t post_id);
   Status SetState(int64_t post_id, const std::string& state, const std::string& reason);
+  // Replaces the post's bytes (a held post keeps the message as the
+  // pipeline recorded it, with listd's Authentication-Results on top, so an
+  // approval goes on from there without verifying again).
+  Status ReplaceMessage(int64_t post_id, const std::string& message);
   // Posts in state "received" (to resume after a restart), oldest first.
   Result<std::vector<int64_t>> Pending();
 
@@ -53,6 +57,17 @@ class SpoolRepository {
   Result<int64_t> AddBatch(const DeliveryBatch& batch);
   // Batches due at `now`, oldest first, at most `limit`.
   Result<std::vector<DeliveryBatch>> DueBatches(int64_t now, int limit);
+  // Takes up to `limit` batches due at `now` for one delivery worker: in one
+  // write transaction it leases them until `lease_until`, so no other
+  // worker takes them meanwhile, and a worker that dies mid-way leaves them
+  // to be retried once the lease runs out (or ReleaseLeases is called).
+  // Delivery is therefore at least once, never lost. Reschedule and
+  // CompleteBatch end the lease.
+  Result<std::vector<DeliveryBatch>> ClaimDueBatches(int64_t now, int limit, int64_t lease_until);
+  // Ends every lease: for a daemon starting on a store no other daemon uses
+  // (listd holds a lock file to be sure), the claims are a dead run's.
+  // Returns how many batches were leased.
+  Result<int64_t> ReleaseLeases();
   // Records a failed attempt: keeps `remaining` recipients, retries at `retry_at`.
   Status Reschedule(int64_t batch_id, const std::vector<std::string>& remaining, int64_t retry_at,
                     const std::string& error);

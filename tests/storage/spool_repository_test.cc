@@ -203,3 +203,58 @@ TEST_CASE("batches go with their post", "[storage][spool]") {
   }
   CHECK(spool.DueBatches(10, 10)->empty());
 }
+
+TEST_CASE("a claimed batch is leased: not due again until the lease ends", "[storage][spool]") {
+  SpoolFixture f;
+  SpoolRepository spool(*f.db);
+  const int64_t post = *spool.Add(f.Post(1));
+  const int64_t first = *spool.AddBatch(f.Batch(post, 100, {"a@example.com"}));
+  const int64_t second = *spool.AddBatch(f.Batch(post, 200, {"b@example.com"}));
+
+  auto claimed = spool.ClaimDueBatches(150, 10, 1000);
+  REQUIRE(claimed.ok());
+  REQUIRE(claimed->size() == 1);
+  CHECK((*claimed)[0].id == first);
+  CHECK((*claimed)[0].next_attempt_at == 100);  // the lease is apart from the schedule
+  // A second worker asking at the same moment gets nothing twice.
+  CHECK(spool.ClaimDueBatches(150, 10, 1000)->empty());
+  auto next = spool.ClaimDueBatches(999, 10, 2000);
+  REQUIRE(next->size() == 1);
+  CHECK((*next)[0].id == second);
+  // The worker that claimed `first` died: once the lease runs out it is due.
+  auto again = spool.ClaimDueBatches(1000, 10, 3000);
+  REQUIRE(again->size() == 1);
+  CHECK((*again)[0].id == first);
+  // A failed attempt ends the lease: the batch is due at its retry time.
+  REQUIRE(spool.Reschedule(first, {"a@example.com"}, 1100, "421 4.3.2 later").ok());
+  CHECK(spool.ClaimDueBatches(1099, 10, 5000)->empty());
+  CHECK(spool.ClaimDueBatches(1100, 10, 5000)->size() == 1);
+}
+
+TEST_CASE("a restarted daemon releases the leases a killed one left", "[storage][spool]") {
+  SpoolFixture f;
+  SpoolRepository spool(*f.db);
+  const int64_t post = *spool.Add(f.Post(1));
+  const int64_t batch = *spool.AddBatch(f.Batch(post, 100, {"a@example.com"}));
+  REQUIRE(spool.ClaimDueBatches(100, 10, 10000)->size() == 1);
+  CHECK(spool.ClaimDueBatches(200, 10, 10000)->empty());
+  auto released = spool.ReleaseLeases();
+  REQUIRE(released.ok());
+  CHECK(*released == 1);
+  auto due = spool.ClaimDueBatches(200, 10, 10000);
+  REQUIRE(due->size() == 1);
+  CHECK((*due)[0].id == batch);
+  CHECK(*spool.ReleaseLeases() == 1);
+  REQUIRE(spool.CompleteBatch(batch).ok());
+  CHECK(*spool.ReleaseLeases() == 0);
+}
+
+TEST_CASE("a held post's message can be replaced by what the pipeline recorded",
+          "[storage][spool]") {
+  SpoolFixture f;
+  SpoolRepository spool(*f.db);
+  const int64_t post = *spool.Add(f.Post(1));
+  REQUIRE(spool.ReplaceMessage(post, "Authentication-Results: x; dkim=none\r\n\r\nb\r\n").ok());
+  CHECK(spool.Find(post)->value().message == "Authentication-Results: x; dkim=none\r\n\r\nb\r\n");
+  CHECK_FALSE(spool.ReplaceMessage(post + 1, "x").ok());
+}
