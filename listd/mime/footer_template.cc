@@ -1,0 +1,74 @@
+// footer_template: Mustache for plain-text footers.
+//
+// STANDARDS
+//   Mustache(5) as implemented by kainjow Mustache; no HTML escaping.
+// LIMITS
+//   Template files up to 64 KiB (a footer is a few lines).
+#include "listd/mime/footer_template.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+namespace listd::mime {
+namespace {
+
+constexpr std::streamoff kMaxTemplateBytes = 64 * 1024;
+
+}  // namespace
+
+base::Result<std::string> RenderFooter(std::string_view mustache_template,
+                                       const FooterContext& context,
+                                       std::string_view template_name) {
+  kainjow::mustache::mustache renderer{std::string(mustache_template)};
+  if (!renderer.is_valid()) {
+    return base::Error{"The footer template " + std::string(template_name) +
+                       " has a syntax error: " + renderer.error_message() + "."};
+  }
+  // A footer is plain text: a list named "Q&A" must not read "Q&amp;A".
+  renderer.set_custom_escape([](const std::string& text) { return text; });
+  kainjow::mustache::data data;
+  // Only values that are set go in, so {{#archive_url}}...{{/archive_url}}
+  // works as "if the list has one" (kainjow counts "" as true).
+  const std::pair<const char*, const std::string*> values[] = {
+      {"list_name", &context.list_name},
+      {"list_address", &context.list_address},
+      {"list_id", &context.list_id},
+      {"post_address", &context.post_address},
+      {"request_address", &context.request_address},
+      {"subscribe_address", &context.subscribe_address},
+      {"unsubscribe_address", &context.unsubscribe_address},
+      {"owner_address", &context.owner_address},
+      {"archive_url", &context.archive_url},
+  };
+  for (const auto& [name, value] : values) {
+    if (!value->empty()) data.set(name, *value);
+  }
+  std::string rendered = renderer.render(data);
+  if (!renderer.is_valid()) {
+    return base::Error{"The footer template " + std::string(template_name) +
+                       " could not be rendered: " + renderer.error_message() + "."};
+  }
+  return rendered;
+}
+
+base::Result<std::string> LoadTemplate(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return base::Error{"Cannot open the template " + path + ": " + std::strerror(errno) + "."};
+  }
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  if (file.bad()) return base::Error{"Cannot read the template " + path + "."};
+  std::string text = contents.str();
+  if (static_cast<std::streamoff>(text.size()) > kMaxTemplateBytes) {
+    return base::Error{"The template " + path + " is larger than 64 KiB; a footer is a few lines."};
+  }
+  return text;
+}
+
+}  // namespace listd::mime
