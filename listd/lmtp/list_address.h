@@ -1,0 +1,51 @@
+// List addresses: which list and which of its addresses a recipient local
+// part names. Pure: no storage; the caller checks which candidate exists.
+//
+// A list "demo" answers at:
+//   demo                       post to the list            kPost
+//   demo-request               commands by mail            kRequest
+//   demo-join / demo-leave     subscribe / unsubscribe     kJoin / kLeave
+//   demo-owner                 the list's owners           kOwner
+//   demo-bounces               bounces                     kBounces
+//   demo-bounces+alice=example.org   VERP bounce for alice@example.org
+// (the Mailman/mlmmj convention: <list>-bounces+<member local>=<member domain>).
+//
+// Decisions:
+// - A list may itself be named "foo-request", so a local part can mean more
+//   than one thing. ClassifyLocalPart returns every reading, most specific
+//   first ("demo-request" -> {demo, kRequest}, then {demo-request, kPost});
+//   the caller takes the first whose list exists.
+// - Suffixes match case-insensitively, and list_local_part is returned in
+//   lower case (list names compare case-insensitively); verp_recipient keeps
+//   the member's case, since a local part may be case-sensitive.
+// - In a VERP local part the member's domain follows the LAST "=" (a domain
+//   holds no "="; a local part may). A "-bounces+" part with no usable
+//   "local=domain" is still a bounce for the list, with verp_recipient "".
+// - A VERP reading is the only one returned: "+" does not occur in list
+//   names, so there is no post reading of "demo-bounces+x".
+#ifndef LISTD_LMTP_LIST_ADDRESS_H_
+#define LISTD_LMTP_LIST_ADDRESS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace listd::lmtp {
+
+enum class AddressRole { kPost, kRequest, kJoin, kLeave, kOwner, kBounces };
+
+struct ListAddress {
+  std::string list_local_part;  // lower case, e.g. "demo"
+  AddressRole role = AddressRole::kPost;
+  std::string verp_recipient;  // kBounces with VERP: "alice@example.org"; else ""
+};
+
+// Every reading of `local_part`, most specific first; empty for "".
+std::vector<ListAddress> ClassifyLocalPart(std::string_view local_part);
+
+// "post", "request", "join", "leave", "owner", "bounces".
+std::string_view ToString(AddressRole role);
+
+}  // namespace listd::lmtp
+
+#endif  // LISTD_LMTP_LIST_ADDRESS_H_
