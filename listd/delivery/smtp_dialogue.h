@@ -1,0 +1,64 @@
+// SmtpDialogue: follows an SMTP client's side of the conversation, as
+// libcurl's debug callback shows it, and pairs every command with its
+// reply. libcurl says only whether a transfer as a whole worked; this is
+// how listd learns which recipient was refused, with which reply.
+//
+// Pairing is first-in first-out: each command line sent expects exactly one
+// reply (RFC 5321 section 4.2), so it stays right even if commands were
+// pipelined (RFC 2920, which curl does not use for SMTP). A reply that
+// arrives while no command waits is the greeting. After a 354 to DATA, the
+// next reply answers the end of the mail data (section 4.1.1.4).
+//
+// Thread-safety: none; one per transfer.
+#ifndef LISTD_DELIVERY_SMTP_DIALOGUE_H_
+#define LISTD_DELIVERY_SMTP_DIALOGUE_H_
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace listd::delivery {
+
+// One complete reply: its code and its text, lines joined by "\n", without
+// the final CRLF (e.g. "550 5.1.1 no such user").
+struct SmtpReply {
+  int code = 0;
+  std::string text;
+};
+
+class SmtpDialogue {
+ public:
+  // Bytes the client sent as commands (curl's CURLINFO_HEADER_OUT).
+  void OnClientBytes(std::string_view bytes);
+  // Bytes the server sent (curl's CURLINFO_HEADER_IN).
+  void OnServerBytes(std::string_view bytes);
+
+  // The replies seen so far; absent when the command was never answered.
+  const std::optional<SmtpReply>& greeting() const { return greeting_; }
+  const std::optional<SmtpReply>& mail() const { return mail_; }
+  // One per RCPT command sent, in order; the reply is absent if none came.
+  const std::vector<std::optional<SmtpReply>>& rcpts() const { return rcpts_; }
+  const std::optional<SmtpReply>& data() const { return data_; }
+  const std::optional<SmtpReply>& data_end() const { return data_end_; }
+  // The last complete reply to anything, a 421 included.
+  const std::optional<SmtpReply>& last() const { return last_; }
+  // The first reply with code 421 (service closing, section 3.8), if any.
+  const std::optional<SmtpReply>& closing() const { return closing_; }
+
+ private:
+  enum class Step { kOther, kMail, kRcpt, kData, kDataEnd };
+  void OnClientLine(std::string_view line);
+  void OnServerLine(std::string_view line);
+
+  std::string client_partial_, server_partial_;
+  std::deque<std::pair<Step, size_t>> waiting_;  // step, RCPT index
+  std::string reply_text_;                       // lines of a multi-line reply so far
+  std::optional<SmtpReply> greeting_, mail_, data_, data_end_, last_, closing_;
+  std::vector<std::optional<SmtpReply>> rcpts_;
+};
+
+}  // namespace listd::delivery
+
+#endif  // LISTD_DELIVERY_SMTP_DIALOGUE_H_

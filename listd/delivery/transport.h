@@ -1,0 +1,87 @@
+// Transport: hands one batch (one message, one envelope sender, up to about
+// a hundred recipients) to the next hop and says, per recipient, what became
+// of it. Two kinds exist: SMTP to a smarthost (libcurl, smtp_transport.h)
+// and a local Maildir for hosts without an MTA (maildir_transport.h).
+//
+// Contract: Send() never throws and never retries; the delivery queue above
+// decides what to retry, from the per-recipient Outcome. One Transport
+// belongs to one thread at a time (an SMTP transport owns a curl handle and
+// its connection); MakeTransportFactory() returns a factory so that each
+// delivery worker builds its own.
+//
+// Result codes: `code` is the SMTP reply code that decided the outcome
+// (RFC 5321 section 4.2), or 0 when no reply did (connection refused,
+// timeout, an address that could not be sent). The Maildir transport uses
+// SMTP-like codes (250, 451, 554) so that callers treat both alike.
+#ifndef LISTD_DELIVERY_TRANSPORT_H_
+#define LISTD_DELIVERY_TRANSPORT_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace listd::delivery {
+
+// What became of one recipient: delivered, try again later, or give up.
+enum class Outcome { kDelivered, kTempFail, kPermFail };
+
+// The fate of one recipient of a batch.
+struct RecipientResult {
+  std::string recipient;
+  Outcome outcome = Outcome::kTempFail;
+  int code = 0;       // the deciding SMTP reply code, 0 when none
+  std::string reply;  // the server's text, e.g. "550 5.1.1 no such user"
+};
+
+// The fate of a batch.
+struct SendResult {
+  // One per recipient, in the order given to Send().
+  std::vector<RecipientResult> recipients;
+  // A transaction-level problem (connection refused, 421, timeout, a 5xx to
+  // MAIL FROM or DATA), empty when none. When set, every recipient that was
+  // not refused on its own is kTempFail (kPermFail for a 5xx at MAIL or DATA).
+  std::string error;
+};
+
+// Hands a batch to the next hop.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+
+  // Sends `message` (CRLF lines, header and body, not dot-stuffed) to
+  // `recipients` with envelope sender `envelope_from` ("" is the null
+  // reverse-path <>). Never throws.
+  virtual SendResult Send(const std::string& envelope_from,
+                          const std::vector<std::string>& recipients, std::string_view message) = 0;
+};
+
+// Where and how to deliver.
+struct TransportOptions {
+  // "smtp://HOST[:PORT]" (default port 25), "smtps://HOST[:PORT]" (TLS from
+  // the first byte, default 465), either with "USER[:PASSWORD]@" before the
+  // host, or "maildir:DIR".
+  std::string target;
+  bool starttls = false;             // smtp:// only: require STARTTLS (RFC 3207), fail without it
+  std::string username, password;    // SMTP AUTH (RFC 4954); override the URL's
+  std::chrono::seconds timeout{60};  // connect, each reply, and a stalled upload
+  std::string helo_name = "listd";   // the EHLO argument (RFC 5321 section 4.1.1.1)
+};
+
+// A factory of transports, one per delivery thread.
+using TransportFactory = std::function<std::unique_ptr<Transport>()>;
+
+// Checks `options` (and creates a Maildir root) once, at start-up, and
+// returns the factory; errors name the bad target.
+base::Result<TransportFactory> MakeTransportFactory(const TransportOptions& options);
+
+// "delivered", "tempfail" or "permfail", for logs.
+std::string_view OutcomeName(Outcome outcome);
+
+}  // namespace listd::delivery
+
+#endif  // LISTD_DELIVERY_TRANSPORT_H_

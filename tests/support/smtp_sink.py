@@ -1,0 +1,635 @@
+#!/usr/bin/python3
+"""An SMTP sink on 127.0.0.1 for listd's tests: keeps what it accepts.
+
+NAME
+    smtp_sink.py - an SMTP server (aiosmtpd) on a free 127.0.0.1 port that
+    stores every accepted message, logs every transaction, and fails on
+    request; optionally runs a command beside it.
+
+SYNOPSIS
+    smtp_sink.py [--dir DIR] [--control FILE] [--port N] [--count-only]
+                 [-- COMMAND ARGS...]
+
+    As a module (sys.path.insert(0, "tests/support"); import smtp_sink):
+        with smtp_sink.SmtpSink() as sink:        # or SmtpSink(directory=D)
+            sink.address                          # "127.0.0.1:PORT"
+            sink.set_control({"reject_rcpt": {"bob@example.org": "550 5.1.1 no such user"}})
+            ... send mail to sink.host, sink.port ...
+            for m in sink.messages():             # one per accepted recipient
+                m.recipient, m.mail_from, m.data  # data: the exact bytes
+            sink.transactions()                   # the log, a list of dicts
+            sink.clear()                          # forget messages and log
+            sink.accepted()                       # recipients accepted so far
+
+        SmtpSink(store=False)                     # count-only (see below)
+        sink.wait_accepted(100000, timeout=60)    # True once that many
+
+DESCRIPTION
+    The server accepts any sender and recipient (the null reverse-path "<>"
+    included, which aiosmtpd alone refuses) and offers, in its EHLO reply,
+    SIZE, 8BITMIME, SMTPUTF8 and PIPELINING (RFC 2920: aiosmtpd reads
+    commands one line at a time, so pipelined commands are answered in
+    order). It binds 127.0.0.1 only.
+
+    With a COMMAND, the sink is started, COMMAND runs with
+        LISTD_TEST_SMTP=127.0.0.1:PORT
+        LISTD_TEST_SMTP_DIR=DIR
+        LISTD_TEST_SMTP_CONTROL=FILE
+    in its environment, the sink is stopped and the exit code is COMMAND's.
+    Without one, it prints its address and runs until SIGTERM or Ctrl-C.
+    Without --dir, a temporary directory is used and removed at the end.
+
+COUNT-ONLY MODE
+    SmtpSink(store=False), or --count-only, is for benchmarks that send to
+    many recipients: writing two files per recipient would measure the
+    disk, not the sender. The sink then writes no .eml or .json files; it
+    still writes log.jsonl and obeys the control file, and it counts the
+    recipients of every transaction whose DATA it accepted (accepted(),
+    wait_accepted()). It keeps in memory only the first accepted copy, so
+    that a caller can check what was sent: messages() returns that one
+    Message (path None), or nothing. The reply to the end of DATA names
+    the recipients' numbers as a range, "queued as NNNNNN-MMMMMM", so it
+    stays short for big batches. first_accept_time and
+    last_accept_time are the time.monotonic() of the first and the latest
+    accepted DATA. The command-line mode prints "smtp_sink.py: accepted N
+    recipients" on standard error when it stops. Counting and the two
+    times work in the default mode too.
+
+THE OUTPUT DIRECTORY
+    NNNNNN-RCPT.eml   one file per accepted recipient of each accepted
+                      transaction: the message bytes exactly as received,
+                      after the transparency dots were removed (RFC 5321
+                      section 4.5.2); NNNNNN counts up from 000001. RCPT is
+                      the address with every character outside
+                      [A-Za-z0-9@._+-] replaced by "_".
+    NNNNNN-RCPT.json  its envelope: {"mail_from", "recipient", "conn",
+                      "transaction", "time", "mail_options", "rcpt_options"}.
+                      Written before the .eml, which appears by rename(), so
+                      a reader that sees the .eml sees a whole message.
+    log.jsonl         one JSON object a line, in order:
+                      {"event": "connect", "conn": N, "time": T}
+                      {"event": "transaction", "conn": N, "transaction": K,
+                       "time": T, "mail_from": S, "mail_reply": S,
+                       "rcpts": [{"address": S, "reply": S}, ...],
+                       "result": S}   result: the reply to the end of DATA,
+                       the reply refusing MAIL, "dropped" (connection closed
+                       on purpose after DATA), or "abandoned: RSET|QUIT|
+                       disconnect|MAIL" when no message followed.
+                      {"event": "disconnect", "conn": N, "time": T}
+                      "conn" numbers connections from 1, so two transactions
+                      with one "conn" travelled on one connection.
+    control.json      the default control file (below).
+
+FAULT INJECTION (the control file)
+    A JSON object, re-read before every reply the sink decides (the
+    greeting, MAIL, RCPT, the end of DATA); a missing or empty file means
+    "no faults". Counters ("fail_next_...", "drop_...") are decremented in
+    the file itself as they are used, so a test sees what is left. Tests
+    should replace the file atomically (write a temporary, rename()), as
+    set_control() does.
+        fail_next_connections: N   answer the next N connections' greeting
+                                   with fail_code and close them
+        fail_next_transactions: N  answer the next N MAIL commands with
+                                   fail_code; a 421 also closes the
+                                   connection (RFC 5321 section 3.8)
+        fail_code: "421 4.3.2 try later"   (the default)
+        reject_rcpt: {ADDRESS: REPLY}      answer RCPT TO:<ADDRESS> with
+        tempfail_rcpt: {ADDRESS: REPLY}    REPLY (any code; both maps are
+                                   one, the names only say intent; ADDRESS
+                                   is matched case-insensitively)
+        fail_next_data: N          answer the end of the next N DATA with
+        data_code: "554 5.6.0 rejected"    data_code (a 421 also closes)
+        drop_connection_after_data: N  read the next N messages whole, then
+                                   close the connection without a reply
+        delay_seconds: X           wait X seconds before each reply to MAIL,
+                                   RCPT and the end of DATA
+
+LIMITS
+    aiosmtpd plus the Python standard library. 127.0.0.1 only. Messages up
+    to 32 MiB (aiosmtpd's SIZE default). No STARTTLS and no AUTH.
+"""
+
+import argparse
+import asyncio
+import collections
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from aiosmtpd.smtp import SMTP
+
+Message = collections.namedtuple(
+    "Message", "index recipient mail_from data path envelope"
+)
+Message.__doc__ = """One accepted recipient's copy: index (the NNNNNN), recipient,
+mail_from ("" for the null sender), data (bytes), path (of the .eml), envelope (the sidecar dict)."""
+
+_DEFAULT_FAIL_CODE = "421 4.3.2 try later"
+_DEFAULT_DATA_CODE = "554 5.6.0 rejected"
+
+
+class SmtpSinkError(RuntimeError):
+    """The sink could not start."""
+
+
+def _safe_name(address):
+    return re.sub(r"[^A-Za-z0-9@._+-]", "_", address) or "_"
+
+
+def _write_atomically(path, data):
+    tmp = "%s.tmp.%d.%d" % (path, os.getpid(), threading.get_ident())
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+class _NullPath(str):
+    """The null reverse-path "<>": an empty address that still counts as
+    given, because aiosmtpd tests `if not envelope.mail_from`."""
+
+    def __bool__(self):
+        return True
+
+
+class _SinkSMTP(SMTP):
+    """aiosmtpd's SMTP with connection numbers, the null sender, a greeting
+    that can fail, and a transaction record."""
+
+    def __init__(self, sink, handler, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.sink = sink
+        self.conn_id = None
+        self.txn = None  # the transaction being built, logged when it ends
+
+    def connection_made(self, transport):
+        first = self.conn_id is None and self.transport is None
+        super().connection_made(transport)
+        if first:
+            self.conn_id = self.sink._next_conn()
+            self.sink._log({"event": "connect", "conn": self.conn_id})
+
+    def connection_lost(self, error):
+        self.end_transaction("abandoned: disconnect")
+        if self.conn_id is not None:
+            self.sink._log({"event": "disconnect", "conn": self.conn_id})
+        super().connection_lost(error)
+
+    async def _handle_client(self):
+        control = self.sink._control_take("fail_next_connections")
+        if control is not None:
+            await self.push(control.get("fail_code", _DEFAULT_FAIL_CODE))
+            self.transport.close()
+            return
+        await super()._handle_client()
+
+    def _getaddr(self, arg):
+        # RFC 5321 section 4.5.5: MAIL FROM:<> is the null reverse-path.
+        if arg and arg.lstrip().startswith("<>"):
+            return _NullPath(""), arg.lstrip()[2:]
+        return super()._getaddr(arg)
+
+    async def smtp_RSET(self, arg):
+        self.end_transaction("abandoned: RSET")
+        await super().smtp_RSET(arg)
+
+    async def smtp_QUIT(self, arg):
+        self.end_transaction("abandoned: QUIT")
+        await super().smtp_QUIT(arg)
+
+    def end_transaction(self, result):
+        if self.txn is not None:
+            self.txn["result"] = result
+            self.sink._log(self.txn)
+            self.txn = None
+
+    def close_soon(self):
+        # close() after the reply in the write buffer: asyncio flushes it.
+        if self.transport is not None:
+            self.loop.call_soon(self.transport.close)
+
+
+class _Handler:
+    """aiosmtpd hooks: each reply the sink decides."""
+
+    def __init__(self, sink):
+        self.sink = sink
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        # RFC 2920: offer PIPELINING before the closing "250 HELP".
+        return responses[:-1] + ["250-PIPELINING"] + responses[-1:]
+
+    async def handle_MAIL(self, server, session, envelope, address, options):
+        server.end_transaction("abandoned: MAIL")
+        await self.sink._delay()
+        txn = {
+            "event": "transaction",
+            "conn": server.conn_id,
+            "transaction": self.sink._next_transaction(),
+            "mail_from": str(address),
+            "mail_options": options,
+            "rcpts": [],
+        }
+        control = self.sink._control_take("fail_next_transactions")
+        if control is not None:
+            reply = control.get("fail_code", _DEFAULT_FAIL_CODE)
+            txn["mail_reply"] = reply
+            server.txn = txn
+            server.end_transaction(reply)
+            if reply.startswith("421"):
+                server.close_soon()
+            return reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        txn["mail_reply"] = "250 2.1.0 Ok"
+        server.txn = txn
+        return txn["mail_reply"]
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        await self.sink._delay()
+        control = self.sink._control()
+        refusals = {}
+        for key in ("reject_rcpt", "tempfail_rcpt"):
+            for addr, reply in (control.get(key) or {}).items():
+                refusals[addr.lower()] = reply
+        reply = refusals.get(address.lower())
+        if reply is None:
+            envelope.rcpt_tos.append(address)
+            envelope.rcpt_options.extend(options)
+            reply = "250 2.1.5 Ok"
+        if server.txn is not None:
+            server.txn["rcpts"].append({"address": address, "reply": reply})
+        if reply.startswith("421"):
+            server.end_transaction(reply)
+            server.close_soon()
+        return reply
+
+    async def handle_DATA(self, server, session, envelope):
+        await self.sink._delay()
+        if self.sink._control_take("drop_connection_after_data") is not None:
+            server.end_transaction("dropped")
+            server.transport.close()
+            return "421 4.4.2 dropped"  # written to a closed transport: lost
+        control = self.sink._control_take("fail_next_data")
+        if control is not None:
+            reply = control.get("data_code", _DEFAULT_DATA_CODE)
+            server.end_transaction(reply)
+            if reply.startswith("421"):
+                server.close_soon()
+            return reply
+        txn = server.txn or {}
+        indexes = self.sink._store(envelope, server.conn_id, txn.get("transaction"))
+        if self.sink.store or len(indexes) < 2:
+            reply = "250 2.0.0 Ok: queued as %s" % ",".join("%06d" % i for i in indexes)
+        else:  # count-only: a range keeps the reply line short for big batches
+            reply = "250 2.0.0 Ok: queued as %06d-%06d" % (indexes[0], indexes[-1])
+        server.end_transaction(reply)
+        return reply
+
+
+class SmtpSink:
+    """The sink as an object: start() it (or use `with`), then read
+    messages() and transactions(); set_control() injects faults."""
+
+    def __init__(self, directory=None, control=None, port=0, hostname="sink.test", store=True):
+        """directory: where messages and log.jsonl go (default: a temporary
+        directory removed by stop()); control: the control file (default
+        DIRECTORY/control.json); port: 0 picks a free one; store=False:
+        count-only mode (no file per recipient, see COUNT-ONLY MODE)."""
+        self.store = store
+        self._accepted = 0
+        self._accepted_changed = threading.Condition()
+        self._first_copy = None  # count-only mode: the first accepted copy
+        self.first_accept_time = None
+        self.last_accept_time = None
+        self._own_dir = directory is None
+        self.directory = directory
+        self.control_path = control
+        self.port = port
+        self.host = "127.0.0.1"
+        self.hostname = hostname
+        self._lock = threading.Lock()
+        self._conn = 0
+        self._transaction = 0
+        self._index = 0
+        self._loop = None
+        self._server = None
+        self._thread = None
+
+    @property
+    def address(self):
+        """"127.0.0.1:PORT", as LISTD_TEST_SMTP carries it."""
+        return "%s:%d" % (self.host, self.port)
+
+    @property
+    def log_path(self):
+        return os.path.join(self.directory, "log.jsonl")
+
+    def start(self):
+        """Binds 127.0.0.1 and serves from a background thread."""
+        if self.directory is None:
+            self.directory = tempfile.mkdtemp(prefix="listd-smtp-")
+        os.makedirs(self.directory, exist_ok=True)
+        if self.control_path is None:
+            self.control_path = os.path.join(self.directory, "control.json")
+        self._index = max([m.index for m in self.messages()] + [0])
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        failure = []
+
+        def run():
+            asyncio.set_event_loop(self._loop)
+            try:
+                self._server = self._loop.run_until_complete(
+                    self._loop.create_server(self._protocol, self.host, self.port)
+                )
+                self.port = self._server.sockets[0].getsockname()[1]
+            except OSError as e:
+                failure.append(e)
+                ready.set()
+                return
+            ready.set()
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, name="smtp-sink", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            raise SmtpSinkError("cannot listen on %s:%d: %s" % (self.host, self.port, failure[0]))
+        return self
+
+    def stop(self):
+        """Closes the listener and every connection; removes a temporary
+        directory. Safe to call twice."""
+        if self._loop is not None and self._thread is not None:
+
+            async def shutdown():
+                self._server.close()
+                await self._server.wait_closed()
+
+            if self._server is not None:
+                asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(5)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            self._loop.close()
+        self._loop = self._thread = self._server = None
+        if self._own_dir and self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def set_control(self, control):
+        """Replaces the control file with `control` (a dict), atomically."""
+        _write_atomically(self.control_path, json.dumps(control).encode())
+
+    def control(self):
+        """The control file's current content (counters as left)."""
+        return self._control()
+
+    def accepted(self):
+        """How many recipients the sink has accepted (DATA answered 250)."""
+        with self._accepted_changed:
+            return self._accepted
+
+    def wait_accepted(self, count, timeout):
+        """Waits until at least `count` recipients were accepted; returns
+        whether they were within `timeout` seconds."""
+        with self._accepted_changed:
+            return self._accepted_changed.wait_for(lambda: self._accepted >= count, timeout)
+
+    def messages(self):
+        """Every stored copy, in order: a list of Message (in count-only
+        mode, the first accepted copy alone, if any)."""
+        if not self.store:
+            return [self._first_copy] if self._first_copy is not None else []
+        out = []
+        if self.directory is None or not os.path.isdir(self.directory):
+            return out
+        for name in sorted(os.listdir(self.directory)):
+            m = re.match(r"^(\d{6,})-.*\.eml$", name)
+            if not m:
+                continue
+            path = os.path.join(self.directory, name)
+            with open(path[:-4] + ".json", encoding="utf-8") as f:
+                envelope = json.load(f)
+            with open(path, "rb") as f:
+                data = f.read()
+            out.append(
+                Message(int(m.group(1)), envelope["recipient"], envelope["mail_from"], data, path, envelope)
+            )
+        return out
+
+    def transactions(self):
+        """The log's transaction entries, in order (dicts, see log.jsonl)."""
+        return [e for e in self.log() if e.get("event") == "transaction"]
+
+    def log(self):
+        """Every log entry: connects, transactions, disconnects."""
+        try:
+            with open(self.log_path, encoding="utf-8") as f:
+                return [json.loads(line) for line in f if line.strip()]
+        except FileNotFoundError:
+            return []
+
+    def clear(self):
+        """Forgets stored messages and the log (numbering and the count of
+        accepted recipients go on)."""
+        with self._lock:
+            self._first_copy = None
+            for name in os.listdir(self.directory):
+                if re.match(r"^\d{6,}-.*\.(eml|json)$", name) or name == "log.jsonl":
+                    os.unlink(os.path.join(self.directory, name))
+
+    # -- internals (called on the server thread)
+
+    def _protocol(self):
+        return _SinkSMTP(
+            self,
+            _Handler(self),
+            hostname=self.hostname,
+            ident="listd smtp_sink",
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            loop=self._loop,
+        )
+
+    def _next_conn(self):
+        with self._lock:
+            self._conn += 1
+            return self._conn
+
+    def _next_transaction(self):
+        with self._lock:
+            self._transaction += 1
+            return self._transaction
+
+    def _log(self, entry):
+        entry = dict(entry, time=round(time.time(), 3))
+        with self._lock:
+            with open(self.log_path, "a", encoding="utf-8") as f:
+                f.write(json.dumps(entry) + "\n")
+
+    def _control(self):
+        try:
+            with open(self.control_path, "rb") as f:
+                text = f.read()
+        except FileNotFoundError:
+            return {}
+        if not text.strip():
+            return {}
+        try:
+            value = json.loads(text)
+        except ValueError:
+            print("smtp_sink.py: ignoring unreadable control file %s" % self.control_path, file=sys.stderr)
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _control_take(self, counter):
+        """If control[counter] > 0: decrements it in the file and returns
+        the control dict (as read); otherwise None."""
+        with self._lock:
+            control = self._control()
+            left = control.get(counter) or 0
+            if not isinstance(left, int) or left <= 0:
+                return None
+            _write_atomically(self.control_path, json.dumps(dict(control, **{counter: left - 1})).encode())
+            return control
+
+    async def _delay(self):
+        seconds = self._control().get("delay_seconds") or 0
+        if seconds > 0:
+            await asyncio.sleep(seconds)
+
+    def _count(self, recipients):
+        now = time.monotonic()
+        with self._accepted_changed:
+            self._accepted += recipients
+            if self.first_accept_time is None:
+                self.first_accept_time = now
+            self.last_accept_time = now
+            self._accepted_changed.notify_all()
+
+    def _store(self, envelope, conn, transaction):
+        if not self.store:
+            return self._keep_first(envelope, conn, transaction)
+        indexes = []
+        for rcpt, in_order in zip(envelope.rcpt_tos, range(len(envelope.rcpt_tos))):
+            with self._lock:
+                self._index += 1
+                index = self._index
+            base = os.path.join(self.directory, "%06d-%s" % (index, _safe_name(rcpt)))
+            sidecar = {
+                "mail_from": str(envelope.mail_from),
+                "recipient": rcpt,
+                "conn": conn,
+                "transaction": transaction,
+                "time": round(time.time(), 3),
+                "mail_options": envelope.mail_options,
+                "rcpt_options": envelope.rcpt_options,
+            }
+            _write_atomically(base + ".json", json.dumps(sidecar).encode())
+            _write_atomically(base + ".eml", envelope.original_content)
+            indexes.append(index)
+        self._count(len(indexes))
+        return indexes
+
+    def _keep_first(self, envelope, conn, transaction):
+        """Count-only mode: numbers the recipients as _store() would, keeps
+        the very first copy in memory, writes nothing."""
+        with self._lock:
+            first = self._index + 1
+            self._index += len(envelope.rcpt_tos)
+            keep = self._first_copy is None and envelope.rcpt_tos
+            if keep:
+                envelope_dict = {
+                    "mail_from": str(envelope.mail_from),
+                    "recipient": envelope.rcpt_tos[0],
+                    "conn": conn,
+                    "transaction": transaction,
+                    "time": round(time.time(), 3),
+                    "mail_options": envelope.mail_options,
+                    "rcpt_options": envelope.rcpt_options,
+                }
+                self._first_copy = Message(first, envelope.rcpt_tos[0], str(envelope.mail_from),
+                                           envelope.original_content, None, envelope_dict)
+        self._count(len(envelope.rcpt_tos))
+        return list(range(first, first + len(envelope.rcpt_tos)))
+
+
+# --------------------------------------------------------------------- CLI
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(
+        description="Run an SMTP sink on 127.0.0.1, optionally around a command "
+        "(which gets LISTD_TEST_SMTP, LISTD_TEST_SMTP_DIR, LISTD_TEST_SMTP_CONTROL)."
+    )
+    parser.add_argument("--dir", metavar="DIR", help="output directory (default: a temporary one)")
+    parser.add_argument("--control", metavar="FILE", help="control file (default DIR/control.json)")
+    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    parser.add_argument("--count-only", action="store_true",
+                        help="count accepted recipients, write no file per recipient")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND ARGS...")
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+
+    sink = SmtpSink(directory=args.dir, control=args.control, port=args.port,
+                    store=not args.count_only)
+    try:
+        sink.start()
+    except (SmtpSinkError, OSError) as e:
+        print("smtp_sink.py: %s" % e, file=sys.stderr)
+        return 2
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        if not command:
+            print(
+                "smtp_sink.py: listening on %s, writing to %s (Ctrl-C stops)" % (sink.address, sink.directory),
+                flush=True,
+            )
+            while True:
+                time.sleep(3600)
+        env = dict(
+            os.environ,
+            LISTD_TEST_SMTP=sink.address,
+            LISTD_TEST_SMTP_DIR=sink.directory,
+            LISTD_TEST_SMTP_CONTROL=sink.control_path,
+        )
+        child = subprocess.Popen(command, env=env)
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            child.terminate()
+            child.wait()
+            return 130
+    except KeyboardInterrupt:
+        return 130 if command else 0
+    except OSError as e:
+        print("smtp_sink.py: cannot run %s: %s" % (command[0], e), file=sys.stderr)
+        return 127
+    finally:
+        sink.stop()
+        if args.count_only:
+            print("smtp_sink.py: accepted %d recipients" % sink.accepted(), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
