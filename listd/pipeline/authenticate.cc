@@ -1,0 +1,124 @@
+// Stage 2, authenticate (authenticate.h says what and why; the STANDARDS
+// and LIMITS are there).
+#include "listd/pipeline/authenticate.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "dkim/message.h"
+
+namespace listd::pipeline {
+namespace {
+
+constexpr std::string_view kAuthResults = "Authentication-Results";
+constexpr int kSupportedVersion = 1;  // RFC 8601 section 2.2: authres-version
+
+bool IsFws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The first word of an A-R value that the full parser refused: skips CFWS
+// (comments nest and may hold quoted-pairs), then reads a quoted-string or
+// the bytes up to whitespace, a comment or ';'. Good enough to recognise a
+// malformed field that still names us, which RFC 8601 section 5 wants gone.
+std::string FirstWord(std::string_view value) {
+  size_t i = 0;
+  while (i < value.size()) {
+    if (IsFws(value[i])) {
+      ++i;
+    } else if (value[i] == '(') {
+      int depth = 0;
+      while (i < value.size()) {
+        char c = value[i++];
+        if (c == '\\') {
+          ++i;
+        } else if (c == '(') {
+          ++depth;
+        } else if (c == ')' && --depth == 0) {
+          break;
+        }
+      }
+    } else {
+      break;
+    }
+  }
+  std::string word;
+  if (i < value.size() && value[i] == '"') {
+    for (++i; i < value.size() && value[i] != '"'; ++i) {
+      if (value[i] == '\\' && i + 1 < value.size()) ++i;
+      if (value[i] != '\r' && value[i] != '\n') word += value[i];
+    }
+    return word;
+  }
+  while (i < value.size() && !IsFws(value[i]) && value[i] != '(' && value[i] != ';') {
+    word += value[i++];
+  }
+  return word;
+}
+
+bool IsTrusted(std::string_view id, const std::vector<std::string>& trusted) {
+  return std::any_of(trusted.begin(), trusted.end(),
+                     [id](const std::string& t) { return dkim::EqualsIgnoreCase(id, t); });
+}
+
+// `bytes` without the given fields; each raw view lies inside `bytes`.
+std::string Without(std::string_view bytes, const std::vector<const dkim::HeaderField*>& gone) {
+  std::string out;
+  out.reserve(bytes.size());
+  size_t from = 0;
+  for (const dkim::HeaderField* field : gone) {  // top to bottom, so offsets grow
+    size_t start = static_cast<size_t>(field->raw.data() - bytes.data());
+    out.append(bytes.substr(from, start - from));
+    from = start + field->raw.size();
+  }
+  out.append(bytes.substr(from));
+  return out;
+}
+
+}  // namespace
+
+base::Result<Authentication> Authenticate(std::string_view message,
+                                          const AuthenticateOptions& options,
+                                          dkim::KeyResolver& keys) {
+  if (options.authserv_id.empty()) {
+    return base::Error{"no authserv-id configured for Authentication-Results"};
+  }
+  auto parsed = dkim::Message::Parse(std::string(message));
+  if (!parsed.ok()) return base::Error{"the post is not a message: " + parsed.error()};
+  const dkim::Message& msg = *parsed;
+
+  Authentication auth;
+  // Over the bytes as received: see ORDER in authenticate.h.
+  dkim::Verifier verifier(keys, options.verifier);
+  auth.dkim = verifier.Verify(msg, options.now);
+
+  std::vector<const dkim::HeaderField*> gone;
+  for (const dkim::HeaderField* field : msg.FieldsNamed(kAuthResults)) {
+    auto ar = dkim::ParseAuthenticationResults(field->value());
+    if (!ar.ok()) {
+      std::string id = FirstWord(field->value());
+      if (dkim::EqualsIgnoreCase(id, options.authserv_id)) {
+        gone.push_back(field);
+        auth.removed.push_back("forged Authentication-Results claiming " + id +
+                               " (malformed: " + ar.error() + ")");
+      }
+      continue;  // others stay in the message, never trusted
+    }
+    if (dkim::EqualsIgnoreCase(ar->authserv_id, options.authserv_id)) {
+      gone.push_back(field);
+      auth.removed.push_back("forged Authentication-Results claiming " + ar->authserv_id);
+      continue;
+    }
+    if (ar->version && *ar->version != kSupportedVersion) {
+      gone.push_back(field);
+      auth.removed.push_back("Authentication-Results of unsupported version " +
+                             std::to_string(*ar->version) + " from " + ar->authserv_id);
+      continue;
+    }
+    if (IsTrusted(ar->authserv_id, options.trusted_authserv_ids)) {
+      auth.trusted_upstream.push_back(std::move(*ar));
+    }
+  }
+  auth.message = gone.empty() ? std::string(msg.bytes()) : Without(msg.bytes(), gone);
+  return auth;
+}
+
+}  // namespace listd::pipeline
