@@ -29,6 +29,10 @@ int RunMemberCommand(const std::string& program, const Args& args);
 int RunKeyCommand(const std::string& program, const Args& args);
 // `listctl doctor LIST` (doctor_command.cc).
 int RunDoctorCommand(const std::string& program, const Args& args);
+// `listctl inject LIST < msg` (post_commands.cc).
+int RunInjectCommand(const std::string& program, const Args& args);
+// `listctl held ...`: ls, show, approve, reject, discard (post_commands.cc).
+int RunHeldCommand(const std::string& program, const Args& args);
 
 }  // namespace listd
 

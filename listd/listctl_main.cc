@@ -4,7 +4,8 @@
 //   listctl - administer listd: lists, members, keys and their rollover,
 //   and DKIM signing and verification from the shell
 // SYNOPSIS
-//   listctl list|member|key|doctor|dkim <command> [options]   (each has --help)
+//   listctl list|member|key|held|doctor|dkim <command> [options]   (each has --help)
+//   listctl inject LIST < message
 //   The store is chosen by --db PATH (default var/listd.db) or a --config
 //   file holding "db = PATH".
 #include <iostream>
@@ -21,6 +22,8 @@ void PrintUsage(std::ostream& out) {
          "  list     create | ls | show | set | rm\n"
          "  member   add | rm | ls | import | export\n"
          "  key      generate | dns | check | activate | rotate | retire | rm | ls | export | import\n"
+         "  held     ls | show | approve | reject | discard   posts waiting for a moderator\n"
+         "  inject   LIST < message: hand a post to listd (for pipe transports)\n"
          "  doctor   LIST: what a receiver would find wrong with the list's signing\n"
          "  dkim     keygen | sign | verify   DKIM with key files, outside the store\n"
          "\n"
@@ -46,6 +49,8 @@ int main(int argc, char** argv) {
   if (group == "list") return listd::RunListCommand("listctl list", args);
   if (group == "member") return listd::RunMemberCommand("listctl member", args);
   if (group == "key") return listd::RunKeyCommand("listctl key", args);
+  if (group == "held") return listd::RunHeldCommand("listctl held", args);
+  if (group == "inject") return listd::RunInjectCommand("listctl inject", args);
   if (group == "doctor") return listd::RunDoctorCommand("listctl doctor", args);
   std::cerr << "listctl: unknown group '" << group << "'\n";
   PrintUsage(std::cerr);

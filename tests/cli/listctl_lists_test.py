@@ -153,7 +153,8 @@ def test_show_json(env):
     for name in ["subject_tag", "footer_template", "reply_to", "posting_policy",
                  "nonmember_action", "max_size", "dmarc_mitigation", "authserv_id",
                  "signing.domain", "signing.algorithms", "signing.headers",
-                 "signing.oversign", "signing.canonicalization", "signing.expire", "arc"]:
+                 "signing.oversign", "signing.canonicalization", "signing.expire",
+                 "remove_dkim_signatures", "arc"]:
         expect(name in s, "setting %s shown: %r" % (name, sorted(s)))
         expect(s[name]["default"] is True, "%s is a default: %r" % (name, s[name]))
     expect(s["posting_policy"]["value"] == "members-only", "default policy")
@@ -163,6 +164,8 @@ def test_show_json(env):
     expect(s["signing.canonicalization"]["value"] == "relaxed/relaxed", "default c=")
     expect(s["signing.expire"]["value"] == "0", "default x=")
     expect(s["subject_tag"]["value"] == "[team]", "default tag: %r" % s["subject_tag"])
+    expect(s["footer_template"]["value"] == "footer.mustache",
+           "the default footer: %r" % s["footer_template"])
     headers = s["signing.headers"]["value"].split(":")
     expect("From" in headers, "From is signed by default: %r" % headers)
     text = env.ok("list", "show", LIST).stdout

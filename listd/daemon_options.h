@@ -1,0 +1,58 @@
+// DaemonOptions: how listd runs, from its command line and an optional
+// config file (Boost.Program_options' "name = value" format, the same
+// names without the dashes). The command line wins over the file.
+//
+// The embedded default needs no file and no MTA: the store is var/listd.db,
+// LMTP listens on 127.0.0.1:8024, and mail is delivered into a Maildir
+// under var/maildir, one folder per recipient. Production points --deliver
+// at an SMTP smarthost.
+#ifndef LISTD_LISTD_DAEMON_OPTIONS_H_
+#define LISTD_LISTD_DAEMON_OPTIONS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace listd {
+
+struct DaemonOptions {
+  std::string db = "var/listd.db";
+  std::string lmtp = "127.0.0.1:8024";      // HOST:PORT; port 0 picks a free one
+  std::string deliver = "maildir:var/maildir";  // smtp://HOST:PORT | smtps://... | maildir:DIR
+  std::string dns;                          // forwarder HOST:PORT; "" = the system's resolvers
+  int dns_timeout_ms = 5000;
+  std::string authserv_id;                  // "" = the host name
+  std::vector<std::string> trusted_authserv_ids;
+  std::string templates_dir;                // where footer templates live
+  std::string hostname;                     // LMTP greeting and EHLO; "" = the host name
+  // Delivery.
+  int delivery_workers = 2;
+  size_t batch_size = 100;
+  int64_t retry_base_seconds = 60;
+  int64_t retry_max_seconds = 3600;
+  int64_t give_up_after_seconds = 5 * 24 * 3600;
+  bool smtp_starttls = false;
+  std::string smtp_user;
+  std::string smtp_password_file;           // a file (0600) holding the password
+  int smtp_timeout_seconds = 60;
+  // Intake.
+  size_t max_message_bytes = 25 * 1024 * 1024;
+  int max_connections = 20;
+  int idle_timeout_seconds = 300;
+  // How often idle workers look at the store (new work also wakes them).
+  int poll_ms = 1000;
+};
+
+// Parses argv (and the --config file it names). Returns nullopt after
+// printing --help; an Error names the bad option.
+base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** argv);
+
+// Splits "HOST:PORT" (or "[v6]:PORT").
+base::Result<std::pair<std::string, int>> SplitHostPort(const std::string& text);
+
+}  // namespace listd
+
+#endif  // LISTD_LISTD_DAEMON_OPTIONS_H_

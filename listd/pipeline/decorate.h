@@ -1,0 +1,39 @@
+// Stage 5, decorate: the list's own changes to a post, from its settings.
+//
+// STANDARDS
+//   RFC 2369 and RFC 2919 (List-* fields and List-Id), RFC 2047 (subject
+//   tags on encoded subjects), RFC 2045/2046 (the footer goes where the MIME
+//   structure allows: see listd/mime/footer.h), RFC 1847 (signed and
+//   encrypted bodies are never touched), RFC 6377 section 5.1 (the list's
+//   changes break the author's signature; remove_dkim_signatures drops it).
+// SETTINGS USED
+//   subject_tag, footer_template (relative paths are looked up in the
+//   templates directory), reply_to, remove_dkim_signatures.
+// CONTRACT
+//   The work is listd/mime's; this stage only turns settings into a
+//   mime::Decoration. An error (a template that does not render, a message
+//   GMime cannot read) is returned for the caller to hold the post with.
+#ifndef LISTD_LISTD_PIPELINE_DECORATE_H_
+#define LISTD_LISTD_PIPELINE_DECORATE_H_
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "listd/pipeline/list_context.h"
+
+namespace listd::pipeline {
+
+struct Decorated {
+  std::string message;
+  std::string summary;  // "tagged, footer appended to text/plain" for the log
+};
+
+// Decorates `message` for `list`; footer templates are read from
+// `templates_dir` unless the setting names an absolute path.
+base::Result<Decorated> Decorate(std::string_view message, const ListContext& list,
+                                 const std::string& templates_dir);
+
+}  // namespace listd::pipeline
+
+#endif  // LISTD_LISTD_PIPELINE_DECORATE_H_

@@ -1,0 +1,85 @@
+// Stage 7, queue (see queue.h).
+#include "listd/pipeline/queue.h"
+
+namespace listd::pipeline {
+namespace {
+
+// Collects recipients and writes a batch each time `batch_size` are in hand.
+class BatchWriter {
+ public:
+  BatchWriter(Store& store, int64_t post_id, std::string envelope_from, const std::string& message,
+              const QueueOptions& options)
+      : store_(store),
+        post_id_(post_id),
+        envelope_from_(std::move(envelope_from)),
+        message_(message),
+        options_(options) {}
+
+  base::Status Add(std::string recipient) {
+    pending_.push_back(std::move(recipient));
+    if (pending_.size() >= options_.batch_size) return Flush();
+    return base::Ok();
+  }
+
+  base::Status Flush() {
+    if (pending_.empty()) return base::Ok();
+    storage::DeliveryBatch batch;
+    batch.post_id = post_id_;
+    batch.message = message_;
+    batch.envelope_from = envelope_from_;
+    batch.recipients = std::move(pending_);
+    batch.next_attempt_at = options_.now;
+    pending_.clear();
+    auto added = store_.spool().AddBatch(batch);
+    if (!added) return base::Error{added.error()};
+    queued_.recipients += batch.recipients.size();
+    ++queued_.batches;
+    return base::Ok();
+  }
+
+  const Queued& queued() const { return queued_; }
+
+ private:
+  Store& store_;
+  int64_t post_id_;
+  std::string envelope_from_;
+  const std::string& message_;
+  QueueOptions options_;
+  std::vector<std::string> pending_;
+  Queued queued_;
+};
+
+}  // namespace
+
+base::Result<Queued> QueueForMembers(Store& store, int64_t post_id, const ListContext& list,
+                                     const std::string& message, const QueueOptions& options) {
+  BatchWriter writer(store, post_id, list.RoleAddress("bounces"), message, options);
+  base::Status failed = base::Ok();
+  storage::MemberFilter enabled;
+  enabled.delivery = storage::Delivery::kEnabled;
+  base::Status listed =
+      store.members().ForEach(list.list.id, enabled, [&](const storage::MemberRecord& member) {
+        failed = writer.Add(member.address.local_part + "@" + member.address.domain);
+        return failed.ok();
+      });
+  if (!listed) return base::Error{listed.error()};
+  if (!failed) return base::Error{failed.error()};
+  base::Status flushed = writer.Flush();
+  if (!flushed) return base::Error{flushed.error()};
+  return writer.queued();
+}
+
+base::Result<Queued> QueueFor(Store& store, int64_t post_id, const std::string& envelope_from,
+                              const std::vector<std::string>& recipients,
+                              const std::string& message, const QueueOptions& options) {
+  BatchWriter writer(store, post_id, envelope_from, message, options);
+  for (const std::string& recipient : recipients) {
+    base::Status added = writer.Add(recipient);
+    if (!added) return base::Error{added.error()};
+  }
+  base::Status flushed = writer.Flush();
+  if (!flushed) return base::Error{flushed.error()};
+  return writer.queued();
+}
+
+}  // namespace listd::pipeline

@@ -1,0 +1,111 @@
+// Stage 6, sign (see sign.h for the standards it follows).
+#include "listd/pipeline/sign.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "base/ascii.h"
+#include "dkim/canonicalization.h"
+#include "dkim/message.h"
+#include "dkim/signer.h"
+
+namespace listd::pipeline {
+namespace {
+
+// The fields listd adds or owns in every post it sends: a receiver must be
+// able to trust them, so they are signed, and the List-* ones oversigned,
+// since a forged List-Unsubscribe added in transit would be a phishing
+// vector (RFC 8058 section 4 asks the same of List-Unsubscribe-Post).
+const std::vector<std::string>& ListFields() {
+  static const std::vector<std::string> fields = {
+      "List-Id",          "List-Post",  "List-Help",        "List-Subscribe",
+      "List-Unsubscribe", "List-Owner", "List-Unsubscribe-Post"};
+  return fields;
+}
+
+std::vector<std::string> SplitColons(std::string_view text) {
+  std::vector<std::string> names;
+  while (!text.empty()) {
+    const size_t end = text.find(':');
+    std::string_view name = text.substr(0, end);
+    if (!name.empty()) names.emplace_back(name);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return names;
+}
+
+// Appends the names of `more` that `names` lacks (case-insensitive).
+void AddMissing(std::vector<std::string>& names, const std::vector<std::string>& more) {
+  for (const std::string& name : more) {
+    const bool present = std::any_of(names.begin(), names.end(), [&](const std::string& have) {
+      return base::LowerAscii(have) == base::LowerAscii(name);
+    });
+    if (!present) names.push_back(name);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> SignedFields(const ListContext& list) {
+  std::vector<std::string> names = SplitColons(list.Setting("signing.headers"));
+  AddMissing(names, ListFields());
+  AddMissing(names, {"Precedence", "Authentication-Results"});
+  return names;
+}
+
+std::vector<std::string> OversignedFields(const ListContext& list) {
+  std::vector<std::string> names = SplitColons(list.Setting("signing.oversign"));
+  AddMissing(names, ListFields());
+  return names;
+}
+
+base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now) {
+  Signed out;
+  if (list.keys.empty()) {
+    out.message = std::move(message);
+    out.summary = "unsigned: the list has no active key (listctl key generate, then activate)";
+    return out;
+  }
+  auto parsed = dkim::Message::Parse(std::move(message));
+  if (!parsed) return base::Error{"signing: cannot parse the decorated post: " + parsed.error()};
+  auto canonicalization = dkim::ParseCanonicalization(list.Setting("signing.canonicalization"));
+  if (!canonicalization) return base::Error{"signing: " + canonicalization.error()};
+  const int64_t lifetime = std::stoll("0" + list.Setting("signing.expire"));
+
+  std::string fields;
+  std::string summary = "signed";
+  // Every key signs with the same c= and SHA-256, so the body is hashed
+  // once for all of them (RFC 6376 section 3.7: bh= depends on neither the
+  // key nor the header fields).
+  std::optional<std::string> body_hash;
+  for (SigningKey& key : list.keys) {
+    dkim::SignerOptions options;
+    options.domain = list.Setting("signing.domain");
+    options.selector = key.selector;
+    options.algorithm = key.algorithm == "rsa" ? dkim::SigningAlgorithm::kRsaSha256
+                                               : dkim::SigningAlgorithm::kEd25519Sha256;
+    options.canonicalization = *canonicalization;
+    options.headers = SignedFields(list);
+    options.oversign = OversignedFields(list);
+    if (lifetime > 0) options.lifetime = lifetime;
+    // The Signer takes its key; each post gets a clone so the list's opened
+    // keys serve every post of the pass.
+    auto signer = dkim::Signer::Create(std::move(options), key.key.Clone());
+    if (!signer) return base::Error{"signing with " + key.selector + ": " + signer.error()};
+    if (!body_hash) body_hash = signer->BodyHash(*parsed);
+    auto field = signer->Sign(*parsed, now, body_hash);
+    if (!field) return base::Error{"signing with " + key.selector + ": " + field.error()};
+    fields += *field;
+    summary += out.signatures == 0 ? " " : ", ";
+    summary += key.algorithm == "rsa" ? "rsa-sha256" : "ed25519-sha256";
+    summary += " s=" + key.selector;
+    ++out.signatures;
+  }
+  out.message = fields;
+  out.message += parsed->bytes();
+  out.summary = summary + " d=" + list.Setting("signing.domain");
+  return out;
+}
+
+}  // namespace listd::pipeline

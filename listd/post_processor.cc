@@ -1,0 +1,339 @@
+// PostProcessor (see post_processor.h for the flow and the outcomes).
+#include "listd/post_processor.h"
+
+#include <optional>
+
+#include "base/ascii.h"
+#include "base/email_address.h"
+#include "dkim/message.h"
+#include "listd/lmtp/list_address.h"
+#include "listd/notice.h"
+#include "listd/pipeline/admit.h"
+#include "listd/pipeline/authenticate.h"
+#include "listd/pipeline/decorate.h"
+#include "listd/pipeline/list_context.h"
+#include "listd/pipeline/queue.h"
+#include "listd/pipeline/record.h"
+#include "listd/pipeline/sign.h"
+#include "storage/scopes.h"
+
+namespace listd {
+
+// The longest subject kept in a held row or a notice: enough to recognise
+// a post, and far from the 998-byte line limit (RFC 5322 section 2.1.1).
+constexpr size_t kMaxSubjectBytes = 200;
+
+struct PostProcessor::Context {
+  storage::SpooledPost post;
+  pipeline::ListContext list;
+  lmtp::AddressRole role = lmtp::AddressRole::kPost;
+  std::string verp_recipient;     // for -bounces+user=domain
+  std::optional<int64_t> held_id;  // set when continuing a held post
+  PostOutcome outcome;
+};
+
+namespace {
+
+// The first field called `name`, unfolded and trimmed; "" when absent.
+std::string FieldValue(std::string_view message, std::string_view name) {
+  auto parsed = dkim::Message::Parse(std::string(message));
+  if (!parsed) return "";
+  auto fields = parsed->FieldsNamed(name);
+  if (fields.empty()) return "";
+  std::string value;
+  for (char c : fields.front()->value()) {
+    if (c == '\r' || c == '\n') continue;
+    value += c == '\t' ? ' ' : c;
+  }
+  const size_t begin = value.find_first_not_of(' ');
+  if (begin == std::string::npos) return "";
+  const size_t end = value.find_last_not_of(' ');
+  return value.substr(begin, end - begin + 1);
+}
+
+std::string Shortened(std::string text) {
+  if (text.size() > kMaxSubjectBytes) text = text.substr(0, kMaxSubjectBytes) + "...";
+  return text;
+}
+
+std::string LocalPartOf(const std::string& address) {
+  const size_t at = address.rfind('@');
+  return at == std::string::npos ? address : address.substr(0, at);
+}
+
+pipeline::AdmitPolicy PolicyOf(const pipeline::ListContext& list) {
+  pipeline::AdmitPolicy policy;
+  policy.posting_policy = list.Setting("posting_policy");
+  policy.nonmember_action = list.Setting("nonmember_action");
+  policy.max_size = std::stoull("0" + list.Setting("max_size"));
+  policy.list_id = list.ListIdLabel();
+  policy.list_address = list.Address();
+  return policy;
+}
+
+}  // namespace
+
+PostProcessor::PostProcessor(Store& store, dkim::KeyResolver& keys, PipelineOptions options,
+                             dkim::Clock now)
+    : store_(store), keys_(keys), options_(std::move(options)), now_(std::move(now)) {}
+
+base::Result<PostProcessor::Context> PostProcessor::Load(int64_t post_id) {
+  auto found = store_.spool().Find(post_id);
+  if (!found) return base::Error{found.error()};
+  if (!*found) return base::Error{"post " + std::to_string(post_id) + " does not exist"};
+  Context context;
+  context.post = std::move(**found);
+  context.outcome.post_id = post_id;
+  context.outcome.list = context.post.recipient;
+  const std::string id = FieldValue(context.post.message, "Message-ID");
+  context.outcome.message_id = id.empty() ? "-" : id;
+  if (context.post.list_id == 0) {
+    return base::Error{"post " + std::to_string(post_id) + " belongs to no list"};
+  }
+  auto list = pipeline::LoadListContext(store_, context.post.list_id);
+  if (!list) return base::Error{list.error()};
+  context.list = std::move(*list);
+  // The spooled recipient names the role; the candidate whose list part is
+  // this list's local part is the one the intake matched.
+  const std::string wanted = base::LowerAscii(context.list.list.address.local_part);
+  for (const lmtp::ListAddress& candidate :
+       lmtp::ClassifyLocalPart(LocalPartOf(context.post.recipient))) {
+    if (base::LowerAscii(candidate.list_local_part) == wanted) {
+      context.role = candidate.role;
+      context.verp_recipient = candidate.verp_recipient;
+      break;
+    }
+  }
+  return context;
+}
+
+base::Result<PostOutcome> PostProcessor::Process(int64_t post_id) {
+  auto context = Load(post_id);
+  if (!context) return base::Error{context.error()};
+  if (context->post.state != "received") {
+    return base::Error{"post " + std::to_string(post_id) + " is " + context->post.state +
+                       ", not waiting to be processed"};
+  }
+  return ProcessPost(*context);
+}
+
+base::Result<PostOutcome> PostProcessor::ProcessPost(Context& context) {
+  pipeline::AuthenticateOptions authenticate;
+  const std::string& list_id = context.list.Setting("authserv_id");
+  authenticate.authserv_id = list_id.empty() ? options_.authserv_id : list_id;
+  authenticate.trusted_authserv_ids = options_.trusted_authserv_ids;
+  authenticate.now = now_();
+  auto auth = pipeline::Authenticate(context.post.message, authenticate, keys_);
+  if (!auth) {
+    context.outcome.auth = "none";
+    return Hold(context, context.post.message, "cannot be authenticated: " + auth.error());
+  }
+  context.outcome.auth = pipeline::AuthenticationSummary(*auth);
+  const std::string recorded = pipeline::Record(*auth, authenticate.authserv_id);
+
+  switch (context.role) {
+    case lmtp::AddressRole::kOwner:
+      return ForwardToOwners(context, recorded);
+    case lmtp::AddressRole::kBounces:
+      return Finish(context, "processed",
+                    "bounce for " +
+                        (context.verp_recipient.empty() ? std::string("an unnamed recipient")
+                                                        : context.verp_recipient) +
+                        " recorded (scoring comes with bounce processing)",
+                    "bounce.received");
+    case lmtp::AddressRole::kRequest:
+    case lmtp::AddressRole::kJoin:
+    case lmtp::AddressRole::kLeave:
+      return Finish(context, "processed",
+                    std::string("mail to the ") + std::string(lmtp::ToString(context.role)) +
+                        " address is kept in the spool; commands are not handled yet",
+                    "command.received");
+    case lmtp::AddressRole::kPost:
+      break;
+  }
+
+  const pipeline::AdmitPolicy policy = PolicyOf(context.list);
+  auto facts = pipeline::GatherFacts(recorded, context.list.list.id, policy, store_.members());
+  if (!facts) return Hold(context, recorded, facts.error());
+  const pipeline::Verdict verdict = pipeline::Admit(*facts, policy);
+  switch (verdict.action) {
+    case pipeline::AdmitAction::kAccept:
+      return Distribute(context, recorded);
+    case pipeline::AdmitAction::kHold:
+      return Hold(context, recorded, verdict.reason);
+    case pipeline::AdmitAction::kReject:
+      return RejectPost(context, recorded, verdict.reason);
+    case pipeline::AdmitAction::kDiscard:
+      return Finish(context, "discarded", verdict.reason, "post.discard");
+  }
+  return base::Error{"unknown admit action"};
+}
+
+base::Result<PostOutcome> PostProcessor::Distribute(Context& context, const std::string& recorded) {
+  auto decorated = pipeline::Decorate(recorded, context.list, options_.templates_dir);
+  if (!decorated) return Hold(context, recorded, "cannot be decorated: " + decorated.error());
+  const int64_t now = now_();
+  auto signed_post = pipeline::Sign(std::move(decorated->message), context.list, now);
+  if (!signed_post) return Hold(context, recorded, "cannot be signed: " + signed_post.error());
+
+  storage::Transaction transaction(store_.db());
+  if (!transaction.begun()) return base::Error{transaction.begun().error()};
+  pipeline::QueueOptions queue;
+  queue.batch_size = options_.batch_size;
+  queue.now = now;
+  auto queued = pipeline::QueueForMembers(store_, context.post.id, context.list,
+                                          signed_post->message, queue);
+  if (!queued) return base::Error{queued.error()};
+  context.outcome.recipients = queued->recipients;
+  const std::string reason = decorated->summary + "; " + signed_post->summary;
+  return Finish(context, "processed", reason, "post.accept", &transaction, "accepted");
+}
+
+base::Result<PostOutcome> PostProcessor::ForwardToOwners(Context& context,
+                                                         const std::string& recorded) {
+  std::vector<std::string> owners;
+  for (storage::MemberRole role : {storage::MemberRole::kOwner, storage::MemberRole::kModerator}) {
+    storage::MemberFilter filter;
+    filter.role = role;
+    base::Status listed = store_.members().ForEach(
+        context.list.list.id, filter, [&](const storage::MemberRecord& member) {
+          owners.push_back(member.address.local_part + "@" + member.address.domain);
+          return true;
+        });
+    if (!listed) return base::Error{listed.error()};
+  }
+  if (owners.empty()) return Hold(context, recorded, "mail for the owners, but the list has none");
+  storage::Transaction transaction(store_.db());
+  if (!transaction.begun()) return base::Error{transaction.begun().error()};
+  pipeline::QueueOptions queue;
+  queue.batch_size = options_.batch_size;
+  queue.now = now_();
+  // The envelope stays -bounces: a dead owner address must not bounce to
+  // whoever wrote to the owners.
+  auto queued = pipeline::QueueFor(store_, context.post.id, context.list.RoleAddress("bounces"),
+                                   owners, recorded, queue);
+  if (!queued) return base::Error{queued.error()};
+  context.outcome.recipients = queued->recipients;
+  return Finish(context, "processed", "forwarded to the list's owners and moderators",
+                "owner.forward", &transaction, "forwarded");
+}
+
+base::Result<PostOutcome> PostProcessor::Hold(Context& context, const std::string& recorded,
+                                              const std::string& reason) {
+  storage::Transaction transaction(store_.db());
+  if (!transaction.begun()) return base::Error{transaction.begun().error()};
+  // Kept as recorded: an approval continues with these bytes and these
+  // authentication results, instead of verifying again days later.
+  base::Status replaced = store_.spool().ReplaceMessage(context.post.id, recorded);
+  if (!replaced) return base::Error{replaced.error()};
+  if (!context.held_id) {
+    storage::HeldPost held;
+    held.list_id = context.list.list.id;
+    held.post_id = context.post.id;
+    held.reason = reason;
+    held.sender = Shortened(FieldValue(recorded, "From"));
+    held.subject = Shortened(FieldValue(recorded, "Subject"));
+    held.held_at = now_();
+    auto added = store_.held().Add(held);
+    if (!added) return base::Error{added.error()};
+    context.held_id = *added;
+  }
+  return Finish(context, "held", reason, "post.hold", &transaction, "held");
+}
+
+base::Result<PostOutcome> PostProcessor::RejectPost(Context& context, const std::string& recorded,
+                                                    const std::string& reason) {
+  const int64_t now = now_();
+  std::string author = FieldValue(recorded, "From");
+  if (auto parsed = base::EmailAddress::Parse(author)) {
+    author = parsed->local_part + "@" + parsed->domain;
+  } else {
+    author = context.post.envelope_from;
+  }
+  storage::Transaction transaction(store_.db());
+  if (!transaction.begun()) return base::Error{transaction.begun().error()};
+  if (!author.empty()) {
+    NoticeRequest request;
+    request.from = context.list.RoleAddress("owner");
+    request.to = author;
+    request.list = context.list.Address();
+    request.subject = Shortened(FieldValue(recorded, "Subject"));
+    request.reason = reason;
+    request.message_id = "listd-reject-" + std::to_string(context.post.id) + "-" +
+                         std::to_string(now) + "@" + context.list.list.address.domain;
+    request.now = now;
+    auto notice = pipeline::Sign(RejectionNotice(request), context.list, now);
+    if (!notice) return base::Error{notice.error()};
+    pipeline::QueueOptions queue;
+    queue.now = now;
+    auto queued = pipeline::QueueFor(store_, context.post.id, "", {author}, notice->message, queue);
+    if (!queued) return base::Error{queued.error()};
+    context.outcome.recipients = queued->recipients;
+  }
+  return Finish(context, "rejected", reason, "post.reject", &transaction, "rejected");
+}
+
+base::Result<PostOutcome> PostProcessor::Finish(Context& context, const std::string& state,
+                                                const std::string& reason,
+                                                const std::string& event,
+                                                storage::Transaction* open,
+                                                const std::string& action) {
+  std::optional<storage::Transaction> own;
+  if (!open) {
+    own.emplace(store_.db());
+    if (!own->begun()) return base::Error{own->begun().error()};
+  }
+  base::Status set = store_.spool().SetState(context.post.id, state, reason);
+  if (!set) return base::Error{set.error()};
+  if (context.held_id && state != "held") {
+    base::Status removed = store_.held().Remove(*context.held_id);
+    if (!removed) return base::Error{removed.error()};
+  }
+  base::Status recorded =
+      store_.events().Record(now_(), options_.actor, context.list.list.id, event,
+                             "post " + std::to_string(context.post.id) + " " +
+                                 context.outcome.message_id + ": " + reason);
+  if (!recorded) return base::Error{recorded.error()};
+  base::Status committed = open ? open->Commit() : own->Commit();
+  if (!committed) return base::Error{committed.error()};
+  context.outcome.action = action.empty() ? state : action;
+  context.outcome.reason = reason;
+  return context.outcome;
+}
+
+base::Result<PostProcessor::Context> PostProcessor::LoadHeld(int64_t held_id) {
+  auto held = store_.held().Find(held_id);
+  if (!held) return base::Error{held.error()};
+  if (!*held) return base::Error{"held post " + std::to_string(held_id) + " does not exist"};
+  auto context = Load((*held)->post_id);
+  if (!context) return context;
+  context->held_id = held_id;
+  return context;
+}
+
+base::Result<PostOutcome> PostProcessor::Approve(int64_t held_id) {
+  auto context = LoadHeld(held_id);
+  if (!context) return base::Error{context.error()};
+  // The held bytes are the recorded ones (see Hold).
+  const std::string recorded = context->post.message;
+  auto outcome = Distribute(*context, recorded);
+  if (outcome && outcome->action == "held") {
+    return base::Error{"approved, but the post still cannot be sent: " + outcome->reason};
+  }
+  return outcome;
+}
+
+base::Result<PostOutcome> PostProcessor::Reject(int64_t held_id, const std::string& reason) {
+  auto context = LoadHeld(held_id);
+  if (!context) return base::Error{context.error()};
+  const std::string recorded = context->post.message;
+  return RejectPost(*context, recorded, reason);
+}
+
+base::Result<PostOutcome> PostProcessor::Discard(int64_t held_id) {
+  auto context = LoadHeld(held_id);
+  if (!context) return base::Error{context.error()};
+  return Finish(*context, "discarded", "discarded by a moderator", "post.discard");
+}
+
+}  // namespace listd

@@ -1,0 +1,824 @@
+#!/usr/bin/python3
+"""A post's whole way through a real listd process.
+
+NAME
+    daemon_e2e_test.py - end-to-end tests of the listd daemon: LMTP in,
+    authentication, decoration, re-signing, delivery to an SMTP sink.
+
+SYNOPSIS
+    daemon_e2e_test.py --listd PATH --listctl PATH [--only SUBSTRING] [--keep]
+
+DESCRIPTION
+    Everything runs for real on 127.0.0.1: unbound (tests/support/
+    dns_server.py) serves the author's and the lists' DKIM keys, an SMTP
+    sink (tests/support/smtp_sink.py, aiosmtpd) stands for the smarthost,
+    listd runs as its own process on a SQLite store in a temp dir, and
+    posts arrive through Python's smtplib.LMTP, an LMTP client listd did
+    not write. Authors sign with dkimpy; what members receive is checked
+    by dkimpy and Mail::DKIM (tests/interop/peer_*.py|pl), independent
+    verifiers.
+
+    Proven here (RFC sections in each test's docstring): the normal flow
+    (A-R with dkim=pass for the author, subject tag, footer, List-*
+    headers, a list signature both peers pass); a tampered author
+    signature (dkim=fail, still delivered, re-signed); a forged A-R with
+    our authserv-id removed; a non-member post held, then approved with
+    listctl; a post carrying our List-Id not redistributed; footers on
+    base64, quoted-printable, multipart/mixed and multipart/signed posts;
+    mail for -owner forwarded; unknown addresses refused with 550 while
+    the others in the same transaction are taken; an unparseable post held
+    with its reason; and the faults: the smarthost answering 421 then
+    recovering (everything arrives once), kill -9 of listd after the 250
+    (everything arrives after the restart), the DNS server not answering
+    (dkim=temperror, the post still flows), SIGTERM (clean exit 0).
+
+OUTPUT
+    One line per failed test with why, then `N passed, M failed` alone on
+    the last line. Exit status 0 when nothing failed, 1 otherwise.
+"""
+
+import argparse
+import base64
+import email
+import email.policy
+import json
+import os
+import re
+import shutil
+import signal
+import smtplib
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import dkim
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+
+from dns_server import DnsServer  # noqa: E402
+from smtp_sink import SmtpSink  # noqa: E402
+
+PEER_DKIMPY = os.path.join(HERE, "..", "interop", "peer_dkimpy.py")
+PEER_MAILDKIM = os.path.join(HERE, "..", "interop", "peer_maildkim.pl")
+
+LISTD = None
+LISTCTL = None
+KEEP = False
+
+LIST_DOMAIN = "lists.example.org"
+AUTHSERV_ID = "lists.example.org"
+TRUSTED_ID = "mx.example.net"
+AUTHOR_DOMAIN = "author.example"
+AUTHOR_SELECTOR = "a2026"
+ZONE_LINE = re.compile(r"^(\S+?)\.? +IN +TXT +\( *(.*?) *\)$")
+WAIT = 30.0  # seconds a test waits for mail before it fails
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def expect(condition, what):
+    if not condition:
+        raise AssertionError(what)
+
+
+def zone_records(text):
+    """The zone-file TXT lines listctl prints: [(name, [strings])]."""
+    records = []
+    for line in text.splitlines():
+        m = ZONE_LINE.match(line)
+        if m:
+            records.append((m.group(1), re.findall(r'"([^"]*)"', m.group(2))))
+    return records
+
+
+class Listd:
+    """One listd process on the environment's store."""
+
+    def __init__(self, env, *extra):
+        self.env = env
+        self.log_path = os.path.join(env.dir, "listd-%d.log" % len(env.daemons))
+        self.log = open(self.log_path, "w")
+        argv = [LISTD, "--db", env.db, "--lmtp", "127.0.0.1:0",
+                "--deliver", "smtp://" + env.sink.address, "--dns", env.dns.address,
+                "--authserv-id", AUTHSERV_ID,
+                "--trusted-authserv-id", TRUSTED_ID, "--retry-base", "1", "--retry-max", "2",
+                "--poll-ms", "100", "--hostname", "listd.test"] + list(extra)
+        if "--dns-timeout" not in extra:
+            argv += ["--dns-timeout", "1500"]
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+        env.daemons.append(self)
+        self.port = None
+        deadline = time.time() + 20
+        while time.time() < deadline and self.port is None:
+            if self.proc.poll() is not None:
+                raise AssertionError("listd exited %d at start:\n%s" % (self.proc.returncode,
+                                                                         self.text()))
+            m = re.search(r"ready: LMTP on 127\.0\.0\.1:(\d+)", self.text())
+            if m:
+                self.port = int(m.group(1))
+            else:
+                time.sleep(0.05)
+        expect(self.port, "listd never said it was ready:\n" + self.text())
+
+    def text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def lmtp(self):
+        client = smtplib.LMTP("127.0.0.1", self.port, timeout=30)
+        client.ehlo_or_helo_if_needed()
+        return client
+
+    def send(self, message, recipients, mail_from="alice@author.example"):
+        """One LMTP transaction; returns {recipient: (code, text)}."""
+        client = self.lmtp()
+        try:
+            client.mail(mail_from)
+            accepted = []
+            replies = {}
+            for rcpt in recipients:
+                code, text = client.rcpt(rcpt)
+                if code < 300:
+                    accepted.append(rcpt)
+                else:
+                    replies[rcpt] = (code, text.decode())
+            if not accepted:
+                return replies
+            client.putcmd("data")
+            code, text = client.getreply()
+            expect(code == 354, "DATA answered %d %r" % (code, text))
+            data = message.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            data = re.sub(rb"(?m)^\.", b"..", data)
+            if not data.endswith(b"\r\n"):
+                data += b"\r\n"
+            client.send(data + b".\r\n")
+            # RFC 2033 section 4.2: one reply per accepted recipient.
+            for rcpt in accepted:
+                code, text = client.getreply()
+                replies[rcpt] = (code, text.decode())
+            client.quit()
+            return replies
+        finally:
+            client.close()
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+class Env:
+    """DNS server, SMTP sink, a store with lists; started per test."""
+
+    def __init__(self, name):
+        self.name = name
+        self.dir = tempfile.mkdtemp(prefix="listd-e2e-" + name + "-")
+        self.db = os.path.join(self.dir, "var", "listd.db")
+        self.dns = DnsServer({}).start()
+        self.sink = SmtpSink(directory=os.path.join(self.dir, "sink")).start()
+        self.daemons = []
+        self.author_key = os.path.join(self.dir, "author.pem")
+        out = self.ok_any([LISTCTL, "dkim", "keygen", "--algo", "rsa", "--selector",
+                           AUTHOR_SELECTOR, "--domain", AUTHOR_DOMAIN, "--out", self.author_key])
+        for rname, strings in zone_records(out):
+            self.dns.add(rname, strings)
+        self.dns.reload()
+
+    def ok_any(self, argv, stdin=None):
+        proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=120)
+        if proc.returncode != 0:
+            raise AssertionError("%s: exit %d\n%s%s" % (" ".join(argv), proc.returncode,
+                                                         proc.stdout.decode(errors="replace"),
+                                                         proc.stderr.decode(errors="replace")))
+        return proc.stdout.decode()
+
+    def listctl(self, *args, stdin=None, code=0):
+        argv = [LISTCTL] + list(args) + ["--db", self.db]
+        proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=120)
+        if proc.returncode != code:
+            raise AssertionError("listctl %s: expected exit %d, got %d\n%s%s" % (
+                " ".join(args), code, proc.returncode, proc.stdout.decode(errors="replace"),
+                proc.stderr.decode(errors="replace")))
+        return proc.stdout.decode()
+
+    def make_list(self, local, members, algos=("rsa", "ed25519"), posting_policy="open",
+                  **settings):
+        """A list with members (the first is also its owner) and active keys
+        published in DNS."""
+        address = "%s@%s" % (local, LIST_DOMAIN)
+        self.listctl("list", "create", address, "--name", local.capitalize() + " list",
+                     "--owner", members[0])
+        self.listctl("member", "add", address, *members)
+        for algo in algos:
+            selector = "%s-%s" % (local, algo)
+            self.listctl("key", "generate", address, "--algo", algo, "--selector", selector)
+        if algos:
+            for rname, strings in zone_records(self.listctl("key", "dns", address)):
+                self.dns.add(rname, strings)
+            self.dns.reload()
+        for algo in algos:
+            self.listctl("key", "activate", address, "--selector", "%s-%s" % (local, algo),
+                         "--dns", self.dns.address)
+        settings["posting_policy"] = posting_policy
+        for name, value in settings.items():
+            self.listctl("list", "set", address, "%s=%s" % (name.replace("__", "."), value))
+        return address
+
+    def start(self, *extra):
+        return Listd(self, *extra)
+
+    def wait_for(self, count, what="messages", timeout=WAIT):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            messages = self.sink.messages()
+            if len(messages) >= count:
+                time.sleep(0.3)  # anything more (a duplicate) would show now
+                return self.sink.messages()
+            time.sleep(0.1)
+        raise AssertionError("expected %d %s, the sink has %d:\n%s" % (
+            count, what, len(self.sink.messages()),
+            "\n".join(d.text()[-3000:] for d in self.daemons)))
+
+    def cleanup(self):
+        for daemon in self.daemons:
+            daemon.stop()
+        self.sink.stop()
+        self.dns.stop()
+        if not KEEP:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def author_post(subject="Hello list", body="Hi all,\r\nthis is a post.\r\n", sign=True,
+                extra_headers=b"", sender="alice@author.example", key=None, to=None):
+    """A post from alice, signed by dkimpy with the author domain's key."""
+    to = to or "demo@" + LIST_DOMAIN
+    msg = (b"From: Alice <" + sender.encode() + b">\r\n"
+           b"To: " + to.encode() + b"\r\n"
+           b"Subject: " + subject.encode() + b"\r\n"
+           b"Date: Mon, 23 Nov 2026 20:00:00 +0000\r\n"
+           b"Message-ID: <" + str(time.time_ns()).encode() + b"@author.example>\r\n"
+           b"MIME-Version: 1.0\r\n" + extra_headers)
+    if b"Content-Type" not in extra_headers:
+        msg += b"Content-Type: text/plain; charset=utf-8\r\n"
+    msg += b"\r\n" + (body if isinstance(body, bytes) else body.encode())
+    if not sign:
+        return msg
+    with open(key, "rb") as f:
+        pem = f.read()
+    signature = dkim.sign(msg, AUTHOR_SELECTOR.encode(), AUTHOR_DOMAIN.encode(), pem,
+                          canonicalize=(b"relaxed", b"relaxed"),
+                          include_headers=[b"from", b"to", b"subject", b"date", b"message-id",
+                                           b"content-type", b"mime-version"])
+    return signature + msg
+
+
+def peer_verify(env, path, domain, selector):
+    """dkimpy's and Mail::DKIM's verdicts on the signature d=domain s=selector."""
+    job = json.dumps({"op": "verify", "in": path, "domain": domain, "selector": selector})
+    verdicts = {}
+    for name, argv in (("dkimpy", ["/usr/bin/python3", PEER_DKIMPY]),
+                       ("maildkim", ["/usr/bin/perl", PEER_MAILDKIM])):
+        out = subprocess.run(argv + ["--dns", env.dns.address, "job", job],
+                             capture_output=True, text=True, timeout=60)
+        try:
+            answer = json.loads(out.stdout)
+        except ValueError:
+            answer = {}
+        verdicts[name] = answer.get("result", "harness error: " + out.stderr[-500:])
+    return verdicts
+
+
+def header_fields(data):
+    """The header fields of raw bytes, unfolded: [(name, value)]."""
+    head = data.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
+    fields = []
+    for line in head.split("\r\n"):
+        if line[:1] in (" ", "\t") and fields:
+            fields[-1] = (fields[-1][0], fields[-1][1] + " " + line.strip())
+        elif ":" in line:
+            name, value = line.split(":", 1)
+            fields.append((name, value.strip()))
+    return fields
+
+
+def values(data, name):
+    return [v for n, v in header_fields(data) if n.lower() == name.lower()]
+
+
+def text_parts(data):
+    """Every text part's decoded content."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    return [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
+
+
+def check_list_copy(env, message, author_result):
+    """What every member's copy must carry (RFC 8601, 2369, 2919, 6376)."""
+    data = message.data
+    first = header_fields(data)[0]
+    expect(first[0].lower() in ("dkim-signature", "authentication-results"),
+           "our fields come first: %r" % (first,))
+    ours = [v for v in values(data, "Authentication-Results")
+            if v.split(";")[0].strip().lower() == AUTHSERV_ID]
+    expect(len(ours) == 1, "exactly one A-R of ours: %r" % values(data, "Authentication-Results"))
+    expect(author_result in ours[0], "A-R says %r: %r" % (author_result, ours[0]))
+    subject = values(data, "Subject")[0]
+    expect(subject.startswith("[demo] "), "subject tag: %r" % subject)
+    expect(values(data, "List-Id") == ["Demo list <demo.lists.example.org>"],
+           "List-Id: %r" % values(data, "List-Id"))
+    expect(values(data, "List-Post") == ["<mailto:demo@lists.example.org>"], "List-Post")
+    for name in ("List-Help", "List-Subscribe", "List-Unsubscribe", "List-Owner"):
+        expect(len(values(data, name)) == 1, name + " present once")
+    expect(values(data, "Precedence") == ["list"], "Precedence: list")
+    expect(message.mail_from == "demo-bounces@" + LIST_DOMAIN,
+           "envelope sender: %r" % message.mail_from)
+    path = os.path.join(env.dir, "copy-%s.eml" % re.sub(r"\W", "_", message.recipient))
+    with open(path, "wb") as f:
+        f.write(data)
+    for selector in ("demo-rsa", "demo-ed25519"):
+        verdicts = peer_verify(env, path, LIST_DOMAIN, selector)
+        expect(all(v == "pass" for v in verdicts.values()),
+               "list signature %s: %r" % (selector, verdicts))
+
+
+# -------------------------------------------------------------------- tests
+
+
+def test_post_reaches_every_member_verified_decorated_resigned(env):
+    """RFC 6376 sections 5 and 6, RFC 8601 section 5, RFC 2369, RFC 2919,
+    RFC 6377 section 5: a dkimpy-signed post with a forged A-R of ours and
+    one from a trusted MX; every member gets one copy that dkimpy and
+    Mail::DKIM pass under the list's keys."""
+    members = ["alice@author.example", "bob@example.net", "carol@example.com"]
+    env.make_list("demo", members, posting_policy="members-only")
+    daemon = env.start()
+    forged = ("Authentication-Results: LISTS.example.org; dkim=pass header.d=paypal.com\r\n"
+              "Authentication-Results: " + TRUSTED_ID + "; spf=pass smtp.mailfrom=author.example\r\n"
+              ).encode()
+    post = forged + author_post(key=env.author_key)
+    replies = daemon.send(post, ["demo@" + LIST_DOMAIN])
+    expect(replies["demo@" + LIST_DOMAIN][0] == 250, "250 after DATA: %r" % replies)
+    messages = env.wait_for(3)
+    expect(sorted(m.recipient for m in messages) == sorted(members),
+           "one copy per member: %r" % [m.recipient for m in messages])
+    for m in messages:
+        check_list_copy(env, m, "dkim=pass header.d=author.example")
+        expect(b"paypal.com" not in m.data, "the forged A-R is gone")
+        expect(any(v.startswith(TRUSTED_ID) for v in values(m.data, "Authentication-Results")),
+               "the trusted upstream A-R stays")
+        body = "\n".join(text_parts(m.data))
+        expect("this is a post." in body, "the post's text")
+        expect("demo-leave@lists.example.org" in body, "the footer: %r" % body[-400:])
+    log = daemon.text()
+    expect(re.search(r"post <\d+@author\.example> id=\d+ list=demo@lists\.example\.org "
+                     r"auth=\"dkim=pass[^\"]*\" action=accepted recipients=3 elapsed=\d+ms", log),
+           "one log line per post:\n" + log)
+
+
+def test_tampered_author_signature_fails_but_is_delivered(env):
+    """RFC 6376 section 6.3 (body hash mismatch), RFC 6377 section 5: the
+    list still delivers, re-signed; its A-R records dkim=fail."""
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start()
+    post = author_post(key=env.author_key).replace(b"this is a post.", b"this is a p0st.")
+    daemon.send(post, ["demo@" + LIST_DOMAIN])
+    (m,) = env.wait_for(1)
+    check_list_copy(env, m, "dkim=fail")
+
+
+def test_nonmember_post_is_held_then_approved(env):
+    """A members-only list holds a stranger's post with the reason; listctl
+    held approve sends it on."""
+    env.make_list("demo", ["bob@example.net"], posting_policy="members-only")
+    daemon = env.start()
+    post = author_post(key=env.author_key, sender="stranger@author.example")
+    daemon.send(post, ["demo@" + LIST_DOMAIN], mail_from="stranger@author.example")
+    deadline = time.time() + WAIT
+    held = []
+    while time.time() < deadline and not held:
+        held = json.loads(env.listctl("held", "ls", "demo@" + LIST_DOMAIN, "--json"))
+        time.sleep(0.1)
+    expect(len(held) == 1, "one held post: %r" % held)
+    expect("stranger@author.example" in held[0]["reason"], "reason names the sender: %r" % held)
+    expect(env.sink.messages() == [], "nothing delivered while held")
+    shown = env.listctl("held", "show", str(held[0]["id"]))
+    expect("Authentication-Results: " + AUTHSERV_ID in shown, "show prints the recorded header")
+    out = env.listctl("held", "approve", str(held[0]["id"]))
+    expect("accepted" in out, "approve: %r" % out)
+    (m,) = env.wait_for(1)
+    check_list_copy(env, m, "dkim=pass header.d=author.example")
+    expect(json.loads(env.listctl("held", "ls", "demo@" + LIST_DOMAIN, "--json")) == [],
+           "the hold is gone")
+    env.listctl("held", "approve", str(held[0]["id"]), code=1)
+
+
+def test_held_post_reject_and_discard(env):
+    """Reject sends the author a notice (null envelope sender, RFC 5321
+    section 4.5.5); discard sends nothing."""
+    env.make_list("demo", ["bob@example.net"], posting_policy="members-only")
+    daemon = env.start()
+    for n in (1, 2):
+        daemon.send(author_post(key=env.author_key, sender="stranger%d@author.example" % n,
+                                subject="held %d" % n),
+                    ["demo@" + LIST_DOMAIN], mail_from="stranger%d@author.example" % n)
+    deadline = time.time() + WAIT
+    held = []
+    while time.time() < deadline and len(held) < 2:
+        held = json.loads(env.listctl("held", "ls", "demo@" + LIST_DOMAIN, "--json"))
+        time.sleep(0.1)
+    expect(len(held) == 2, "two held: %r" % held)
+    by_subject = {h["subject"]: h["id"] for h in held}
+    env.listctl("held", "reject", str(by_subject["held 1"]), "--reason", "off topic")
+    env.listctl("held", "discard", str(by_subject["held 2"]))
+    (notice,) = env.wait_for(1)
+    expect(notice.recipient == "stranger1@author.example", "the notice goes to the author")
+    expect(notice.mail_from == "", "null envelope sender: %r" % notice.mail_from)
+    expect(b"off topic" in notice.data, "the reason is in the notice")
+    time.sleep(1)
+    expect(len(env.sink.messages()) == 1, "discard sent nothing")
+
+
+def test_post_with_our_list_id_is_not_redistributed(env):
+    """Loop detection (RFC 2919 section 3: List-Id identifies the list)."""
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start()
+    post = author_post(key=env.author_key,
+                       extra_headers=b"List-Id: Demo list <demo.lists.example.org>\r\n")
+    replies = daemon.send(post, ["demo@" + LIST_DOMAIN])
+    expect(replies["demo@" + LIST_DOMAIN][0] == 250, "taken: %r" % replies)
+    deadline = time.time() + WAIT
+    while time.time() < deadline and "action=discarded" not in daemon.text():
+        time.sleep(0.1)
+    expect("action=discarded" in daemon.text(), "logged as discarded:\n" + daemon.text())
+    time.sleep(0.5)
+    expect(env.sink.messages() == [], "nothing redistributed")
+
+
+def test_footer_on_mime_shapes(env):
+    """RFC 2045 section 6 (base64, quoted-printable), RFC 2046 section 5.1
+    (multipart/mixed gets a part), RFC 1847 section 2.1 (multipart/signed
+    untouched); every copy still passes the list's signature."""
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start()
+    text = "Grüße aus Köln, a line of text.\n" * 3
+    b64 = base64.encodebytes(text.encode()).replace(b"\n", b"\r\n")
+    qp = b"Gr=C3=BC=C3=9Fe aus K=C3=B6ln, a line of text.=\r\nstill the same line\r\n"
+    signed_body = (b"--sig\r\nContent-Type: text/plain\r\n\r\nsigned text\r\n"
+                   b"--sig\r\nContent-Type: application/pgp-signature\r\n\r\n"
+                   b"-----BEGIN PGP SIGNATURE-----\r\nxx\r\n-----END PGP SIGNATURE-----\r\n"
+                   b"--sig--\r\n")
+    mixed_body = (b"--mix\r\nContent-Type: text/plain\r\n\r\nfirst part\r\n"
+                  b"--mix\r\nContent-Type: application/octet-stream\r\n"
+                  b"Content-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n--mix--\r\n")
+    cases = {
+        "base64": (b"Content-Type: text/plain; charset=utf-8\r\n"
+                   b"Content-Transfer-Encoding: base64\r\n", b64),
+        "qp": (b"Content-Type: text/plain; charset=utf-8\r\n"
+               b"Content-Transfer-Encoding: quoted-printable\r\n", qp),
+        "mixed": (b"Content-Type: multipart/mixed; boundary=mix\r\n", mixed_body),
+        "signed": (b"Content-Type: multipart/signed; boundary=sig; "
+                   b"protocol=\"application/pgp-signature\"; micalg=pgp-sha256\r\n", signed_body),
+    }
+    for name, (headers, body) in cases.items():
+        daemon.send(author_post(key=env.author_key, subject=name, extra_headers=headers, body=body),
+                    ["demo@" + LIST_DOMAIN])
+    messages = env.wait_for(len(cases))
+    by_subject = {values(m.data, "Subject")[0]: m for m in messages}
+    footer = "demo-leave@lists.example.org"
+    for name in cases:
+        m = by_subject["[demo] " + name]
+        check_list_copy(env, m, "dkim=pass header.d=author.example")
+        parts = text_parts(m.data)
+        if name == "signed":
+            expect(signed_body in m.data, "multipart/signed body untouched")
+            expect(all(footer not in p for p in parts), "no footer in a signed post")
+        elif name == "mixed":
+            expect(footer in parts[-1] and "first part" in parts[0],
+                   "footer as the last part: %r" % parts)
+        else:
+            expect(len(parts) == 1 and parts[0].startswith("Gr\u00fc\u00dfe aus K\u00f6ln")
+                   and footer in parts[0], "%s: footer appended to the text: %r" % (name, parts))
+            cte = values(m.data, "Content-Transfer-Encoding")
+            expect(cte == [{"base64": "base64", "qp": "quoted-printable"}[name]],
+                   "%s keeps its transfer encoding: %r" % (name, cte))
+
+
+def test_owner_mail_is_forwarded_and_unknown_refused(env):
+    """RFC 2033 section 4.2: per-recipient replies; -owner goes to owners."""
+    env.make_list("demo", ["owner@example.com", "bob@example.net"])
+    daemon = env.start()
+    replies = daemon.send(author_post(key=env.author_key, to="demo-owner@" + LIST_DOMAIN),
+                          ["nobody@" + LIST_DOMAIN, "demo-owner@" + LIST_DOMAIN])
+    expect(replies["nobody@" + LIST_DOMAIN][0] == 550, "unknown: %r" % replies)
+    expect(replies["demo-owner@" + LIST_DOMAIN][0] == 250, "owner: %r" % replies)
+    (m,) = env.wait_for(1)
+    expect(m.recipient == "owner@example.com", "to the owner only: %r" % m.recipient)
+    expect(values(m.data, "Subject") == ["Hello list"], "undecorated")
+
+
+def test_unparseable_post_is_held_with_reason(env):
+    """A post no stage can read is held with the reason, never lost."""
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start()
+    junk = b"this is not a header line\r\nnor this\r\n\r\nbody\r\n"
+    replies = daemon.send(junk, ["demo@" + LIST_DOMAIN])
+    expect(replies["demo@" + LIST_DOMAIN][0] == 250, "taken: %r" % replies)
+    deadline = time.time() + WAIT
+    held = []
+    while time.time() < deadline and not held:
+        held = json.loads(env.listctl("held", "ls", "demo@" + LIST_DOMAIN, "--json"))
+        time.sleep(0.1)
+    expect(len(held) == 1 and "cannot" in held[0]["reason"], "held with a reason: %r" % held)
+    raw = env.listctl("held", "show", str(held[0]["id"]), "--raw")
+    expect("this is not a header line" in raw, "the bytes are kept")
+
+
+def test_smarthost_421_then_recovers(env):
+    """RFC 5321 section 4.2.5 and 4.5.4.1: transient failures are retried;
+    everything arrives exactly once."""
+    members = ["m%d@example.net" % i for i in range(5)]
+    env.make_list("demo", members)
+    env.sink.set_control({"fail_next_transactions": 2, "fail_code": "421 4.3.2 try later"})
+    daemon = env.start("--batch-size", "2")
+    daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+    messages = env.wait_for(5)
+    expect(sorted(m.recipient for m in messages) == sorted(members),
+           "each member once: %r" % sorted(m.recipient for m in messages))
+    results = [t["result"] for t in env.sink.transactions()]
+    expect(sum(r.startswith("421") for r in results) == 2, "two 421s seen: %r" % results)
+    expect("deferred=2" in daemon.text(), "the deferral is logged")
+
+
+def test_member_refused_with_5xx_is_a_bounce(env):
+    """RFC 5321 section 4.2.5: 5yz is permanent; the others still get it."""
+    env.make_list("demo", ["bob@example.net", "gone@example.net"])
+    env.sink.set_control({"reject_rcpt": {"gone@example.net": "550 5.1.1 no such user"}})
+    daemon = env.start()
+    daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+    (m,) = env.wait_for(1)
+    expect(m.recipient == "bob@example.net", "bob gets it")
+    deadline = time.time() + WAIT
+    while time.time() < deadline and "bounced=1" not in daemon.text():
+        time.sleep(0.1)
+    expect("bounced=1" in daemon.text(), "the bounce is logged:\n" + daemon.text())
+    members = json.loads(env.listctl("member", "ls", "demo@" + LIST_DOMAIN, "--json"))
+    gone = [x for x in members if x["address"] == "gone@example.net"]
+    expect(gone and gone[0]["bounce_score"] >= 1, "the bounce is scored: %r" % members)
+
+
+def test_kill_9_after_250_loses_nothing(env):
+    """RFC 2033 section 4.2: 250 means stored. listd is killed -9 while its
+    delivery is stuck in the middle of an SMTP transaction (the smarthost
+    stalls); after a restart every member gets the post exactly once, at
+    once (the dead run's claim on the batch is released, not waited out),
+    and a second listd on the same store is refused."""
+    members = ["bob@example.net", "carol@example.com"]
+    env.make_list("demo", members)
+    env.sink.set_control({"delay_seconds": 60})
+    daemon = env.start()
+    replies = daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+    expect(replies["demo@" + LIST_DOMAIN][0] == 250, "250: %r" % replies)
+    deadline = time.time() + WAIT
+    while time.time() < deadline and not any(
+            e.get("event") == "connect" for e in env.sink.log()):
+        time.sleep(0.1)
+    time.sleep(0.5)
+    expect("action=accepted" in daemon.text(), "processed before the kill:\n" + daemon.text())
+    expect(env.sink.messages() == [], "nothing delivered before the kill")
+    daemon.stop(signal.SIGKILL)
+    env.sink.set_control({})
+    again = env.start()
+    try:
+        Listd(env)
+        raise AssertionError("a second listd on the same store started")
+    except AssertionError as refused:
+        expect("another listd is running" in str(refused), "refused: %s" % refused)
+    messages = env.wait_for(2, timeout=15)
+    expect(sorted(m.recipient for m in messages) == sorted(members), "all after restart")
+    expect("resuming 1 delivery batches" in again.text(), "the lease is released")
+
+
+def test_kill_9_mid_verification_resumes_the_post(env):
+    """The post is in the spool, unprocessed (DNS hangs), when listd dies;
+    the next listd processes it."""
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start("--dns-timeout", "20000")
+    env.dns.pause()
+    try:
+        replies = daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+        expect(replies["demo@" + LIST_DOMAIN][0] == 250, "250: %r" % replies)
+        time.sleep(0.5)
+        daemon.stop(signal.SIGKILL)
+    finally:
+        env.dns.resume()
+    env.start()
+    (m,) = env.wait_for(1)
+    check_list_copy(env, m, "dkim=pass header.d=author.example")
+
+
+def test_dns_down_gives_temperror_and_the_post_flows(env):
+    """RFC 6376 section 6.1.2: no answer is a temporary error; the list
+    still delivers, signed with its own keys (which need no DNS)."""
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start()
+    env.dns.pause()
+    try:
+        daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+        (m,) = env.wait_for(1)
+    finally:
+        env.dns.resume()
+    check_list_copy(env, m, "dkim=temperror")
+
+
+def test_sigterm_exits_cleanly(env):
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start()
+    daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+    env.wait_for(1)
+    expect(daemon.stop(signal.SIGTERM) == 0, "exit 0 on SIGTERM:\n" + daemon.text())
+    expect("stopped" in daemon.text(), "says it stopped")
+
+
+def test_inject_spools_for_the_daemon(env):
+    """listctl inject, the pipe transport's way in, feeds the same spool."""
+    env.make_list("demo", ["bob@example.net"])
+    env.start()
+    out = env.listctl("inject", "demo@" + LIST_DOMAIN, "--from", "alice@author.example",
+                      stdin=author_post(key=env.author_key))
+    expect("spooled as post" in out, out)
+    (m,) = env.wait_for(1)
+    check_list_copy(env, m, "dkim=pass header.d=author.example")
+    env.listctl("inject", "nolist@" + LIST_DOMAIN, stdin=b"Subject: x\r\n\r\nx\r\n", code=2)
+
+
+def spool_states(env):
+    """{post id: (state, reason)} straight from the store (read-only)."""
+    import sqlite3
+    db = sqlite3.connect("file:%s?mode=ro" % env.db, uri=True)
+    try:
+        return {row[0]: (row[1], row[2])
+                for row in db.execute("SELECT id, state, reason FROM spool ORDER BY id")}
+    finally:
+        db.close()
+
+
+def wait_until_processed(env, count):
+    """Waits until `count` posts left the "received" state; returns them."""
+    deadline = time.time() + WAIT
+    states = {}
+    while time.time() < deadline:
+        states = spool_states(env)
+        if len(states) >= count and all(s != "received" for s, _ in states.values()):
+            return states
+        time.sleep(0.1)
+    raise AssertionError("posts not processed: %r" % states)
+
+
+def test_bad_input_is_refused_or_held_never_lost(env):
+    """No From, two From (RFC 5322 section 3.6: exactly one), an 8 MB header
+    line, NUL bytes, broken MIME (RFC 2046 section 5.1.1: a multipart
+    without its boundary), a message over the LMTP SIZE limit (RFC 1870)
+    and over the list's max_size: each is refused at once or held with a
+    sentence; the daemon survives them all; every accepted post ends in a
+    state with a reason. (The LMTP SIZE refusal has a test of its own.)"""
+    env.make_list("demo", ["bob@example.net"], max_size="1M")
+    daemon = env.start("--max-message-size", "20000000")
+    list_address = "demo@" + LIST_DOMAIN
+    header = (b"To: demo@lists.example.org\r\nSubject: bad\r\n"
+              b"Date: Mon, 23 Nov 2026 20:00:00 +0000\r\nMessage-ID: <bad@author.example>\r\n")
+    cases = {
+        "no From": header + b"\r\nbody\r\n",
+        "two From": b"From: a@author.example\r\nFrom: b@author.example\r\n" + header + b"\r\nb\r\n",
+        "8 MB header line": (b"From: alice@author.example\r\nX-Long: " + b"x" * (8 << 20) +
+                             b"\r\n" + header + b"\r\nbody\r\n"),
+        "NUL bytes": (b"From: alice@author.example\r\nX-Nul: a\x00b\r\n" + header +
+                      b"\r\nbody \x00 with NUL\r\n"),
+        "broken MIME": (b"From: alice@author.example\r\n" + header +
+                        b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n"
+                        b"--nowhere\r\nContent-Type: text/plain\r\n\r\nx\r\n"),
+        "over max_size": (b"From: alice@author.example\r\n" + header + b"\r\n" +
+                          (b"y" * 998 + b"\r\n") * 2000),
+    }
+    outcomes = {}
+    for name, message in cases.items():
+        replies = daemon.send(message, [list_address])
+        outcomes[name] = replies[list_address][0]
+        expect(daemon.proc.poll() is None, "listd survived %s:\n%s" % (name, daemon.text()))
+    expect(all(code == 250 for code in outcomes.values()), "all taken: %r" % outcomes)
+    states = wait_until_processed(env, len(cases))
+    by_name = dict(zip(cases, sorted(states)))
+    for name, post_id in by_name.items():
+        state, reason = states[post_id]
+        expect(state in ("held", "processed", "discarded"), "%s: state %s" % (name, state))
+        if state == "held":
+            expect(len(reason) > 10, "%s held with a sentence: %r" % (name, reason))
+    held = {states[by_name[n]][0] for n in ("no From", "two From", "8 MB header line",
+                                            "over max_size")}
+    expect(held == {"held"}, "no From, two From and oversized posts are held: %r" %
+           {n: states[by_name[n]] for n in by_name})
+    expect("From" in states[by_name["no From"]][1], states[by_name["no From"]][1])
+    expect("exceeds" in states[by_name["over max_size"]][1], states[by_name["over max_size"]][1])
+    listed = json.loads(env.listctl("held", "ls", list_address, "--json"))
+    expect(len(listed) == sum(1 for s, _ in states.values() if s == "held"),
+           "every held post is listed: %r" % listed)
+    expect(daemon.proc.poll() is None, "listd still runs")
+
+
+def test_lmtp_size_limit_refuses_before_storing(env):
+    """RFC 1870 section 6 and RFC 2033 section 4.2: a message over the
+    server's SIZE gets 552 for its recipient and nothing is kept."""
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start("--max-message-size", "50000")
+    big = author_post(key=env.author_key, body="z" * 70 + "\r\n", sign=False) + b"w" * 60000
+    replies = daemon.send(big + b"\r\n", ["demo@" + LIST_DOMAIN])
+    expect(replies["demo@" + LIST_DOMAIN][0] == 552, "552: %r" % replies)
+    client = daemon.lmtp()
+    code, text = client.ehlo()
+    expect(code == 250 and b"SIZE 50000" in text, "SIZE advertised: %r" % text)
+    client.quit()
+    expect(spool_states(env) == {}, "nothing stored")
+
+
+def test_list_without_key_delivers_unsigned_and_says_so(env):
+    """RFC 6376 section 5 is the list's to apply only with a key: without an
+    active one the post still goes out, unsigned, and both the log and
+    listctl doctor say so."""
+    env.make_list("demo", ["bob@example.net"], algos=())
+    daemon = env.start()
+    daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+    (m,) = env.wait_for(1)
+    expect(not any(v for v in values(m.data, "DKIM-Signature") if "d=lists.example.org" in v),
+           "no list signature")
+    expect("unsigned: the list has no active key" in daemon.text(), "the log says so")
+    doctor = subprocess.run([LISTCTL, "doctor", "demo@" + LIST_DOMAIN, "--db", env.db, "--dns",
+                             env.dns.address], capture_output=True, text=True, timeout=60)
+    expect("no active key" in doctor.stdout + doctor.stderr, "doctor says so: " + doctor.stdout)
+
+
+def test_multipart_alternative_gets_the_footer_the_mailman_way(env):
+    """RFC 2046 section 5.1.4: the alternatives stay as they are, inside a
+    multipart/mixed whose second part is the footer (Mailman's wrap)."""
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start()
+    body = (b"--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain words\r\n"
+            b"--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>html words</p>\r\n"
+            b"--alt--\r\n")
+    daemon.send(author_post(key=env.author_key, subject="alt", body=body,
+                            extra_headers=b"Content-Type: multipart/alternative; boundary=alt\r\n"),
+                ["demo@" + LIST_DOMAIN])
+    (m,) = env.wait_for(1)
+    check_list_copy(env, m, "dkim=pass header.d=author.example")
+    message = email.message_from_bytes(m.data, policy=email.policy.default)
+    expect(message.get_content_type() == "multipart/mixed", message.get_content_type())
+    first, second = message.get_payload()
+    expect(first.get_content_type() == "multipart/alternative", first.get_content_type())
+    expect("demo-leave@lists.example.org" in second.get_content(), "footer part")
+
+
+TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    global LISTD, LISTCTL, KEEP
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--listd", required=True)
+    parser.add_argument("--listctl", required=True)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dirs")
+    args = parser.parse_args()
+    LISTD = os.path.abspath(args.listd)
+    LISTCTL = os.path.abspath(args.listctl)
+    KEEP = args.keep
+    passed = failed = 0
+    for test in TESTS:
+        if args.only not in test.__name__:
+            continue
+        env = None
+        started = time.time()
+        try:
+            env = Env(test.__name__[len("test_"):])
+            test(env)
+            passed += 1
+            print("ok   %s (%.1f s)" % (test.__name__, time.time() - started), flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL %s (dir %s)\n%s" % (test.__name__, env.dir if env else "-",
+                                             traceback.format_exc()), flush=True)
+        finally:
+            if env:
+                env.cleanup()
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
