@@ -113,7 +113,7 @@ base::Status Daemon::Start() {
   server.max_connections = options_.max_connections;
   server.idle_timeout = std::chrono::seconds(options_.idle_timeout_seconds);
   server.max_message_bytes = options_.max_message_bytes;
-  server.log = [this](std::string_view line) { log_("lmtp: " + std::string(line)); };
+  server.log = [this](std::string_view line) { log_(std::string(line)); };
   lmtp_ = std::make_unique<lmtp::Server>(*intake_, server);
   base::Status listening = lmtp_->Start();
   if (!listening) return base::Error{"LMTP on " + options_.lmtp + ": " + listening.error()};

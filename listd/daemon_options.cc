@@ -9,9 +9,13 @@ namespace po = boost::program_options;
 
 namespace listd {
 
-#ifndef LISTD_TEMPLATES_DIR
-#define LISTD_TEMPLATES_DIR "templates"
+std::string DefaultTemplatesDir() {
+#ifdef LISTD_TEMPLATES_DIR
+  return LISTD_TEMPLATES_DIR;
+#else
+  return "templates";
 #endif
+}
 
 base::Result<std::pair<std::string, int>> SplitHostPort(const std::string& text) {
   std::string host;
@@ -38,7 +42,7 @@ base::Result<std::pair<std::string, int>> SplitHostPort(const std::string& text)
 
 base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** argv) {
   DaemonOptions o;
-  o.templates_dir = LISTD_TEMPLATES_DIR;
+  o.templates_dir = DefaultTemplatesDir();
   po::options_description general("listd options");
   general.add_options()("help,h", "show this help")(
       "config", po::value<std::string>(), "read options from FILE (name = value lines)");

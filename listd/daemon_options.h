@@ -50,6 +50,10 @@ struct DaemonOptions {
 // printing --help; an Error names the bad option.
 base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** argv);
 
+// Where footer templates are looked up unless --templates says otherwise:
+// the source tree's templates/ (fixed at build time).
+std::string DefaultTemplatesDir();
+
 // Splits "HOST:PORT" (or "[v6]:PORT").
 base::Result<std::pair<std::string, int>> SplitHostPort(const std::string& text);
 

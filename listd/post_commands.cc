@@ -18,6 +18,7 @@
 #include "dkim/txt_resolver.h"
 #include "listd/cli.h"
 #include "listd/cli_common.h"
+#include "listd/daemon_options.h"
 #include "listd/intake.h"
 #include "listd/list_service.h"
 #include "listd/post_processor.h"
@@ -51,19 +52,16 @@ struct HeldActions {
 };
 
 void AddTemplatesOption(po::options_description& options) {
-#ifndef LISTD_TEMPLATES_DIR
-#define LISTD_TEMPLATES_DIR "templates"
-#endif
-  options.add_options()("templates", po::value<std::string>()->default_value(LISTD_TEMPLATES_DIR),
+  options.add_options()("templates", po::value<std::string>()->default_value(DefaultTemplatesDir()),
                         "directory of the footer templates (as listd --templates)");
 }
 
-int64_t HeldIdArgument(po::options_description& options, po::positional_options_description& pos) {
+// ID, by position: the held post's id as `held ls` prints it.
+void AddHeldIdArgument(po::options_description& options, po::positional_options_description& pos) {
   po::options_description arguments("arguments (by position)");
   arguments.add_options()("id", po::value<int64_t>()->required(), "the held post's id");
   options.add(arguments);
   pos.add("id", 1);
-  return 0;
 }
 
 int Inject(const std::string& program, const Args& args) {
@@ -126,7 +124,7 @@ int Show(const std::string& program, const Args& args) {
   po::options_description options = BaseOptions();
   options.add_options()("raw", "print the whole message as held");
   po::positional_options_description pos;
-  HeldIdArgument(options, pos);
+  AddHeldIdArgument(options, pos);
   po::variables_map vm;
   if (!ParseArgs(program + " show ID [--raw]", options, args, vm, &pos)) return kExitOk;
   auto store = OpenStoreOrThrow(vm);
@@ -161,7 +159,7 @@ int Decide(const std::string& program, const Args& args, const std::string& verb
                           "the sentence the author reads");
   }
   po::positional_options_description pos;
-  HeldIdArgument(options, pos);
+  AddHeldIdArgument(options, pos);
   po::variables_map vm;
   if (!ParseArgs(program + " " + verb + " ID", options, args, vm, &pos)) return kExitOk;
   auto store = OpenStoreOrThrow(vm);
