@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "base/ascii.h"
+#include "listd/mime/boundary.h"
 #include "listd/mime/gmime_support.h"
 #include "listd/mime/header_edit.h"
 #include "listd/mime/text_codec.h"
@@ -74,16 +75,6 @@ std::string FlowedFooter(std::string_view lf_footer) {
     pos = nl + 1;
   }
   return out;
-}
-
-std::string FreshBoundary(std::string_view message) {
-  size_t seed = std::hash<std::string_view>{}(message);
-  for (size_t attempt = 0;; ++attempt) {
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(seed + attempt));
-    std::string boundary = std::string("=_listd_") + hex;
-    if (message.find(boundary) == std::string_view::npos) return boundary;
-  }
 }
 
 // The footer as a MIME body part (header and body, no delimiters).
