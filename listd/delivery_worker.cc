@@ -73,22 +73,22 @@ base::Result<BatchReport> DeliverBatch(Store& store, delivery::Transport& transp
     }
   }
 
-  // The post tells how old the batch is (to give up) and whose members
-  // bounced; only a failure needs it.
+  // Retrying ends give_up_after the batch was queued (RFC 5321 section
+  // 4.5.4.1), counted from the queueing, not from the post's arrival: a
+  // post a moderator approved after days has had no attempt yet.
+  if (!deferred.empty() && now - batch.queued_at >= options.give_up_after_seconds) {
+    const std::string why = "gave up after " + std::to_string(batch.attempts + 1) +
+                            " attempts: " +
+                            (sent.error.empty() ? std::string("deferred") : sent.error);
+    for (std::string& recipient : deferred) bounced.emplace_back(std::move(recipient), why);
+    deferred.clear();
+  }
+  // The post tells whose members bounced; only a bounce needs it.
   int64_t list_id = 0;
-  if (!deferred.empty() || !bounced.empty()) {
+  if (!bounced.empty()) {
     auto post = store.spool().Find(batch.post_id);
     if (!post) return base::Error{post.error()};
-    if (*post) {
-      list_id = (*post)->list_id;
-      if (!deferred.empty() && now - (*post)->received_at >= options.give_up_after_seconds) {
-        const std::string why = "gave up after " + std::to_string(batch.attempts + 1) +
-                                " attempts: " +
-                                (sent.error.empty() ? std::string("deferred") : sent.error);
-        for (std::string& recipient : deferred) bounced.emplace_back(std::move(recipient), why);
-        deferred.clear();
-      }
-    }
+    if (*post) list_id = (*post)->list_id;
   }
   report.deferred = deferred.size();
   report.bounced = bounced.size();

@@ -13,7 +13,8 @@
 //   by one; bounce processing decides later what a score means). A 4xx
 //   refusal or a broken connection keeps the recipients in the batch, due
 //   again after retry_base * 2^attempts (capped at retry_max); once a
-//   batch is older than give_up_after its remaining recipients bounce.
+//   batch was queued longer than give_up_after ago its remaining
+//   recipients bounce.
 // LIMITS (defaults)
 //   batches claimed per round: 1 per worker; lease on a claimed batch: 10
 //   minutes (a worker killed mid-send leaves it for others after that);

@@ -44,6 +44,16 @@ Result<ListRecord> ListRepository::Create(const base::EmailAddress& address, int
   const std::string name = Describe(address);
   WriteScope scope(db_);
   if (!scope.begun()) return Error{"creating list " + name + ": " + scope.begun().error()};
+  // A list's address is matched without regard to case (Find), so a
+  // variant in another case would be the same list twice.
+  Result<std::optional<ListRecord>> existing = Find(address);
+  if (!existing) return Error{"creating list " + name + ": " + existing.error()};
+  if (*existing) {
+    return Error{"list " + name + " already exists" +
+                 ((*existing)->address.local_part == address.local_part
+                      ? std::string()
+                      : " as " + Describe((*existing)->address))};
+  }
   Result<Statement*> insert = db_.Prepare(
       "INSERT INTO lists (local_part, domain, display_name, created_at) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT (local_part, domain) DO NOTHING");
@@ -69,7 +79,7 @@ Result<ListRecord> ListRepository::Create(const base::EmailAddress& address, int
 Result<std::optional<ListRecord>> ListRepository::Find(const base::EmailAddress& address) {
   Result<Statement*> query = db_.Prepare(
       "SELECT id, local_part, domain, display_name, created_at FROM lists "
-      "WHERE local_part = ?1 AND domain = ?2");
+      "WHERE lower(local_part) = lower(?1) AND domain = ?2");
   if (!query) return Error{"finding list " + Describe(address) + ": " + query.error()};
   (*query)->Bind(1, address.local_part).Bind(2, base::LowerAscii(address.domain));
   return OneList(**query, "list " + Describe(address));

@@ -32,9 +32,12 @@ class ListRepository {
  public:
   explicit ListRepository(Database& db) : db_(db) {}
 
-  // Creates a list; fails if the address is taken.
+  // Creates a list; fails if the address is taken, in any case.
   Result<ListRecord> Create(const base::EmailAddress& address, int64_t now);
-  // The list at `address` (domain compared case-insensitively).
+  // The list at `address`. Both parts compare case-insensitively (ASCII):
+  // listd is the receiving host of its lists' addresses, and RFC 5321
+  // section 2.4 leaves the local part's case to it; like Mailman, it does
+  // not tell "Team@" from "team@".
   Result<std::optional<ListRecord>> Find(const base::EmailAddress& address);
   Result<std::optional<ListRecord>> FindById(int64_t id);
   // All lists ordered by domain, then local part.

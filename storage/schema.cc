@@ -112,9 +112,13 @@ CREATE INDEX held_by_list ON held (list_id, id);
 )sql",
       // 3: a delivery worker's claim on a batch is a lease of its own, apart
       // from the retry schedule, so that a restarted daemon can release the
-      // claims a killed one left without losing the backoff of the rest.
+      // claims a killed one left without losing the backoff of the rest;
+      // and a batch knows when it was queued, since delivery gives up days
+      // after that, not after the post arrived (a post held for a week is
+      // queued only when approved).
       R"sql(
 ALTER TABLE delivery_batches ADD COLUMN leased_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE delivery_batches ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0;
 )sql",
   };
   return steps;

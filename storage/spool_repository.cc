@@ -147,7 +147,7 @@ Result<int64_t> SpoolRepository::AddBatch(const DeliveryBatch& batch) {
   return InsertOne(
       db_, what,
       "INSERT INTO delivery_batches (post_id, message, envelope_from, recipients, attempts, "
-      "next_attempt_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      "next_attempt_at, last_error, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
       [&](Statement& s) {
         s.Bind(1, batch.post_id)
             .BindBlob(2, batch.message)
@@ -155,7 +155,8 @@ Result<int64_t> SpoolRepository::AddBatch(const DeliveryBatch& batch) {
             .Bind(4, *recipients)
             .Bind(5, static_cast<int64_t>(batch.attempts))
             .Bind(6, batch.next_attempt_at)
-            .Bind(7, batch.last_error);
+            .Bind(7, batch.last_error)
+            .Bind(8, batch.queued_at != 0 ? batch.queued_at : batch.next_attempt_at);
       });
 }
 
@@ -164,7 +165,8 @@ Result<std::vector<DeliveryBatch>> SpoolRepository::DueBatches(int64_t now, int 
   // The batches_due index (next_attempt_at, id) answers this in order.
   Result<Statement*> query = db_.Prepare(
       "SELECT id, post_id, message, envelope_from, recipients, attempts, next_attempt_at, "
-      "last_error FROM delivery_batches WHERE next_attempt_at <= ?1 AND leased_until <= ?1 "
+      "last_error, queued_at FROM delivery_batches "
+      "WHERE next_attempt_at <= ?1 AND leased_until <= ?1 "
       "ORDER BY next_attempt_at, id LIMIT ?2");
   if (!query) return Error{what + ": " + query.error()};
   Statement& statement =
@@ -184,6 +186,7 @@ Result<std::vector<DeliveryBatch>> SpoolRepository::DueBatches(int64_t now, int 
     batch.attempts = static_cast<int>(statement.ColumnInt(5));
     batch.next_attempt_at = statement.ColumnInt(6);
     batch.last_error = statement.ColumnText(7);
+    batch.queued_at = statement.ColumnInt(8);
     batches.push_back(std::move(batch));
   }
   return batches;

@@ -37,6 +37,7 @@ struct DeliveryBatch {
   int attempts = 0;
   int64_t next_attempt_at = 0;
   std::string last_error;
+  int64_t queued_at = 0;  // when the batch was made; 0 in AddBatch: next_attempt_at
 };
 
 class SpoolRepository {

@@ -81,12 +81,12 @@ INSERT INTO delivery_batches (id, post_id, message, envelope_from, recipients, a
 INSERT INTO held (id, list_id, post_id, reason, sender, subject, held_at)
   VALUES (1, 1, 1, 'moderated', 'carol@example.com', 'Hello', 1700000012);
 )sql",
-      // 3: delivery_batches.leased_until
+      // 3: delivery_batches.leased_until and queued_at
       R"sql(
 INSERT INTO delivery_batches (id, post_id, message, envelope_from, recipients, attempts,
-                              next_attempt_at, last_error, leased_until)
+                              next_attempt_at, last_error, leased_until, queued_at)
   VALUES (2, 1, X'6869', 'announce-bounces@example.org', 'c@example.org', 0,
-          1700000200, '', 1700000800);
+          1700000200, '', 1700000800, 1700000150);
 )sql",
   };
   return rows;
