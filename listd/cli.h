@@ -20,6 +20,8 @@ using Args = std::vector<std::string>;
 
 // `listctl dkim ...`: keygen, sign, verify (dkim_commands.cc).
 int RunDkimCommand(const std::string& program, const Args& args);
+// `listctl arc ...`: seal, verify (arc_commands.cc).
+int RunArcCommand(const std::string& program, const Args& args);
 // `listctl list ...`: create, ls, show, set, rm (list_commands.cc).
 int RunListCommand(const std::string& program, const Args& args);
 // `listctl member ...`: add, rm, ls, import, export (member_commands.cc).

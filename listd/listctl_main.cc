@@ -26,6 +26,7 @@ void PrintUsage(std::ostream& out) {
          "  inject   LIST < message: hand a post to listd (for pipe transports)\n"
          "  doctor   LIST: what a receiver would find wrong with the list's signing\n"
          "  dkim     keygen | sign | verify   DKIM with key files, outside the store\n"
+         "  arc      seal | verify            ARC (RFC 8617) with key files, outside the store\n"
          "\n"
          "Run 'listctl <group> <command> --help' for a command's options.\n";
 }
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     return listd::kExitOk;
   }
   if (group == "dkim") return listd::RunDkimCommand("listctl dkim", args);
+  if (group == "arc") return listd::RunArcCommand("listctl arc", args);
   if (group == "list") return listd::RunListCommand("listctl list", args);
   if (group == "member") return listd::RunMemberCommand("listctl member", args);
   if (group == "key") return listd::RunKeyCommand("listctl key", args);
