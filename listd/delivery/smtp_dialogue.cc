@@ -5,7 +5,8 @@
 //   RFC 5321 section 4.2 (replies: three digits, "-" on all lines of a
 //   multi-line reply but the last), 4.1.1.4 (DATA: 354, then one reply to
 //   the end of the mail data), 3.8 (421 closes the service); RFC 2920
-//   (pipelining keeps replies in command order).
+//   (pipelining keeps replies in command order); RFC 4954 section 4 (AUTH:
+//   334 asks for one more client line, then 235 or a failure).
 //
 // LIMITS
 //   None of its own: it holds the replies of one transaction. Lines are
@@ -50,7 +51,10 @@ void SmtpDialogue::OnServerBytes(std::string_view bytes) {
 }
 
 void SmtpDialogue::OnClientLine(std::string_view line) {
-  if (StartsWithNoCase(line, "MAIL FROM:")) {
+  if (auth_continues_ || StartsWithNoCase(line, "AUTH ")) {
+    auth_continues_ = false;
+    waiting_.emplace_back(Step::kAuth, 0);
+  } else if (StartsWithNoCase(line, "MAIL FROM:")) {
     waiting_.emplace_back(Step::kMail, 0);
   } else if (StartsWithNoCase(line, "RCPT TO:")) {
     waiting_.emplace_back(Step::kRcpt, rcpts_.size());
@@ -84,6 +88,13 @@ void SmtpDialogue::OnServerLine(std::string_view line) {
   auto [step, index] = waiting_.front();
   waiting_.pop_front();
   switch (step) {
+    case Step::kAuth:
+      if (reply.code == 334) {
+        auth_continues_ = true;
+      } else {
+        auth_ = std::move(reply);
+      }
+      break;
     case Step::kMail:
       mail_ = std::move(reply);
       break;

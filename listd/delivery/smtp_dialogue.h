@@ -7,7 +7,9 @@
 // reply (RFC 5321 section 4.2), so it stays right even if commands were
 // pipelined (RFC 2920, which curl does not use for SMTP). A reply that
 // arrives while no command waits is the greeting. After a 354 to DATA, the
-// next reply answers the end of the mail data (section 4.1.1.4).
+// next reply answers the end of the mail data (section 4.1.1.4). An AUTH
+// exchange (RFC 4954 section 4) is one command and, after each 334
+// challenge, one more client line; its last reply is auth().
 //
 // Thread-safety: none; one per transfer.
 #ifndef LISTD_DELIVERY_SMTP_DIALOGUE_H_
@@ -37,6 +39,8 @@ class SmtpDialogue {
 
   // The replies seen so far; absent when the command was never answered.
   const std::optional<SmtpReply>& greeting() const { return greeting_; }
+  // The reply that ended the AUTH exchange (235, 535, ...), not a 334.
+  const std::optional<SmtpReply>& auth() const { return auth_; }
   const std::optional<SmtpReply>& mail() const { return mail_; }
   // One per RCPT command sent, in order; the reply is absent if none came.
   const std::vector<std::optional<SmtpReply>>& rcpts() const { return rcpts_; }
@@ -48,14 +52,15 @@ class SmtpDialogue {
   const std::optional<SmtpReply>& closing() const { return closing_; }
 
  private:
-  enum class Step { kOther, kMail, kRcpt, kData, kDataEnd };
+  enum class Step { kOther, kAuth, kMail, kRcpt, kData, kDataEnd };
   void OnClientLine(std::string_view line);
   void OnServerLine(std::string_view line);
 
   std::string client_partial_, server_partial_;
   std::deque<std::pair<Step, size_t>> waiting_;  // step, RCPT index
   std::string reply_text_;                       // lines of a multi-line reply so far
-  std::optional<SmtpReply> greeting_, mail_, data_, data_end_, last_, closing_;
+  std::optional<SmtpReply> greeting_, auth_, mail_, data_, data_end_, last_, closing_;
+  bool auth_continues_ = false;  // a 334 came: the next client line is AUTH's
   std::vector<std::optional<SmtpReply>> rcpts_;
 };
 

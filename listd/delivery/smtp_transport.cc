@@ -5,8 +5,10 @@
 //   RFC 5321 sections 3.3 (MAIL, RCPT, DATA: one transaction per batch),
 //   3.8 (421), 4.2.1 (2yz done, 4yz try later, 5yz give up), 4.5.2 (dot
 //   transparency: libcurl stuffs the dots), 4.5.5 (the null reverse-path);
-//   RFC 3207 (STARTTLS, when required); RFC 4954 (AUTH, when a username is
-//   given); RFC 8314 (smtps://, TLS from the first byte).
+//   RFC 3207 (STARTTLS, when required; section 4.1: the server's certificate
+//   and name are always verified, against ca_file or the system's CAs);
+//   RFC 4954 (AUTH, when a username is given; section 6: a 535 defers the
+//   batch, below); RFC 8314 (smtps://, TLS from the first byte).
 //
 // LIMITS
 //   timeout (default 60 s) bounds the connect, the wait for each reply, and
@@ -15,6 +17,10 @@
 //   One connection per transport (CURLOPT_MAXCONNECTS=1), kept between
 //   batches and replaced after any failure.
 //   Addresses containing CR, LF, NUL, '<' or '>' are never sent (kPermFail).
+//   A failed AUTH (535 included) is a temporary failure of every recipient:
+//   the credentials are listd's configuration, not the recipients' fault,
+//   and bouncing the whole list over them would be worse than waiting for
+//   the operator (Postfix defers likewise, smtp_sasl_auth_soft_bounce).
 #include "listd/delivery/smtp_transport.h"
 
 #include <curl/curl.h>
@@ -128,6 +134,10 @@ SmtpTransport::SmtpTransport(SmtpConfig config)
     set(CURLOPT_USERNAME, config_.username.c_str());
     set(CURLOPT_PASSWORD, config_.password.c_str());
   }
+  // Verification is curl's default; said here so that no one turns it off.
+  set(CURLOPT_SSL_VERIFYPEER, 1L);
+  set(CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!config_.ca_file.empty()) set(CURLOPT_CAINFO, config_.ca_file.c_str());
   if (rc != CURLE_OK) {
     curl_->setup_error = std::string("libcurl refused an SMTP option: ") + curl_easy_strerror(rc);
   }
@@ -219,6 +229,9 @@ SendResult SmtpTransport::SendOrThrow(const std::string& envelope_from,
   if (dialogue.greeting() && dialogue.greeting()->code / 100 != 2) {
     failing = &dialogue.greeting();
     where = "greeting";
+  } else if (dialogue.auth() && dialogue.auth()->code / 100 != 2) {
+    failing = &dialogue.auth();  // temporary, whatever the code: see LIMITS
+    where = "AUTH";
   } else if (dialogue.mail() && dialogue.mail()->code / 100 != 2) {
     failing = &dialogue.mail();
     where = "MAIL FROM";

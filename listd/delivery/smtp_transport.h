@@ -4,7 +4,9 @@
 //
 // A refused recipient does not fail the batch (CURLOPT_MAIL_RCPT_ALLOWFAILS);
 // which recipients were refused, with which reply, is learnt by following
-// the dialogue through curl's debug callback (smtp_dialogue.h). After any
+// the dialogue through curl's debug callback (smtp_dialogue.h). TLS (smtps,
+// or STARTTLS when required) always verifies the server's certificate and
+// name. After any
 // failed transfer the next Send() opens a fresh connection, so a connection
 // left mid-transaction is never reused.
 //
@@ -26,6 +28,7 @@ struct SmtpConfig {
   std::string url;  // "smtp[s]://host:port/helo-name", without credentials
   bool require_starttls = false;
   std::string username, password;  // empty username: no AUTH
+  std::string ca_file;             // CURLOPT_CAINFO; empty: the system's CAs
   std::chrono::seconds timeout{60};
 };
 

@@ -66,8 +66,13 @@ struct TransportOptions {
   // the first byte, default 465), either with "USER[:PASSWORD]@" before the
   // host, or "maildir:DIR".
   std::string target;
-  bool starttls = false;             // smtp:// only: require STARTTLS (RFC 3207), fail without it
-  std::string username, password;    // SMTP AUTH (RFC 4954); override the URL's
+  bool starttls = false;           // smtp:// only: require STARTTLS (RFC 3207), fail without it
+  std::string username, password;  // SMTP AUTH (RFC 4954); override the URL's
+  // PEM file of the CA certificates that may sign the server's certificate
+  // (CURLOPT_CAINFO), e.g. a private CA or a self-signed smarthost; empty:
+  // the system's CAs. Verification of the chain and of the host name is
+  // always on: a server that fails it gets no mail.
+  std::string ca_file;
   std::chrono::seconds timeout{60};  // connect, each reply, and a stalled upload
   std::string helo_name = "listd";   // the EHLO argument (RFC 5321 section 4.1.1.1)
 };

@@ -8,10 +8,11 @@
 //
 // LIMITS
 //   Targets: smtp://, smtps://, maildir:. The EHLO name is a host name:
-//   letters, digits, '-', '.'. A Maildir root is created 0700 if missing
-//   (its parent must exist).
+//   letters, digits, '-', '.'. A ca_file must be readable at start-up. A
+//   Maildir root is created 0700 if missing (its parent must exist).
 #include <curl/curl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
@@ -82,6 +83,10 @@ base::Result<TransportFactory> SmtpFactory(const TransportOptions& options) {
   SmtpConfig config;
   config.require_starttls = options.starttls;
   config.timeout = options.timeout;
+  config.ca_file = options.ca_file;
+  // A CA file that cannot be read would fail every TLS handshake: say so now.
+  if (!config.ca_file.empty() && ::access(config.ca_file.c_str(), R_OK) != 0)
+    return bad("ca_file '" + config.ca_file + "': " + std::strerror(errno));
   config.username =
       options.username.empty() ? UrlPart(url.get(), CURLUPART_USER) : options.username;
   config.password =

@@ -35,6 +35,8 @@ std::string SinkAddress() { return Env("LISTD_TEST_SMTP"); }
 
 std::string SinkUrl() { return "smtp://" + SinkAddress(); }
 
+std::string SinkTlsCert() { return Env("LISTD_TEST_SMTP_TLS_CERT"); }
+
 std::vector<SinkMessage> MessagesFor(const std::string& recipient) {
   std::vector<std::filesystem::path> messages;
   for (const auto& entry : std::filesystem::directory_iterator(Env("LISTD_TEST_SMTP_DIR"))) {

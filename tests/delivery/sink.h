@@ -15,6 +15,8 @@ namespace delivery_test {
 std::string SinkAddress();
 // "smtp://127.0.0.1:PORT".
 std::string SinkUrl();
+// The sink's certificate (PEM), when it speaks TLS (LISTD_TEST_SMTP_TLS_CERT).
+std::string SinkTlsCert();
 // One stored copy: its envelope (the .json sidecar) and exact bytes.
 struct SinkMessage {
   nlohmann::json envelope;

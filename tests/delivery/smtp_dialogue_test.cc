@@ -57,3 +57,31 @@ TEST_CASE("RFC 5321 3.8: a command never answered keeps no reply", "[dialogue]")
   REQUIRE(d.rcpts().size() == 1);
   CHECK_FALSE(d.rcpts()[0].has_value());
 }
+
+TEST_CASE("RFC 4954 4: an AUTH LOGIN exchange ends with its last reply, not a 334", "[dialogue]") {
+  SmtpDialogue d;
+  d.OnServerBytes("220 hi\r\n");
+  d.OnClientBytes("AUTH LOGIN\r\n");
+  d.OnServerBytes("334 VXNlcm5hbWU6\r\n");
+  d.OnClientBytes("bGlzdGQ=\r\n");
+  d.OnServerBytes("334 UGFzc3dvcmQ6\r\n");
+  CHECK_FALSE(d.auth());
+  d.OnClientBytes("d3Jvbmc=\r\n");
+  d.OnServerBytes("535 5.7.8 Authentication credentials invalid\r\n");
+  REQUIRE(d.auth());
+  CHECK(d.auth()->code == 535);
+  CHECK(d.auth()->text == "535 5.7.8 Authentication credentials invalid");
+  // What follows pairs as before.
+  d.OnClientBytes("MAIL FROM:<a@x>\r\n");
+  d.OnServerBytes("250 ok\r\n");
+  REQUIRE(d.mail());
+  CHECK(d.mail()->code == 250);
+}
+
+TEST_CASE("RFC 4954 4: AUTH PLAIN with an initial response, accepted", "[dialogue]") {
+  SmtpDialogue d;
+  d.OnClientBytes("AUTH PLAIN AGxpc3RkAHNlY3JldA==\r\n");
+  d.OnServerBytes("235 2.7.0 Authentication successful\r\n");
+  REQUIRE(d.auth());
+  CHECK(d.auth()->code == 235);
+}

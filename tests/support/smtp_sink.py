@@ -8,7 +8,9 @@ NAME
 
 SYNOPSIS
     smtp_sink.py [--dir DIR] [--control FILE] [--port N] [--count-only]
-                 [-- COMMAND ARGS...]
+                 [--tls-cert FILE --tls-key FILE | --self-signed]
+                 [--require-tls] [--smtps] [--auth USER:PASSWORD]...
+                 [--auth-over-plain] [-- COMMAND ARGS...]
 
     As a module (sys.path.insert(0, "tests/support"); import smtp_sink):
         with smtp_sink.SmtpSink() as sink:        # or SmtpSink(directory=D)
@@ -24,6 +26,10 @@ SYNOPSIS
         SmtpSink(store=False)                     # count-only (see below)
         sink.wait_accepted(100000, timeout=60)    # True once that many
 
+        SmtpSink(tls_cert=C, tls_key=K, require_tls=True,
+                 auth_users={"listd": "secret"})  # see TLS AND AUTH
+        cert, key = smtp_sink.make_self_signed(DIR)   # IP:127.0.0.1
+
 DESCRIPTION
     The server accepts any sender and recipient (the null reverse-path "<>"
     included, which aiosmtpd alone refuses) and offers, in its EHLO reply,
@@ -35,6 +41,7 @@ DESCRIPTION
         LISTD_TEST_SMTP=127.0.0.1:PORT
         LISTD_TEST_SMTP_DIR=DIR
         LISTD_TEST_SMTP_CONTROL=FILE
+        LISTD_TEST_SMTP_TLS_CERT=FILE     (only with TLS: the certificate)
     in its environment, the sink is stopped and the exit code is COMMAND's.
     Without one, it prints its address and runs until SIGTERM or Ctrl-C.
     Without --dir, a temporary directory is used and removed at the end.
@@ -70,8 +77,12 @@ THE OUTPUT DIRECTORY
                       {"event": "connect", "conn": N, "time": T}
                       {"event": "transaction", "conn": N, "transaction": K,
                        "time": T, "mail_from": S, "mail_reply": S,
+                       "tls": B, "auth": S|null,
                        "rcpts": [{"address": S, "reply": S}, ...],
-                       "result": S}   result: the reply to the end of DATA,
+                       "result": S}   tls: whether the connection was
+                       encrypted when MAIL came; auth: the user name that
+                       authenticated on it, or null. result: the reply to
+                       the end of DATA,
                        the reply refusing MAIL, "dropped" (connection closed
                        on purpose after DATA), or "abandoned: RSET|QUIT|
                        disconnect|MAIL" when no message followed.
@@ -97,6 +108,10 @@ FAULT INJECTION (the control file)
         tempfail_rcpt: {ADDRESS: REPLY}    REPLY (any code; both maps are
                                    one, the names only say intent; ADDRESS
                                    is matched case-insensitively)
+        tls_cert_file: FILE        present this certificate (PEM; the key
+        tls_key_file: FILE         in tls_key_file, default the same file)
+                                   at the next STARTTLS handshakes instead
+                                   of tls_cert, e.g. one for another name
         fail_next_data: N          answer the end of the next N DATA with
         data_code: "554 5.6.0 rejected"    data_code (a 421 also closes)
         drop_connection_after_data: N  read the next N messages whole, then
@@ -104,26 +119,52 @@ FAULT INJECTION (the control file)
         delay_seconds: X           wait X seconds before each reply to MAIL,
                                    RCPT and the end of DATA
 
+TLS AND AUTH
+    Off by default. With tls_cert and tls_key (PEM files; --tls-cert,
+    --tls-key), the EHLO reply offers STARTTLS (RFC 3207); --self-signed
+    makes a fresh self-signed certificate for IP:127.0.0.1 in the output
+    directory (tls-cert.pem, tls-key.pem) with /usr/bin/openssl, as
+    make_self_signed() does. require_tls=True (--require-tls) refuses MAIL
+    before STARTTLS with "530 5.7.0 Must issue a STARTTLS command first"
+    (RFC 3207 section 4); the refused MAIL is logged as a transaction.
+    smtps=True (--smtps) speaks TLS from the first byte instead (RFC 8314
+    section 3), and then offers no STARTTLS.
+    auth_users={"user": "password"} (--auth USER:PASSWORD, repeatable)
+    offers AUTH PLAIN LOGIN (RFC 4954), on an encrypted connection only
+    unless auth_over_plain=True (--auth-over-plain); wrong credentials get
+    "535 5.7.8 Authentication credentials invalid", AUTH on a plain
+    connection "538 5.7.11". Authentication is offered, not required: MAIL
+    without it is accepted, and logged with "auth": null. Without
+    auth_users, AUTH is never offered.
+
 LIMITS
-    aiosmtpd plus the Python standard library. 127.0.0.1 only. Messages up
-    to 32 MiB (aiosmtpd's SIZE default). No STARTTLS and no AUTH.
+    aiosmtpd plus the Python standard library (and /usr/bin/openssl for
+    --self-signed). 127.0.0.1 only. Messages up to 32 MiB (aiosmtpd's SIZE
+    default). The server asks for no client certificate.
 """
 
 import argparse
 import asyncio
 import collections
 import json
+import logging
 import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
+
+# aiosmtpd itself sets the deprecated Session.login_data on every successful
+# AUTH, and logs a warning about it each time.
+logging.getLogger("mail.log").addFilter(
+    lambda record: "login_data is deprecated" not in record.getMessage())
 
 Message = collections.namedtuple(
     "Message", "index recipient mail_from data path envelope"
@@ -133,6 +174,8 @@ mail_from ("" for the null sender), data (bytes), path (of the .eml), envelope (
 
 _DEFAULT_FAIL_CODE = "421 4.3.2 try later"
 _DEFAULT_DATA_CODE = "554 5.6.0 rejected"
+_TLS_REQUIRED = "530 5.7.0 Must issue a STARTTLS command first"
+_OPENSSL = "/usr/bin/openssl"
 
 
 class SmtpSinkError(RuntimeError):
@@ -148,6 +191,33 @@ def _write_atomically(path, data):
     with open(tmp, "wb") as f:
         f.write(data)
     os.replace(tmp, path)
+
+
+def make_self_signed(directory, san="IP:127.0.0.1", name="tls"):
+    """Writes a fresh self-signed certificate for `san` (an X.509
+    subjectAltName, e.g. "IP:127.0.0.1" or "DNS:host.test") and its key
+    to DIRECTORY/NAME-cert.pem and NAME-key.pem, with /usr/bin/openssl;
+    returns (cert, key). Raises SmtpSinkError when openssl fails."""
+    cert = os.path.join(directory, name + "-cert.pem")
+    key = os.path.join(directory, name + "-key.pem")
+    subject = "/CN=" + san.split(":", 1)[-1]
+    command = [_OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+               "-nodes", "-days", "2", "-subj", subject, "-addext", "subjectAltName=" + san,
+               "-keyout", key, "-out", cert]
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise SmtpSinkError("cannot run %s: %s" % (_OPENSSL, e))
+    if done.returncode != 0:
+        raise SmtpSinkError("openssl failed: %s" % done.stderr.decode(errors="replace").strip())
+    return cert, key
+
+
+def _server_context(cert, key):
+    """A server-side TLS context presenting `cert`; asks no client certificate."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
 
 
 class _NullPath(str):
@@ -177,9 +247,33 @@ class _SinkSMTP(SMTP):
 
     def connection_lost(self, error):
         self.end_transaction("abandoned: disconnect")
-        if self.conn_id is not None:
+        # aiosmtpd calls this twice when a STARTTLS handshake fails.
+        if self.conn_id is not None and not getattr(self, "_disconnected", False):
+            self._disconnected = True
             self.sink._log({"event": "disconnect", "conn": self.conn_id})
         super().connection_lost(error)
+
+    def is_tls(self):
+        """Whether the connection is encrypted now (STARTTLS or smtps)."""
+        return self.transport is not None and self.transport.get_extra_info("ssl_object") is not None
+
+    def authenticated_user(self):
+        # Not auth_*: aiosmtpd takes every auth_* method for a mechanism.
+        """The user name that authenticated on this connection, or None."""
+        data = getattr(self.session, "auth_data", None)
+        if not getattr(self.session, "authenticated", False) or data is None:
+            return None
+        login = getattr(data, "login", data)
+        return login.decode("utf-8", "replace") if isinstance(login, bytes) else str(login)
+
+    async def smtp_STARTTLS(self, arg):
+        # The control file may swap the certificate, e.g. for one that names
+        # another host, so a client's name check can be tested.
+        control = self.sink._control()
+        cert = control.get("tls_cert_file")
+        if cert and self.tls_context is not None:
+            self.tls_context = _server_context(cert, control.get("tls_key_file") or cert)
+        await super().smtp_STARTTLS(arg)
 
     async def _handle_client(self):
         control = self.sink._control_take("fail_next_connections")
@@ -223,8 +317,18 @@ class _Handler:
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
+        if not self.sink.auth_users:
+            # aiosmtpd offers AUTH (failing every attempt) once encrypted.
+            responses = [r for r in responses if not r[4:].upper().startswith("AUTH")]
         # RFC 2920: offer PIPELINING before the closing "250 HELP".
         return responses[:-1] + ["250-PIPELINING"] + responses[-1:]
+
+    async def handle_exception(self, error):
+        # A client that rejects the certificate aborts the handshake: no
+        # traceback for that, one line for anything else.
+        if not isinstance(error.__cause__, (ssl.SSLError, ConnectionError)):
+            print("smtp_sink.py: %s: %s" % (type(error).__name__, error), file=sys.stderr)
+        return "500 Error: (%s) %s" % (type(error).__name__, error)
 
     async def handle_MAIL(self, server, session, envelope, address, options):
         server.end_transaction("abandoned: MAIL")
@@ -235,8 +339,17 @@ class _Handler:
             "transaction": self.sink._next_transaction(),
             "mail_from": str(address),
             "mail_options": options,
+            "tls": server.is_tls(),
+            "auth": server.authenticated_user(),
             "rcpts": [],
         }
+        if self.sink.require_tls and not txn["tls"]:
+            # RFC 3207 section 4: nothing but NOOP, EHLO, STARTTLS and QUIT
+            # before TLS; refusing MAIL is what a client notices.
+            txn["mail_reply"] = _TLS_REQUIRED
+            server.txn = txn
+            server.end_transaction(_TLS_REQUIRED)
+            return _TLS_REQUIRED
         control = self.sink._control_take("fail_next_transactions")
         if control is not None:
             reply = control.get("fail_code", _DEFAULT_FAIL_CODE)
@@ -298,11 +411,30 @@ class SmtpSink:
     """The sink as an object: start() it (or use `with`), then read
     messages() and transactions(); set_control() injects faults."""
 
-    def __init__(self, directory=None, control=None, port=0, hostname="sink.test", store=True):
+    def __init__(self, directory=None, control=None, port=0, hostname="sink.test", store=True,
+                 tls_cert=None, tls_key=None, require_tls=False, smtps=False, auth_users=None,
+                 auth_over_plain=False, self_signed=False):
         """directory: where messages and log.jsonl go (default: a temporary
         directory removed by stop()); control: the control file (default
         DIRECTORY/control.json); port: 0 picks a free one; store=False:
-        count-only mode (no file per recipient, see COUNT-ONLY MODE)."""
+        count-only mode (no file per recipient, see COUNT-ONLY MODE).
+        tls_cert, tls_key (PEM files) or self_signed=True: offer STARTTLS,
+        or with smtps=True speak TLS from the first byte; require_tls:
+        refuse MAIL before STARTTLS; auth_users {user: password}: offer
+        AUTH, over plain connections too if auth_over_plain (see TLS AND
+        AUTH)."""
+        if (require_tls or smtps) and not (tls_cert or self_signed):
+            raise SmtpSinkError("require_tls and smtps need tls_cert and tls_key, or self_signed")
+        if tls_cert and self_signed:
+            raise SmtpSinkError("tls_cert and self_signed exclude each other")
+        self.tls_cert = tls_cert
+        self.tls_key = tls_key or tls_cert
+        self.self_signed = self_signed
+        self.require_tls = require_tls
+        self.smtps = smtps
+        self.auth_users = dict(auth_users or {})
+        self.auth_over_plain = auth_over_plain
+        self._tls_context = None
         self.store = store
         self._accepted = 0
         self._accepted_changed = threading.Condition()
@@ -340,6 +472,13 @@ class SmtpSink:
         if self.control_path is None:
             self.control_path = os.path.join(self.directory, "control.json")
         self._index = max([m.index for m in self.messages()] + [0])
+        if self.self_signed and self.tls_cert is None:
+            self.tls_cert, self.tls_key = make_self_signed(self.directory)
+        if self.tls_cert:
+            try:
+                self._tls_context = _server_context(self.tls_cert, self.tls_key)
+            except (OSError, ssl.SSLError) as e:
+                raise SmtpSinkError("cannot load %s: %s" % (self.tls_cert, e))
         self._loop = asyncio.new_event_loop()
         ready = threading.Event()
         failure = []
@@ -348,7 +487,8 @@ class SmtpSink:
             asyncio.set_event_loop(self._loop)
             try:
                 self._server = self._loop.run_until_complete(
-                    self._loop.create_server(self._protocol, self.host, self.port)
+                    self._loop.create_server(self._protocol, self.host, self.port,
+                                             ssl=self._tls_context if self.smtps else None)
                 )
                 self.port = self._server.sockets[0].getsockname()[1]
             except OSError as e:
@@ -465,7 +605,23 @@ class SmtpSink:
             enable_SMTPUTF8=True,
             decode_data=False,
             loop=self._loop,
+            # smtps: the transport is TLS already, STARTTLS is not offered.
+            tls_context=None if self.smtps else self._tls_context,
+            # smtps: every connection is encrypted, which aiosmtpd only
+            # knows of STARTTLS ones.
+            auth_require_tls=not (self.auth_over_plain or self.smtps),
+            authenticator=self._authenticate,
         )
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        # RFC 4954 section 6: a wrong user or password is 535 5.7.8, which
+        # aiosmtpd answers for an unsuccessful, unhandled result.
+        login = getattr(auth_data, "login", b"")
+        password = getattr(auth_data, "password", b"")
+        user = login.decode("utf-8", "replace") if isinstance(login, bytes) else str(login)
+        secret = password.decode("utf-8", "replace") if isinstance(password, bytes) else str(password)
+        ok = user in self.auth_users and self.auth_users[user] == secret
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     def _next_conn(self):
         with self._lock:
@@ -583,13 +739,31 @@ def main(argv):
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     parser.add_argument("--count-only", action="store_true",
                         help="count accepted recipients, write no file per recipient")
+    parser.add_argument("--tls-cert", metavar="FILE", help="offer STARTTLS with this certificate (PEM)")
+    parser.add_argument("--tls-key", metavar="FILE", help="its private key (PEM; default: in --tls-cert)")
+    parser.add_argument("--self-signed", action="store_true",
+                        help="offer STARTTLS with a fresh self-signed certificate for IP:127.0.0.1")
+    parser.add_argument("--require-tls", action="store_true", help="refuse MAIL before STARTTLS (530 5.7.0)")
+    parser.add_argument("--smtps", action="store_true", help="TLS from the first byte, no STARTTLS")
+    parser.add_argument("--auth", metavar="USER:PASSWORD", action="append", default=[],
+                        help="offer AUTH PLAIN LOGIN and accept this user (repeatable)")
+    parser.add_argument("--auth-over-plain", action="store_true",
+                        help="offer AUTH before STARTTLS too")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND ARGS...")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    users = {}
+    for pair in args.auth:
+        user, colon, password = pair.partition(":")
+        if not user or not colon:
+            parser.error("--auth wants USER:PASSWORD, got %r" % pair)
+        users[user] = password
 
-    sink = SmtpSink(directory=args.dir, control=args.control, port=args.port,
-                    store=not args.count_only)
     try:
+        sink = SmtpSink(directory=args.dir, control=args.control, port=args.port,
+                        store=not args.count_only, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                        self_signed=args.self_signed, require_tls=args.require_tls,
+                        smtps=args.smtps, auth_users=users, auth_over_plain=args.auth_over_plain)
         sink.start()
     except (SmtpSinkError, OSError) as e:
         print("smtp_sink.py: %s" % e, file=sys.stderr)
@@ -613,6 +787,8 @@ def main(argv):
             LISTD_TEST_SMTP_DIR=sink.directory,
             LISTD_TEST_SMTP_CONTROL=sink.control_path,
         )
+        if sink.tls_cert:
+            env["LISTD_TEST_SMTP_TLS_CERT"] = os.path.abspath(sink.tls_cert)
         child = subprocess.Popen(command, env=env)
         try:
             return child.wait()

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Self-test of smtp_sink.py: storing, the log, each fault, count-only mode,
-the command line.
+STARTTLS, smtps and AUTH, the command line.
 
 Run: /usr/bin/python3 tests/support/smtp_sink_test.py (ctest runs it as
 delivery_smtp_sink_selftest). Talks to the sink with smtplib on 127.0.0.1.
@@ -9,6 +9,7 @@ delivery_smtp_sink_selftest). Talks to the sink with smtplib on 127.0.0.1.
 import json
 import os
 import smtplib
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -150,6 +151,127 @@ class CountOnlyTest(unittest.TestCase):
         self.assertEqual(self.sink.messages(), [])
 
 
+class TlsAuthTest(unittest.TestCase):
+    """STARTTLS (RFC 3207), smtps (RFC 8314) and AUTH (RFC 4954)."""
+
+    def sink(self, **options):
+        sink = smtp_sink.SmtpSink(self_signed=True, **options).start()
+        self.addCleanup(sink.stop)
+        return sink
+
+    def client(self, sink):
+        c = smtplib.SMTP(sink.host, sink.port, timeout=10)
+        self.addCleanup(c.close)
+        return c
+
+    def context(self, sink):
+        return ssl.create_default_context(cafile=sink.tls_cert)  # checks the IP SAN too
+
+    def test_defaults_offer_neither(self):
+        with smtp_sink.SmtpSink() as sink:
+            with smtplib.SMTP(sink.host, sink.port, timeout=10) as c:
+                c.ehlo("t")
+                self.assertFalse(c.has_extn("starttls"))
+                self.assertFalse(c.has_extn("auth"))
+
+    def test_rfc3207_starttls_offered_and_logged(self):
+        sink = self.sink()
+        c = self.client(sink)
+        c.ehlo("t")
+        self.assertTrue(c.has_extn("starttls"))
+        self.assertFalse(c.has_extn("auth"))  # no auth_users: never
+        c.sendmail("plain@x.example", ["a@x.example"], MESSAGE)  # TLS is optional by default
+        c.starttls(context=self.context(sink))
+        c.ehlo("t")
+        self.assertFalse(c.has_extn("starttls"))
+        self.assertFalse(c.has_extn("auth"))
+        c.sendmail("tls@x.example", ["a@x.example"], MESSAGE)
+        c.quit()
+        self.assertEqual([(t["mail_from"], t["tls"], t["auth"]) for t in sink.transactions()],
+                         [("plain@x.example", False, None), ("tls@x.example", True, None)])
+        with open(sink.tls_cert) as f:
+            self.assertIn("BEGIN CERTIFICATE", f.read())
+
+    def test_rfc3207_section4_require_tls_refuses_mail_with_530(self):
+        sink = self.sink(require_tls=True)
+        c = self.client(sink)
+        with self.assertRaises(smtplib.SMTPSenderRefused) as caught:
+            c.sendmail("s@x.example", ["a@x.example"], MESSAGE)
+        self.assertEqual(caught.exception.smtp_code, 530)
+        self.assertTrue(caught.exception.smtp_error.startswith(b"5.7.0"))
+        c.starttls(context=self.context(sink))
+        c.sendmail("s@x.example", ["a@x.example"], MESSAGE)
+        (refused, accepted) = sink.transactions()
+        self.assertEqual((refused["tls"], refused["result"][:9]), (False, "530 5.7.0"))
+        self.assertEqual((accepted["tls"], accepted["result"][:3]), (True, "250"))
+        self.assertEqual(len(sink.messages()), 1)
+
+    def test_rfc4954_auth_only_after_starttls_and_logged(self):
+        sink = self.sink(auth_users={"listd": "secret"})
+        c = self.client(sink)
+        c.ehlo("t")
+        self.assertFalse(c.has_extn("auth"))
+        code, _ = c.docmd("AUTH", "PLAIN AGxpc3RkAHNlY3JldA==")
+        self.assertEqual(code, 538)  # RFC 4954 section 6: encryption required
+        c.starttls(context=self.context(sink))
+        c.ehlo("t")
+        self.assertIn("PLAIN", c.esmtp_features["auth"].upper())
+        self.assertIn("LOGIN", c.esmtp_features["auth"].upper())
+        c.login("listd", "secret")
+        c.sendmail("s@x.example", ["a@x.example"], MESSAGE)
+        (txn,) = sink.transactions()
+        self.assertEqual((txn["tls"], txn["auth"]), (True, "listd"))
+
+    def test_rfc4954_section6_wrong_credentials_get_535(self):
+        sink = self.sink(auth_users={"listd": "secret"})
+        for user, password in (("listd", "wrong"), ("nobody", "secret")):
+            c = self.client(sink)
+            c.starttls(context=self.context(sink))
+            with self.assertRaises(smtplib.SMTPAuthenticationError) as caught:
+                c.login(user, password)
+            self.assertEqual(caught.exception.smtp_code, 535)
+            self.assertTrue(caught.exception.smtp_error.startswith(b"5.7.8"))
+
+    def test_rfc4954_auth_over_plain(self):
+        with smtp_sink.SmtpSink(auth_users={"listd": "secret"}, auth_over_plain=True) as sink:
+            with smtplib.SMTP(sink.host, sink.port, timeout=10) as c:
+                c.login("listd", "secret")
+                c.sendmail("s@x.example", ["a@x.example"], MESSAGE)
+            (txn,) = sink.transactions()
+            self.assertEqual((txn["tls"], txn["auth"]), (False, "listd"))
+
+    def test_rfc8314_smtps_is_tls_from_the_first_byte(self):
+        sink = self.sink(smtps=True, require_tls=True, auth_users={"listd": "secret"})
+        c = smtplib.SMTP_SSL(sink.host, sink.port, timeout=10, context=self.context(sink))
+        self.addCleanup(c.close)
+        c.ehlo("t")
+        self.assertFalse(c.has_extn("starttls"))
+        c.login("listd", "secret")  # AUTH is offered at once: the connection is encrypted
+        c.sendmail("s@x.example", ["a@x.example"], MESSAGE)
+        (txn,) = sink.transactions()
+        self.assertEqual((txn["tls"], txn["auth"]), (True, "listd"))
+
+    def test_control_swaps_the_certificate(self):
+        sink = self.sink()
+        other_cert, other_key = smtp_sink.make_self_signed(sink.directory, "DNS:other.test", "other")
+        sink.set_control({"tls_cert_file": other_cert, "tls_key_file": other_key})
+        c = self.client(sink)
+        c.ehlo("t")
+        with self.assertRaises(ssl.SSLCertVerificationError):
+            c.starttls(context=self.context(sink))  # other.test is neither trusted nor 127.0.0.1
+        sink.set_control({})
+        c = self.client(sink)
+        c.starttls(context=self.context(sink))
+        c.sendmail("s@x.example", ["a@x.example"], MESSAGE)
+        self.assertTrue(sink.transactions()[-1]["tls"])
+
+    def test_tls_options_need_a_certificate(self):
+        with self.assertRaises(smtp_sink.SmtpSinkError):
+            smtp_sink.SmtpSink(require_tls=True)
+        with self.assertRaises(smtp_sink.SmtpSinkError):
+            smtp_sink.SmtpSink(smtps=True)
+
+
 class CommandLineTest(unittest.TestCase):
     def test_runs_command_with_environment(self):
         with tempfile.TemporaryDirectory() as d:
@@ -185,6 +307,26 @@ class CommandLineTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, proc.stderr)
             self.assertIn("smtp_sink.py: accepted 2 recipients", proc.stderr)
             self.assertEqual(os.listdir(d), ["log.jsonl"])  # no control file was made
+
+    def test_tls_and_auth_flags(self):
+        with tempfile.TemporaryDirectory() as d:
+            script = (
+                "import os, smtplib, ssl\n"
+                "host, port = os.environ['LISTD_TEST_SMTP'].split(':')\n"
+                "ctx = ssl.create_default_context(cafile=os.environ['LISTD_TEST_SMTP_TLS_CERT'])\n"
+                "with smtplib.SMTP(host, int(port)) as c:\n"
+                "    c.starttls(context=ctx); c.login('u', 'p:w'); c.sendmail('s@x', ['r@x'], b'hi\\r\\n')\n"
+            )
+            proc = subprocess.run(
+                [sys.executable, os.path.join(HERE, "smtp_sink.py"), "--dir", d, "--self-signed",
+                 "--require-tls", "--auth", "u:p:w", "--", sys.executable, "-c", script],
+                capture_output=True, text=True, timeout=60,
+            )
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            with open(os.path.join(d, "log.jsonl")) as f:
+                (txn,) = [e for e in map(json.loads, f) if e["event"] == "transaction"]
+            self.assertEqual((txn["tls"], txn["auth"]), (True, "u"))
+            self.assertTrue(os.path.exists(os.path.join(d, "tls-cert.pem")))
 
 
 if __name__ == "__main__":
