@@ -59,6 +59,7 @@ base::Status Daemon::Start() {
   transport.target = options_.deliver;
   transport.starttls = options_.smtp_starttls;
   transport.username = options_.smtp_user;
+  transport.ca_file = options_.smtp_ca_file;
   if (!options_.smtp_password_file.empty()) {
     auto password = ReadPasswordFile(options_.smtp_password_file);
     if (!password) return base::Error{"--smtp-password-file: " + password.error()};
@@ -154,7 +155,7 @@ void Daemon::RunPipeline(std::unique_ptr<Store> store) {
   pipeline.trusted_authserv_ids = options_.trusted_authserv_ids;
   pipeline.templates_dir = options_.templates_dir;
   pipeline.batch_size = options_.batch_size;
-  PostProcessor processor(*store, keys, pipeline);
+  PostProcessor processor(*store, keys, resolver->get(), pipeline);
 
   uint64_t seen = 0;
   while (!stopping_) {

@@ -77,6 +77,8 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
       ("smtp-user", po::value(&o.smtp_user), "SMTP AUTH user name")
       ("smtp-password-file", po::value(&o.smtp_password_file),
        "file holding the SMTP AUTH password (mode 0600)")
+      ("smtp-ca-file", po::value(&o.smtp_ca_file),
+       "PEM file of the CAs that may sign the smarthost's certificate (default: the system's)")
       ("smtp-timeout", po::value(&o.smtp_timeout_seconds)->default_value(o.smtp_timeout_seconds),
        "seconds for each SMTP step")
       ("max-message-size", po::value(&o.max_message_bytes)->default_value(o.max_message_bytes),

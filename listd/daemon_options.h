@@ -37,6 +37,7 @@ struct DaemonOptions {
   bool smtp_starttls = false;
   std::string smtp_user;
   std::string smtp_password_file;           // a file (0600) holding the password
+  std::string smtp_ca_file;                 // CAs for the smarthost's certificate; "" = system's
   int smtp_timeout_seconds = 60;
   // Intake.
   size_t max_message_bytes = 25 * 1024 * 1024;

@@ -16,6 +16,7 @@
 
 #include "dkim/key_resolver.h"
 #include "dkim/txt_resolver.h"
+#include "dkim/unbound_txt_resolver.h"
 #include "listd/cli.h"
 #include "listd/cli_common.h"
 #include "listd/daemon_options.h"
@@ -34,15 +35,16 @@ std::string ReadStdin() {
   return bytes;
 }
 
-// The held commands' PostProcessor. They never authenticate (a held post
-// keeps the results recorded when it arrived), so its key resolver is an
-// empty table that no lookup reaches.
+// The held commands' PostProcessor. A held post keeps the DKIM results
+// recorded when it arrived; DNS serves what an approval decides anew: the
+// author domain's DMARC policy (the mitigation) and the ARC chain's keys
+// (what the list's seal attests).
 struct HeldActions {
-  dkim::StaticTxtResolver no_dns;
-  dkim::DnsKeyResolver keys{no_dns};
+  std::unique_ptr<dkim::UnboundTxtResolver> dns;
+  dkim::DnsKeyResolver keys;
   PostProcessor processor;
   HeldActions(Store& store, const po::variables_map& vm)
-      : processor(store, keys, Pipeline(vm)) {}
+      : dns(MakeResolver(vm)), keys(*dns), processor(store, keys, dns.get(), Pipeline(vm)) {}
   static PipelineOptions Pipeline(const po::variables_map& vm) {
     PipelineOptions options;
     options.templates_dir = vm["templates"].as<std::string>();
@@ -153,6 +155,7 @@ int Show(const std::string& program, const Args& args) {
 int Decide(const std::string& program, const Args& args, const std::string& verb) {
   po::options_description options = BaseOptions();
   AddTemplatesOption(options);
+  AddDnsOptions(options);
   if (verb == "reject") {
     options.add_options()("reason", po::value<std::string>()->default_value(
                                         "a moderator rejected it"),

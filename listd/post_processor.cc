@@ -5,6 +5,9 @@
 
 #include "base/ascii.h"
 #include "base/email_address.h"
+#include "dkim/arc_validator.h"
+#include "dkim/auth_results.h"
+#include "dkim/dmarc_evaluator.h"
 #include "dkim/message.h"
 #include "listd/lmtp/list_address.h"
 #include "listd/notice.h"
@@ -29,6 +32,12 @@ struct PostProcessor::Context {
   lmtp::AddressRole role = lmtp::AddressRole::kPost;
   std::string verp_recipient;     // for -bounces+user=domain
   std::optional<int64_t> held_id;  // set when continuing a held post
+  // The DMARC policy in force for the author's domain (decides mitigation).
+  dkim::DmarcPolicy author_policy = dkim::DmarcPolicy::kNone;
+  // The ARC chain as the post arrived (what the list's seal attests), and
+  // the authserv-id our results carry.
+  std::optional<dkim::ArcValidation> arc;
+  std::string authserv_id;
   PostOutcome outcome;
 };
 
@@ -73,9 +82,9 @@ pipeline::AdmitPolicy PolicyOf(const pipeline::ListContext& list) {
 
 }  // namespace
 
-PostProcessor::PostProcessor(Store& store, dkim::KeyResolver& keys, PipelineOptions options,
-                             dkim::Clock now)
-    : store_(store), keys_(keys), options_(std::move(options)), now_(std::move(now)) {}
+PostProcessor::PostProcessor(Store& store, dkim::KeyResolver& keys, dkim::TxtResolver* dns,
+                             PipelineOptions options, dkim::Clock now)
+    : store_(store), keys_(keys), dns_(dns), options_(std::move(options)), now_(std::move(now)) {}
 
 base::Result<PostProcessor::Context> PostProcessor::Load(int64_t post_id) {
   auto found = store_.spool().Find(post_id);
@@ -123,12 +132,16 @@ base::Result<PostOutcome> PostProcessor::ProcessPost(Context& context) {
   authenticate.authserv_id = list_id.empty() ? options_.authserv_id : list_id;
   authenticate.trusted_authserv_ids = options_.trusted_authserv_ids;
   authenticate.now = now_();
+  authenticate.dmarc_dns = dns_;
   auto auth = pipeline::Authenticate(context.post.message, authenticate, keys_);
   if (!auth) {
     context.outcome.auth = "none";
     return Hold(context, context.post.message, "cannot be authenticated: " + auth.error());
   }
   context.outcome.auth = pipeline::AuthenticationSummary(*auth);
+  if (auth->dmarc) context.author_policy = auth->dmarc->applied_policy;
+  context.arc = auth->arc;
+  context.authserv_id = authenticate.authserv_id;
   const std::string recorded = pipeline::Record(*auth, authenticate.authserv_id);
 
   switch (context.role) {
@@ -170,10 +183,14 @@ base::Result<PostOutcome> PostProcessor::ProcessPost(Context& context) {
 }
 
 base::Result<PostOutcome> PostProcessor::Distribute(Context& context, const std::string& recorded) {
-  auto decorated = pipeline::Decorate(recorded, context.list, options_.templates_dir);
+  auto decorated =
+      pipeline::Decorate(recorded, context.list, options_.templates_dir, context.author_policy);
   if (!decorated) return Hold(context, recorded, "cannot be decorated: " + decorated.error());
   const int64_t now = now_();
-  auto signed_post = pipeline::Sign(std::move(decorated->message), context.list, now);
+  pipeline::SealRequest seal;
+  seal.chain = context.arc ? &*context.arc : nullptr;
+  seal.authserv_id = context.authserv_id;
+  auto signed_post = pipeline::Sign(std::move(decorated->message), context.list, now, &seal);
   if (!signed_post) return Hold(context, recorded, "cannot be signed: " + signed_post.error());
 
   storage::Transaction transaction(store_.db());
@@ -316,11 +333,39 @@ base::Result<PostOutcome> PostProcessor::Approve(int64_t held_id) {
   if (!context) return base::Error{context.error()};
   // The held bytes are the recorded ones (see Hold).
   const std::string recorded = context->post.message;
+  context->author_policy = AuthorPolicy(recorded);
+  // The chain is judged again on the recorded bytes (our field on top
+  // changes nothing ARC signs), so the seal attests what arrived.
+  if (auto parsed = dkim::Message::Parse(recorded)) {
+    context->arc = dkim::ArcValidator(keys_).Validate(*parsed, now_());
+    // Our Authentication-Results is the recorded post's first field (see
+    // Hold); its authserv-id is the daemon's, which listctl does not know.
+    const auto& fields = parsed->headers();
+    if (!fields.empty() && base::LowerAscii(fields.front().name) == "authentication-results") {
+      if (auto ours = dkim::ParseAuthenticationResults(fields.front().value())) {
+        context->authserv_id = ours->authserv_id;
+      }
+    }
+  }
   auto outcome = Distribute(*context, recorded);
   if (outcome && outcome->action == "held") {
     return base::Error{"approved, but the post still cannot be sent: " + outcome->reason};
   }
   return outcome;
+}
+
+dkim::DmarcPolicy PostProcessor::AuthorPolicy(const std::string& message) {
+  if (!dns_) return dkim::DmarcPolicy::kNone;
+  auto parsed = dkim::Message::Parse(message);
+  if (!parsed) return dkim::DmarcPolicy::kNone;
+  auto from = parsed->FieldsNamed("From");
+  if (from.size() != 1) return dkim::DmarcPolicy::kNone;
+  auto mailboxes = pipeline::ParseMailboxList(from.front()->value());
+  if (!mailboxes || mailboxes->empty()) return dkim::DmarcPolicy::kNone;
+  // Only the policy matters here, which needs no authentication results.
+  dkim::DmarcInputs inputs;
+  inputs.from_domain = mailboxes->front().domain;
+  return dkim::DmarcEvaluator(*dns_).Evaluate(inputs).applied_policy;
 }
 
 base::Result<PostOutcome> PostProcessor::Reject(int64_t held_id, const std::string& reason) {

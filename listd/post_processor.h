@@ -34,7 +34,9 @@
 #include <vector>
 
 #include "base/result.h"
+#include "dkim/dmarc_record.h"
 #include "dkim/key_resolver.h"
+#include "dkim/txt_resolver.h"
 #include "listd/store.h"
 
 namespace listd {
@@ -60,14 +62,17 @@ struct PostOutcome {
 
 class PostProcessor {
  public:
-  // `store` and `keys` must outlive the processor; `now` is the clock.
-  PostProcessor(Store& store, dkim::KeyResolver& keys, PipelineOptions options,
-                dkim::Clock now = dkim::SystemNow);
+  // `store`, `keys` and `dns` must outlive the processor; `dns` looks up
+  // DMARC policies (null: none is looked up, no mitigation applies unless
+  // the list mitigates unconditionally). `now` is the clock.
+  PostProcessor(Store& store, dkim::KeyResolver& keys, dkim::TxtResolver* dns,
+                PipelineOptions options, dkim::Clock now = dkim::SystemNow);
 
   // Runs a post in state "received" through the pipeline.
   base::Result<PostOutcome> Process(int64_t post_id);
   // Continues a held post after a moderator's approval: decorate, sign,
-  // queue; the hold goes.
+  // queue; the hold goes. The author domain's DMARC policy is looked up
+  // again (it decides the mitigation, and may have changed meanwhile).
   base::Result<PostOutcome> Approve(int64_t held_id);
   // Rejects a held post: the author gets a notice with `reason`.
   base::Result<PostOutcome> Reject(int64_t held_id, const std::string& reason);
@@ -78,6 +83,8 @@ class PostProcessor {
   struct Context;
   base::Result<Context> Load(int64_t post_id);
   base::Result<Context> LoadHeld(int64_t held_id);
+  // The DMARC policy in force for the domain of `message`'s From.
+  dkim::DmarcPolicy AuthorPolicy(const std::string& message);
   base::Result<PostOutcome> ProcessPost(Context& context);
   // The outcomes; each commits the post's new state with its event.
   base::Result<PostOutcome> Distribute(Context& context, const std::string& recorded);
@@ -95,6 +102,7 @@ class PostProcessor {
 
   Store& store_;
   dkim::KeyResolver& keys_;
+  dkim::TxtResolver* dns_;
   PipelineOptions options_;
   dkim::Clock now_;
 };

@@ -2,6 +2,9 @@
 // and LIMITS are there).
 #include "listd/pipeline/authenticate.h"
 
+#include "dkim/dmarc_auth_results.h"
+#include "listd/pipeline/admit.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -73,6 +76,28 @@ std::string Without(std::string_view bytes, const std::vector<const dkim::Header
   return out;
 }
 
+// The DMARC verdict for the one From domain (RFC 7489 section 6.6.1: a
+// post with no From domain, or several, has none to evaluate).
+std::optional<dkim::DmarcEvaluation> EvaluateDmarc(const dkim::Message& msg,
+                                                   const Authentication& auth,
+                                                   dkim::TxtResolver& dns) {
+  auto from = msg.FieldsNamed("From");
+  if (from.size() != 1) return std::nullopt;
+  auto mailboxes = ParseMailboxList(from.front()->value());
+  if (!mailboxes || mailboxes->empty()) return std::nullopt;
+  const std::string& domain = mailboxes->front().domain;
+  for (const base::EmailAddress& mailbox : *mailboxes) {
+    if (!dkim::EqualsIgnoreCase(mailbox.domain, domain)) return std::nullopt;
+  }
+  dkim::DmarcInputs inputs;
+  inputs.from_domain = domain;
+  inputs.dkim = auth.dkim;
+  for (const dkim::AuthenticationResults& upstream : auth.trusted_upstream) {
+    if (dkim::ReadSpfFromAuthenticationResults(upstream, inputs)) break;
+  }
+  return dkim::DmarcEvaluator(dns).Evaluate(inputs);
+}
+
 }  // namespace
 
 base::Result<Authentication> Authenticate(std::string_view message,
@@ -89,6 +114,7 @@ base::Result<Authentication> Authenticate(std::string_view message,
   // Over the bytes as received: see ORDER in authenticate.h.
   dkim::Verifier verifier(keys, options.verifier);
   auth.dkim = verifier.Verify(msg, options.now);
+  auth.arc = dkim::ArcValidator(keys).Validate(msg, options.now);
 
   std::vector<const dkim::HeaderField*> gone;
   for (const dkim::HeaderField* field : msg.FieldsNamed(kAuthResults)) {
@@ -118,6 +144,7 @@ base::Result<Authentication> Authenticate(std::string_view message,
     }
   }
   auth.message = gone.empty() ? std::string(msg.bytes()) : Without(msg.bytes(), gone);
+  if (options.dmarc_dns) auth.dmarc = EvaluateDmarc(msg, auth, *options.dmarc_dns);
   return auth;
 }
 

@@ -47,6 +47,7 @@
 #define LISTD_LISTD_PIPELINE_AUTHENTICATE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,9 @@
 #include "base/result.h"
 #include "dkim/auth_results.h"
 #include "dkim/key_resolver.h"
+#include "dkim/arc_validator.h"
+#include "dkim/dmarc_evaluator.h"
+#include "dkim/txt_resolver.h"
 #include "dkim/verifier.h"
 
 namespace listd::pipeline {
@@ -63,6 +67,9 @@ struct AuthenticateOptions {
   std::vector<std::string> trusted_authserv_ids;  // upstream servers whose results we keep (the MX)
   int64_t now = 0;                                // seconds since the epoch (injectable clock)
   dkim::VerifierOptions verifier;                 // max signatures etc.
+  // Where DMARC policies are looked up (RFC 7489 section 6.6.3); null: no
+  // DMARC evaluation (the result stays absent).
+  dkim::TxtResolver* dmarc_dns = nullptr;
 };
 
 struct Authentication {
@@ -77,6 +84,13 @@ struct Authentication {
   // One line per removed field, for the log: "forged
   // Authentication-Results claiming lists.example.org".
   std::vector<std::string> removed;
+  // The ARC chain's verdict (RFC 8617 section 5.2), kept whole: sealing
+  // needs it (section 5.1: cv= and no seal over a failed chain).
+  dkim::ArcValidation arc;
+  // The author domain's DMARC verdict (RFC 7489 section 6.6): alignment of
+  // the DKIM results above, and of SPF from the first trusted upstream
+  // result that has one. Absent without a resolver or a readable From.
+  std::optional<dkim::DmarcEvaluation> dmarc;
 };
 
 // Verifies and cleans one post (RFC 6376 section 6, RFC 8601 section 5).

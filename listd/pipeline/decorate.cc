@@ -2,6 +2,7 @@
 #include "listd/pipeline/decorate.h"
 
 #include "listd/mime/decorator.h"
+#include "listd/mime/dmarc_mitigation.h"
 #include "listd/mime/footer_template.h"
 #include "listd/mime/list_headers.h"
 
@@ -51,10 +52,36 @@ std::string_view Describe(mime::FooterPlacement placement) {
   return "no footer";
 }
 
+// The DMARC mitigation in force for this post: "none", "munge-from", "wrap".
+std::string MitigationFor(const ListContext& list, dkim::DmarcPolicy author_policy) {
+  const std::string& mitigation = list.Setting("dmarc_mitigation");
+  if (mitigation == "none" || mitigation.empty()) return "none";
+  const bool strict = author_policy == dkim::DmarcPolicy::kQuarantine ||
+                      author_policy == dkim::DmarcPolicy::kReject;
+  if (strict || list.Setting("dmarc_mitigate_unconditionally") == "on") return mitigation;
+  return "none";
+}
+
 }  // namespace
 
 base::Result<Decorated> Decorate(std::string_view message, const ListContext& list,
-                                 const std::string& templates_dir) {
+                                 const std::string& templates_dir,
+                                 dkim::DmarcPolicy author_policy) {
+  std::string mitigated;
+  std::string summary;
+  const std::string mitigation = MitigationFor(list, author_policy);
+  if (mitigation != "none") {
+    mime::MitigationRequest request;
+    request.list = IdentityOf(list);
+    request.reply_to_list = list.Setting("reply_to") == "list";
+    auto done = mitigation == "wrap" ? mime::WrapMessage(message, request)
+                                     : mime::MungeFrom(message, request);
+    if (!done) return base::Error{"DMARC mitigation (" + mitigation + "): " + done.error()};
+    mitigated = std::move(done->message);
+    message = mitigated;
+    summary = (mitigation == "wrap" ? "wrapped" : "From munged") + std::string(" for DMARC p=") +
+              std::string(dkim::ToString(author_policy)) + ", ";
+  }
   auto footer = FooterFor(list, templates_dir);
   if (!footer) return base::Error{footer.error()};
   mime::Decoration decoration;
@@ -71,7 +98,7 @@ base::Result<Decorated> Decorate(std::string_view message, const ListContext& li
   if (!report) return base::Error{report.error()};
   Decorated out;
   out.message = std::move(report->message);
-  out.summary = report->subject_tagged ? "tagged, " : "";
+  out.summary = summary + (report->subject_tagged ? "tagged, " : "");
   out.summary += Describe(report->footer);
   if (!report->footer_why.empty() && report->footer == mime::FooterPlacement::kNone) {
     out.summary += " (" + report->footer_why + ")";

@@ -8,7 +8,11 @@
 //   changes break the author's signature; remove_dkim_signatures drops it).
 // SETTINGS USED
 //   subject_tag, footer_template (relative paths are looked up in the
-//   templates directory), reply_to, remove_dkim_signatures.
+//   templates directory), reply_to, remove_dkim_signatures,
+//   dmarc_mitigation (none, munge-from, wrap) and
+//   dmarc_mitigate_unconditionally: the mitigation applies when the author
+//   domain's DMARC policy is quarantine or reject (RFC 7489 section 6.3),
+//   or always when the list says so (RFC 7960 section 4.1.3.3).
 // CONTRACT
 //   The work is listd/mime's; this stage only turns settings into a
 //   mime::Decoration. An error (a template that does not render, a message
@@ -20,6 +24,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "dkim/dmarc_record.h"
 #include "listd/pipeline/list_context.h"
 
 namespace listd::pipeline {
@@ -31,8 +36,10 @@ struct Decorated {
 
 // Decorates `message` for `list`; footer templates are read from
 // `templates_dir` unless the setting names an absolute path.
+// `author_policy` is the DMARC policy in force for the author's domain.
 base::Result<Decorated> Decorate(std::string_view message, const ListContext& list,
-                                 const std::string& templates_dir);
+                                 const std::string& templates_dir,
+                                 dkim::DmarcPolicy author_policy = dkim::DmarcPolicy::kNone);
 
 }  // namespace listd::pipeline
 

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "base/ascii.h"
+#include "dkim/arc_sealer.h"
 #include "dkim/canonicalization.h"
 #include "dkim/message.h"
 #include "dkim/signer.h"
@@ -60,7 +62,48 @@ std::vector<std::string> OversignedFields(const ListContext& list) {
   return names;
 }
 
-base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now) {
+namespace {
+
+// Adds the ARC set over `message` (see SEALING in sign.h); returns the
+// sealed message, or the message and why it was not sealed.
+base::Result<std::pair<std::string, std::string>> Seal(std::string message, ListContext& list,
+                                                       int64_t now, const SealRequest& seal) {
+  SigningKey* key = nullptr;
+  for (SigningKey& candidate : list.keys) {
+    if (!key || (candidate.algorithm == "rsa" && key->algorithm != "rsa")) key = &candidate;
+  }
+  if (!key) return std::make_pair(std::move(message), std::string("not sealed: no active key"));
+  if (seal.chain->newest_seal_says_fail) {
+    return std::make_pair(std::move(message),
+                          std::string("not sealed: the chain's newest seal says cv=fail"));
+  }
+  auto parsed = dkim::Message::Parse(std::move(message));
+  if (!parsed) return base::Error{"sealing: cannot parse the signed post: " + parsed.error()};
+  dkim::ArcSealerOptions options;
+  options.domain = list.Setting("signing.domain");
+  options.selector = key->selector;
+  options.algorithm = key->algorithm == "rsa" ? dkim::SigningAlgorithm::kRsaSha256
+                                              : dkim::SigningAlgorithm::kEd25519Sha256;
+  options.authserv_id = seal.authserv_id;
+  options.headers = SignedFields(list);
+  AddMissing(options.headers, {"DKIM-Signature"});
+  options.oversign = OversignedFields(list);
+  auto sealer = dkim::ArcSealer::Create(std::move(options), key->key.Clone());
+  if (!sealer) return base::Error{"sealing with " + key->selector + ": " + sealer.error()};
+  auto fields = sealer->Seal(*parsed, *seal.chain,
+                             dkim::CollectAuthResults(*parsed, seal.authserv_id), now);
+  if (!fields) return base::Error{"sealing with " + key->selector + ": " + fields.error()};
+  std::string sealed = *fields;
+  sealed += parsed->bytes();
+  return std::make_pair(std::move(sealed),
+                        "sealed i=" + std::to_string(seal.chain->instances + 1) + " s=" +
+                            key->selector);
+}
+
+}  // namespace
+
+base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now,
+                          const SealRequest* seal) {
   Signed out;
   if (list.keys.empty()) {
     out.message = std::move(message);
@@ -105,6 +148,12 @@ base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now) {
   out.message = fields;
   out.message += parsed->bytes();
   out.summary = summary + " d=" + list.Setting("signing.domain");
+  if (seal && seal->chain && list.Setting("arc") == "on") {
+    auto sealed = Seal(std::move(out.message), list, now, *seal);
+    if (!sealed) return base::Error{sealed.error()};
+    out.message = std::move(sealed->first);
+    out.summary += "; " + sealed->second;
+  }
   return out;
 }
 

@@ -14,6 +14,16 @@
 //   Precedence and listd's own Authentication-Results; oversigned: the
 //   list's signing.oversign (From, Subject) plus the List-* fields.
 //   c= and x= from signing.canonicalization and signing.expire.
+// SEALING (RFC 8617 section 5.1)
+//   After the DKIM signatures, when the list's setting arc is on and a
+//   chain verdict is given: the ARC set i=n+1 (ARC-Authentication-Results
+//   from listd's own Authentication-Results, an ARC-Message-Signature over
+//   the decorated and signed post, an ARC-Seal over the chain), made last,
+//   since section 5.1 wants every change, signatures included, before it.
+//   One set per instance, so one key seals: the RSA key when the list has
+//   one (the peers verify rsa-sha256 only), else the Ed25519 key. A chain
+//   whose newest seal says cv=fail is not sealed over (section 5.1.2); the
+//   post still goes, and the summary says why.
 // LIMITS
 //   A list with no active key delivers unsigned; the result says so, for
 //   the log (and `listctl doctor` says it too).
@@ -26,6 +36,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "dkim/arc_validator.h"
 #include "listd/pipeline/list_context.h"
 
 namespace listd::pipeline {
@@ -40,8 +51,17 @@ struct Signed {
 std::vector<std::string> SignedFields(const ListContext& list);
 std::vector<std::string> OversignedFields(const ListContext& list);
 
-// Signs `message` with every key in `list.keys`, at time `now`.
-base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now);
+// What sealing needs: the verdict on the chain as the post arrived, and
+// our authserv-id (whose Authentication-Results become the AAR).
+struct SealRequest {
+  const dkim::ArcValidation* chain = nullptr;
+  std::string authserv_id;
+};
+
+// Signs `message` with every key in `list.keys`, at time `now`, then seals
+// it when `seal` is given (see SEALING).
+base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now,
+                          const SealRequest* seal = nullptr);
 
 }  // namespace listd::pipeline
 

@@ -41,6 +41,7 @@ import argparse
 import base64
 import email
 import email.policy
+import email.utils
 import json
 import os
 import re
@@ -60,6 +61,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 
 from dns_server import DnsServer  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
+
+sys.path.insert(0, os.path.join(HERE, "..", "interop"))
+from arc_interop import MAILDKIM_VERIFY  # noqa: E402  (Mail::DKIM's ARC verifier, as a script)
 
 PEER_DKIMPY = os.path.join(HERE, "..", "interop", "peer_dkimpy.py")
 PEER_MAILDKIM = os.path.join(HERE, "..", "interop", "peer_maildkim.pl")
@@ -190,8 +194,15 @@ class Env:
         self.author_key = os.path.join(self.dir, "author.pem")
         out = self.ok_any([LISTCTL, "dkim", "keygen", "--algo", "rsa", "--selector",
                            AUTHOR_SELECTOR, "--domain", AUTHOR_DOMAIN, "--out", self.author_key])
-        for rname, strings in zone_records(out):
-            self.dns.add(rname, strings)
+        (self.author_record,) = [strings for _, strings in zone_records(out)]
+        self.dns.add("%s._domainkey.%s" % (AUTHOR_SELECTOR, AUTHOR_DOMAIN), self.author_record)
+        self.dns.reload()
+
+    def author_domain(self, domain, dmarc=None):
+        """Publishes the author key for `domain` too, and its DMARC record."""
+        self.dns.add("%s._domainkey.%s" % (AUTHOR_SELECTOR, domain), self.author_record)
+        if dmarc:
+            self.dns.add("_dmarc." + domain, dmarc)
         self.dns.reload()
 
     def ok_any(self, argv, stdin=None):
@@ -275,7 +286,7 @@ def author_post(subject="Hello list", body="Hi all,\r\nthis is a post.\r\n", sig
         return msg
     with open(key, "rb") as f:
         pem = f.read()
-    signature = dkim.sign(msg, AUTHOR_SELECTOR.encode(), AUTHOR_DOMAIN.encode(), pem,
+    signature = dkim.sign(msg, AUTHOR_SELECTOR.encode(), sender.split("@")[1].encode(), pem,
                           canonicalize=(b"relaxed", b"relaxed"),
                           include_headers=[b"from", b"to", b"subject", b"date", b"message-id",
                                            b"content-type", b"mime-version"])
@@ -321,12 +332,46 @@ def text_parts(data):
     return [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
 
 
-def check_list_copy(env, message, author_result):
-    """What every member's copy must carry (RFC 8601, 2369, 2919, 6376)."""
+def arc_verdicts(env, data):
+    """dkimpy's and Mail::DKIM's ARC verdicts (cv) on a delivered copy."""
+    import dns.rdatatype
+    import dns.resolver
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = ["127.0.0.1"]
+    resolver.port = env.dns.port
+
+    def dnsfunc(name, timeout=5):
+        name = name.decode() if isinstance(name, bytes) else name
+        try:
+            answer = resolver.resolve(name.rstrip("."), dns.rdatatype.TXT, lifetime=timeout)
+        except Exception:  # noqa: BLE001  (dkimpy reads None as "no key")
+            return None
+        return b"".join(b"".join(r.strings) for r in answer)
+
+    cv, _, reason = dkim.arc_verify(data, dnsfunc=dnsfunc)
+    perl = subprocess.run(["/usr/bin/perl", "-e", MAILDKIM_VERIFY], input=data,
+                          capture_output=True, timeout=60,
+                          env=dict(os.environ, LISTD_TEST_DNS=env.dns.address))
+    return {"dkimpy": (cv or b"None").decode() + " " + str(reason),
+            "maildkim": perl.stdout.decode().strip() or perl.stderr.decode()[-300:]}
+
+
+def check_list_copy(env, message, author_result, arc_instance=1):
+    """What every member's copy must carry (RFC 8601, 2369, 2919, 6376,
+    8617)."""
     data = message.data
-    first = header_fields(data)[0]
-    expect(first[0].lower() in ("dkim-signature", "authentication-results"),
-           "our fields come first: %r" % (first,))
+    names = [n.lower() for n, _ in header_fields(data)]
+    # RFC 8617 section 5.1: the ARC set is the last change, so it is on top,
+    # the list's DKIM signatures right below.
+    expect(names[:3] == ["arc-seal", "arc-message-signature", "arc-authentication-results"],
+           "the ARC set comes first: %r" % names[:6])
+    expect(names[3] == "dkim-signature", "then the list's signatures: %r" % names[:6])
+    aar = values(data, "ARC-Authentication-Results")[0]
+    expect(aar.startswith("i=%d; %s;" % (arc_instance, AUTHSERV_ID)),
+           "AAR i=%d with our results: %r" % (arc_instance, aar))
+    verdicts = arc_verdicts(env, data)
+    expect(verdicts["dkimpy"].startswith("pass") and verdicts["maildkim"].startswith("pass"),
+           "both peers validate the ARC chain: %r" % verdicts)
     ours = [v for v in values(data, "Authentication-Results")
             if v.split(";")[0].strip().lower() == AUTHSERV_ID]
     expect(len(ours) == 1, "exactly one A-R of ours: %r" % values(data, "Authentication-Results"))
@@ -412,7 +457,7 @@ def test_nonmember_post_is_held_then_approved(env):
     expect(env.sink.messages() == [], "nothing delivered while held")
     shown = env.listctl("held", "show", str(held[0]["id"]))
     expect("Authentication-Results: " + AUTHSERV_ID in shown, "show prints the recorded header")
-    out = env.listctl("held", "approve", str(held[0]["id"]))
+    out = env.listctl("held", "approve", str(held[0]["id"]), "--dns", env.dns.address)
     expect("accepted" in out, "approve: %r" % out)
     (m,) = env.wait_for(1)
     check_list_copy(env, m, "dkim=pass header.d=author.example")
@@ -782,6 +827,149 @@ def test_multipart_alternative_gets_the_footer_the_mailman_way(env):
     first, second = message.get_payload()
     expect(first.get_content_type() == "multipart/alternative", first.get_content_type())
     expect("demo-leave@lists.example.org" in second.get_content(), "footer part")
+
+
+def our_results(data):
+    """The value of the Authentication-Results field listd added."""
+    ours = [v for v in values(data, "Authentication-Results")
+            if v.split(";")[0].strip().lower() == AUTHSERV_ID]
+    expect(len(ours) == 1, "one A-R of ours: %r" % values(data, "Authentication-Results"))
+    return ours[0]
+
+
+def test_dmarc_munges_from_only_where_the_author_domain_asks(env):
+    """RFC 7489 section 6.3 (p=), RFC 7960 section 4.1.3.3 (From rewriting):
+    authors at p=reject, p=quarantine, p=none and no-record domains; From
+    is rewritten to the list for the first two only, the author kept in
+    Reply-To; the A-R carries the author's own results; the rewritten copy
+    passes DMARC for the list's domain (aligned list signatures, RFC 7489
+    section 3.1.1)."""
+    policies = {"reject.example": "v=DMARC1; p=reject",
+                "quarantine.example": "v=DMARC1; p=quarantine",
+                "relaxed.example": "v=DMARC1; p=none",
+                "nodmarc.example": None}
+    for domain, record in policies.items():
+        env.author_domain(domain, record)
+    env.make_list("demo", ["bob@example.net"])
+    daemon = env.start()
+    for domain in policies:
+        daemon.send(author_post(key=env.author_key, sender="alice@" + domain, subject=domain),
+                    ["demo@" + LIST_DOMAIN], mail_from="alice@" + domain)
+    messages = env.wait_for(len(policies))
+    by_subject = {values(m.data, "Subject")[0]: m for m in messages}
+    for domain in policies:
+        m = by_subject["[demo] " + domain]
+        results = our_results(m.data)
+        expect("dkim=pass header.d=%s" % domain in results.replace("\r\n", " ").replace("\t", " ")
+               or re.search(r"dkim=pass[^;]*header\.d=%s" % re.escape(domain), results),
+               "%s: the author's own DKIM result: %r" % (domain, results))
+        from_value = values(m.data, "From")[0]
+        if domain in ("reject.example", "quarantine.example"):
+            expect(re.search(r"dmarc=pass \(p=%s" % domain.split(".")[0], results),
+                   "%s: dmarc=pass with the policy: %r" % (domain, results))
+            expect(email.utils.parseaddr(from_value) == ("Alice via Demo list",
+                                                         "demo@lists.example.org"),
+                   "%s: From rewritten: %r" % (domain, from_value))
+            expect(values(m.data, "Reply-To") == ["Alice <alice@%s>" % domain],
+                   "%s: the author in Reply-To: %r" % (domain, values(m.data, "Reply-To")))
+            check_list_copy(env, m, "dkim=pass")
+        else:
+            expect(from_value == "Alice <alice@%s>" % domain,
+                   "%s: From left alone: %r" % (domain, from_value))
+            expect(("dmarc=none" if domain == "nodmarc.example" else "dmarc=pass") in results,
+                   "%s: dmarc result: %r" % (domain, results))
+    log = daemon.text()
+    expect("dmarc=pass(reject.example p=reject)" in log, "the log names the policy:\n" + log)
+
+
+def test_dmarc_wrap_keeps_the_original_verifiable_inside(env):
+    """RFC 7960 section 4.1.3.3 and RFC 2046 section 5.2.1: with
+    dmarc_mitigation=wrap, the post from a p=reject domain goes out from
+    the list with the original as a message/rfc822 part, whose author
+    signature dkimpy still verifies; the outer message passes the list's
+    signatures."""
+    env.author_domain("reject.example", "v=DMARC1; p=reject")
+    env.make_list("demo", ["bob@example.net"], dmarc_mitigation="wrap")
+    daemon = env.start()
+    original = author_post(key=env.author_key, sender="alice@reject.example")
+    daemon.send(original, ["demo@" + LIST_DOMAIN], mail_from="alice@reject.example")
+    (m,) = env.wait_for(1)
+    check_list_copy(env, m, "dkim=pass")
+    expect(email.utils.parseaddr(values(m.data, "From")[0]) ==
+           ("Alice via Demo list", "demo@lists.example.org"),
+           "outer From: %r" % values(m.data, "From"))
+    message = email.message_from_bytes(m.data, policy=email.policy.default)
+    inner_part = [p for p in message.walk() if p.get_content_type() == "message/rfc822"]
+    expect(len(inner_part) == 1, "one message/rfc822 part")
+    inner = inner_part[0].get_payload(0).as_bytes(policy=email.policy.SMTP)
+    path = os.path.join(env.dir, "inner.eml")
+    raw_start = m.data.find(original[:60])
+    expect(raw_start > 0, "the original's bytes are inside")
+    with open(path, "wb") as f:
+        f.write(m.data[raw_start:raw_start + len(original)])
+    verdicts = peer_verify(env, path, "reject.example", AUTHOR_SELECTOR)
+    expect(verdicts["dkimpy"] == "pass", "the author's signature inside: %r" % verdicts)
+    expect(b"this is a post." in inner, "the inner message parses")
+    body = "\n".join(text_parts(m.data))
+    expect("demo-leave@lists.example.org" in body, "the footer after the wrapped post")
+
+
+def test_arc_chain_grows_from_a_peer_seal_through_two_lists(env):
+    """RFC 8617 sections 5.1 and 5.2: a post sealed upstream by dkimpy
+    (i=1) is validated (arc=pass in our results) and sealed i=2 by one
+    list; its copy, posted to a second list, is sealed i=3; dkimpy and
+    Mail::DKIM validate both chains."""
+    env.make_list("demo", ["bob@example.net"])
+    env.make_list("second", ["carol@example.com"])
+    daemon = env.start()
+    # dkimpy seals only over the results of its own authserv-id.
+    post = (b"Authentication-Results: mx.author.example; dkim=pass header.d=author.example\r\n" +
+            author_post(key=env.author_key))
+    with open(env.author_key, "rb") as f:
+        pem = f.read()
+    upstream = b"".join(dkim.arc_sign(post, AUTHOR_SELECTOR.encode(), AUTHOR_DOMAIN.encode(), pem,
+                                      b"mx.author.example",
+                                      include_headers=[b"from", b"to", b"subject", b"date",
+                                                       b"message-id"])) + post
+    expect(upstream.startswith(b"ARC-Seal:"), "dkimpy sealed i=1")
+    daemon.send(upstream, ["demo@" + LIST_DOMAIN])
+    (first,) = env.wait_for(1)
+    check_list_copy(env, first, "dkim=pass", arc_instance=2)
+    expect(re.search(r"arc=pass", our_results(first.data)), "the upstream chain passed")
+    env.sink.clear()
+    daemon.send(first.data, ["second@" + LIST_DOMAIN], mail_from="demo-bounces@" + LIST_DOMAIN)
+    (second,) = env.wait_for(1)
+    expect(second.recipient == "carol@example.com", "the second list's member")
+    names = [n.lower() for n, _ in header_fields(second.data)]
+    expect(names.count("arc-seal") == 3, "three seals: %r" % names)
+    aar = values(second.data, "ARC-Authentication-Results")[0]
+    expect(aar.startswith("i=3; %s;" % AUTHSERV_ID), "AAR i=3: %r" % aar)
+    verdicts = arc_verdicts(env, second.data)
+    expect(verdicts["dkimpy"].startswith("pass") and verdicts["maildkim"].startswith("pass"),
+           "both peers validate the three-hop chain: %r" % verdicts)
+
+
+def test_arc_off_and_a_failed_chain_are_not_sealed(env):
+    """RFC 8617 section 5.1.2: no seal over a chain whose newest seal says
+    cv=fail; a list with arc=off never seals. Both still deliver, signed."""
+    env.make_list("demo", ["bob@example.net"])
+    env.make_list("quiet", ["carol@example.com"], arc="off")
+    daemon = env.start()
+    daemon.send(author_post(key=env.author_key, to="quiet@" + LIST_DOMAIN),
+                ["quiet@" + LIST_DOMAIN])
+    (m,) = env.wait_for(1)
+    expect(not values(m.data, "ARC-Seal"), "arc=off: no seal")
+    expect(values(m.data, "DKIM-Signature"), "still signed")
+    env.sink.clear()
+    failed = (b"ARC-Seal: i=1; a=rsa-sha256; cv=fail; d=author.example; s=a2026; t=1; b=AAAA\r\n"
+              b"ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=author.example;"
+              b" s=a2026; h=from; bh=AAAA; b=AAAA\r\n"
+              b"ARC-Authentication-Results: i=1; mx.author.example; dkim=pass\r\n")
+    daemon.send(failed + author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+    (m,) = env.wait_for(1)
+    expect(len(values(m.data, "ARC-Seal")) == 1, "no seal added over cv=fail")
+    expect("arc=fail" in our_results(m.data), "arc=fail recorded: %r" % our_results(m.data))
+    expect("not sealed: the chain's newest seal says cv=fail" in daemon.text(), "logged")
 
 
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]

@@ -2,6 +2,8 @@
 // sections 2.2, 2.7.1), where it goes (section 4: on top), that it reads
 // back, and the log summary.
 #include <catch2/catch.hpp>
+
+#include "dkim/dmarc_evaluator.h"
 #include <sstream>
 #include <string>
 
@@ -55,15 +57,42 @@ TEST_CASE("RFC 8601 section 2.7.1: the field for a pass and a fail, exactly", "[
         "\tdkim=pass header.d=example.org header.i=@example.org header.s=s1\r\n"
         "\theader.a=rsa-sha256 header.b=dGhpcyBp;\r\n"
         "\tdkim=fail (body hash mismatch) header.d=other.org header.i=@other.org\r\n"
-        "\theader.s=s1 header.a=rsa-sha256 header.b=b3RoZXIg\r\n");
+        "\theader.s=s1 header.a=rsa-sha256 header.b=b3RoZXIg;\r\n"
+        "\tarc=none\r\n");
 }
 
 TEST_CASE("RFC 8601 section 2.7.1: an unsigned post is recorded as dkim=none", "[record]") {
   Authentication auth;
   auth.message = kPost;
   CHECK(AuthenticationResultsField(auth, kOurId) ==
-        "Authentication-Results: lists.example.org; dkim=none\r\n");
-  CHECK(AuthenticationSummary(auth) == "dkim=none");
+        "Authentication-Results: lists.example.org; dkim=none; arc=none\r\n");
+  CHECK(AuthenticationSummary(auth) == "dkim=none arc=none");
+}
+
+TEST_CASE("RFC 8617 section 6 and RFC 7489 section 11.2: arc= and dmarc= follow dkim=",
+          "[record]") {
+  Authentication auth = TwoResults();
+  auth.arc.result = dkim::ArcResult::kPass;
+  auth.arc.oldest_pass = 1;
+  dkim::DmarcEvaluation dmarc;
+  dmarc.result = dkim::DmarcResult::kPass;
+  dmarc.from_domain = "example.org";
+  dmarc.record = dkim::DmarcRecord{};
+  dmarc.record->p = dkim::DmarcPolicy::kReject;
+  dmarc.applied_policy = dkim::DmarcPolicy::kReject;
+  auth.dmarc = dmarc;
+  auto parsed = dkim::ParseAuthenticationResults(ValueOf(AuthenticationResultsField(auth, kOurId)));
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->results.size() == 4);
+  CHECK(parsed->results[2].method == "arc");
+  CHECK(parsed->results[2].result == "pass");
+  CHECK(parsed->results[2].Property("header.oldest-pass") == "1");
+  CHECK(parsed->results[3].method == "dmarc");
+  CHECK(parsed->results[3].result == "pass");
+  CHECK(parsed->results[3].Property("header.from") == "example.org");
+  CHECK(AuthenticationSummary(auth) ==
+        "dkim=pass(example.org) dkim=fail(other.org: body hash mismatch) arc=pass "
+        "dmarc=pass(example.org p=reject)");
 }
 
 TEST_CASE("RFC 5322 section 2.1.1: every line of the field is at most 78 characters", "[record]") {
@@ -92,7 +121,8 @@ TEST_CASE("RFC 8601 section 2.2: the field parses back to what was verified", "[
   REQUIRE(parsed.ok());
   CHECK(parsed->authserv_id == kOurId);
   CHECK_FALSE(parsed->version);
-  REQUIRE(parsed->results.size() == 2);
+  REQUIRE(parsed->results.size() == 3);  // and arc=none
+  CHECK(parsed->results[2].method == "arc");
   for (size_t i = 0; i < 2; ++i) {
     const dkim::AuthResult& r = parsed->results[i];
     CHECK(r.method == "dkim");
@@ -129,7 +159,7 @@ TEST_CASE("RFC 8601 section 4: the field is added on top, above every existing f
 
 TEST_CASE("record: the log summary names each result, its domain and its reason", "[record]") {
   CHECK(AuthenticationSummary(TwoResults()) ==
-        "dkim=pass(example.org) dkim=fail(other.org: body hash mismatch)");
+        "dkim=pass(example.org) dkim=fail(other.org: body hash mismatch) arc=none");
   Authentication odd;
   dkim::SignatureResult unparsed;
   unparsed.result = DkimResult::kPermError;
@@ -138,7 +168,7 @@ TEST_CASE("record: the log summary names each result, its domain and its reason"
   testing.key_testing = true;
   odd.dkim = {unparsed, testing};
   CHECK(AuthenticationSummary(odd) ==
-        "dkim=permerror(missing b= tag) dkim=pass(example.net: key in testing mode)");
+        "dkim=permerror(missing b= tag) dkim=pass(example.net: key in testing mode) arc=none");
 }
 
 }  // namespace
