@@ -46,6 +46,11 @@ std::string Row::FullNote() const {
   char extra_text[128] = "";
   if (extra == Extra::kMicros && value > 0) {
     std::snprintf(extra_text, sizeof extra_text, " (%.2f us)", 1e6 / value);
+  } else if (extra == Extra::kTimes && value > 0 && reference && *reference > 0) {
+    // The ratio column is a rate ratio like every row's; a cost reads
+    // better as time, so the note gives the inverse.
+    std::snprintf(extra_text, sizeof extra_text, "; takes %.2fx the time of the reference",
+                  *reference / value);
   } else if (extra == Extra::kOverhead && value > 0 && reference && *reference > 0) {
     // Microseconds per message above what the primitives need, and how many
     // the target would allow: the numbers one optimises against.

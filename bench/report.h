@@ -26,6 +26,7 @@ struct Row {
     kNone,
     kOverhead,  // microseconds per message above the reference, and the budget
     kMicros,    // microseconds per operation
+    kTimes,     // reference / value: how many times the reference's time ours takes
   };
   std::string name;                 // e.g. "sign/rsa2048/4KB"
   double value = 0;                 // ours
