@@ -70,6 +70,8 @@ import sys
 import tempfile
 import time
 
+from beside import run_command
+
 UNBOUND = "/usr/sbin/unbound"
 # A name the server always holds, answering this instance's generation, so
 # that "ready" means "answers from the table we just wrote".
@@ -612,19 +614,9 @@ def main(argv):
             print("dns_server.py: serving on %s (Ctrl-C stops)" % server.address, flush=True)
             while True:
                 time.sleep(3600)
-        env = dict(os.environ, LISTD_TEST_DNS=server.address)
-        child = subprocess.Popen(command, env=env)
-        try:
-            return child.wait()
-        except KeyboardInterrupt:
-            child.terminate()
-            child.wait()
-            return 130
+        return run_command(command, {"LISTD_TEST_DNS": server.address}, "dns_server.py")
     except KeyboardInterrupt:
         return 130 if command else 0
-    except OSError as e:
-        print("dns_server.py: cannot run %s: %s" % (command[0], e), file=sys.stderr)
-        return 127
     finally:
         server.stop()
 

@@ -160,6 +160,7 @@ import threading
 import time
 
 from aiosmtpd.smtp import SMTP, AuthResult
+from beside import run_command
 
 # aiosmtpd itself sets the deprecated Session.login_data on every successful
 # AUTH, and logs a warning about it each time.
@@ -781,26 +782,16 @@ def main(argv):
             )
             while True:
                 time.sleep(3600)
-        env = dict(
-            os.environ,
-            LISTD_TEST_SMTP=sink.address,
-            LISTD_TEST_SMTP_DIR=sink.directory,
-            LISTD_TEST_SMTP_CONTROL=sink.control_path,
-        )
+        env = {
+            "LISTD_TEST_SMTP": sink.address,
+            "LISTD_TEST_SMTP_DIR": sink.directory,
+            "LISTD_TEST_SMTP_CONTROL": sink.control_path,
+        }
         if sink.tls_cert:
             env["LISTD_TEST_SMTP_TLS_CERT"] = os.path.abspath(sink.tls_cert)
-        child = subprocess.Popen(command, env=env)
-        try:
-            return child.wait()
-        except KeyboardInterrupt:
-            child.terminate()
-            child.wait()
-            return 130
+        return run_command(command, env, "smtp_sink.py")
     except KeyboardInterrupt:
         return 130 if command else 0
-    except OSError as e:
-        print("smtp_sink.py: cannot run %s: %s" % (command[0], e), file=sys.stderr)
-        return 127
     finally:
         sink.stop()
         if args.count_only:
