@@ -106,13 +106,15 @@ class Listd:
         self.env = env
         self.log_path = os.path.join(env.dir, "listd-%d.log" % len(env.daemons))
         self.log = open(self.log_path, "w")
-        argv = [LISTD, "--db", env.db, "--lmtp", "127.0.0.1:0",
-                "--deliver", "smtp://" + env.sink.address, "--dns", env.dns.address,
-                "--authserv-id", AUTHSERV_ID,
-                "--trusted-authserv-id", TRUSTED_ID, "--retry-base", "1", "--retry-max", "2",
-                "--poll-ms", "100", "--hostname", "listd.test"] + list(extra)
-        if "--dns-timeout" not in extra:
-            argv += ["--dns-timeout", "1500"]
+        defaults = {"--db": env.db, "--lmtp": "127.0.0.1:0",
+                    "--deliver": "smtp://" + env.sink.address, "--dns": env.dns.address,
+                    "--authserv-id": AUTHSERV_ID, "--trusted-authserv-id": TRUSTED_ID,
+                    "--retry-base": "1", "--retry-max": "2", "--poll-ms": "100",
+                    "--hostname": "listd.test", "--dns-timeout": "1500"}
+        argv = [LISTD] + list(extra)
+        for option, value in defaults.items():
+            if option not in extra:  # a test's own value wins
+                argv += [option, value]
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
         env.daemons.append(self)
         self.port = None
@@ -970,6 +972,34 @@ def test_arc_off_and_a_failed_chain_are_not_sealed(env):
     expect(len(values(m.data, "ARC-Seal")) == 1, "no seal added over cv=fail")
     expect("arc=fail" in our_results(m.data), "arc=fail recorded: %r" % our_results(m.data))
     expect("not sealed: the chain's newest seal says cv=fail" in daemon.text(), "logged")
+
+
+def test_config_file_with_command_line_overrides(env):
+    """listd reads Boost.Program_options' "name = value" file; the command
+    line wins over it; a bad option is a clear error with exit 2."""
+    env.make_list("demo", ["bob@example.net", "carol@example.com", "dave@example.org"])
+    config = os.path.join(env.dir, "listd.conf")
+    with open(config, "w") as f:
+        f.write("# listd's settings\n"
+                "batch-size = 1\n"
+                "hostname = from-config.test\n"
+                "trusted-authserv-id = mx.example.net\n")
+    daemon = env.start("--config", config, "--hostname", "from-command-line.test")
+    banner = smtplib.LMTP("127.0.0.1", daemon.port, timeout=10)
+    code, text = banner.ehlo()
+    banner.quit()
+    expect(b"from-command-line.test" in text, "the command line wins: %r" % text)
+    daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
+    env.wait_for(3)
+    delivered = [t for t in env.sink.transactions() if t.get("result", "").startswith("250")]
+    expect(len(delivered) == 3 and all(len(t["rcpts"]) == 1 for t in delivered),
+           "batch-size = 1 from the file: one recipient per transaction: %r" % delivered)
+    bad = subprocess.run([LISTD, "--no-such-option"], capture_output=True, text=True, timeout=30)
+    expect(bad.returncode == 2 and "no-such-option" in bad.stderr, "bad option: %r" % bad.stderr)
+    missing = subprocess.run([LISTD, "--config", os.path.join(env.dir, "absent.conf")],
+                             capture_output=True, text=True, timeout=30)
+    expect(missing.returncode == 2 and "absent.conf" in missing.stderr,
+           "unreadable config: %r" % missing.stderr)
 
 
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
