@@ -21,6 +21,8 @@
 //   the credentials are listd's configuration, not the recipients' fault,
 //   and bouncing the whole list over them would be worse than waiting for
 //   the operator (Postfix defers likewise, smtp_sasl_auth_soft_bounce).
+//   So is a 530 to MAIL (the smarthost wants STARTTLS and listd was not
+//   told to use it): temporary, not a bounce of every member.
 #include "listd/delivery/smtp_transport.h"
 
 #include <curl/curl.h>
@@ -235,7 +237,9 @@ SendResult SmtpTransport::SendOrThrow(const std::string& envelope_from,
   } else if (dialogue.mail() && dialogue.mail()->code / 100 != 2) {
     failing = &dialogue.mail();
     where = "MAIL FROM";
-    permanent = dialogue.mail()->code / 100 == 5;
+    // 530 (RFC 3207 section 4: STARTTLS first) is listd's configuration
+    // too, like a failed AUTH: wait for the operator, bounce no one.
+    permanent = dialogue.mail()->code / 100 == 5 && dialogue.mail()->code != 530;
   } else if (dialogue.data() && dialogue.data()->code != 354) {
     failing = &dialogue.data();
     where = "DATA";

@@ -135,6 +135,8 @@ TEST_CASE("RFC 3207 4: without starttls listd stays plain; a server requiring TL
   CHECK_FALSE(result.error.empty());
   CHECK(result.recipients[0].code == 530);
   CHECK(result.recipients[0].reply.find("5.7.0") != std::string::npos);
+  // listd's configuration, not the member's fault: deferred, not bounced.
+  CHECK(result.recipients[0].outcome == Outcome::kTempFail);
   CHECK(MessagesFor("a@tls2.example").empty());
   auto txn = OnlyTransactionFrom("bounces@tls2.example");
   CHECK(txn["tls"] == false);
