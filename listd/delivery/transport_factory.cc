@@ -59,9 +59,21 @@ base::Result<TransportFactory> MaildirFactory(const std::string& root) {
   return TransportFactory([root] { return std::make_unique<MaildirTransport>(root); });
 }
 
+// The target as errors and logs may quote it: "user:password@" before
+// the host becomes "***@", so a start-up error never prints a secret.
+std::string Redacted(const std::string& target) {
+  const size_t scheme = target.find("://");
+  if (scheme == std::string::npos) return target;
+  const size_t host = scheme + 3;
+  const size_t at = target.find('@', host);
+  const size_t slash = target.find('/', host);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return target;
+  return target.substr(0, host) + "***" + target.substr(at);
+}
+
 base::Result<TransportFactory> SmtpFactory(const TransportOptions& options) {
   auto bad = [&options](const std::string& why) {
-    return base::Error{"delivery target '" + options.target + "': " + why};
+    return base::Error{"delivery target '" + Redacted(options.target) + "': " + why};
   };
   CurlUrl url(curl_url());
   if (!url) return bad("out of memory");
@@ -126,7 +138,7 @@ base::Result<TransportFactory> MakeTransportFactory(const TransportOptions& opti
     InitCurlOnce();
     return SmtpFactory(options);
   }
-  return base::Error{"delivery target '" + target +
+  return base::Error{"delivery target '" + Redacted(target) +
                      "': expected smtp://HOST:PORT, smtps://HOST:PORT or maildir:DIR"};
 }
 

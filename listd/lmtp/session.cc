@@ -80,7 +80,12 @@ std::optional<Path> ParsePath(std::string_view s) {
     if (u < 0x20 || u == 0x7f) return std::nullopt;
     if (in_quote) {
       if (c == '\\') {
-        ++i;  // quoted-pair: the next byte is literal
+        // quoted-pair (RFC 5321 section 4.1.2): the next byte is literal,
+        // but only %d32-126; a CR or NUL must not reach the envelope.
+        ++i;
+        if (i >= s.size()) return std::nullopt;
+        auto next = static_cast<unsigned char>(s[i]);
+        if (next < 0x20 || next == 0x7f) return std::nullopt;
       } else if (c == '"') {
         in_quote = false;
       }

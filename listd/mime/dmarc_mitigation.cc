@@ -72,7 +72,12 @@ base::Result<std::string> KeepAuthor(std::string message, const Author& author,
                                      const MitigationRequest& request) {
   if (request.reply_to_list) {
     if (auto cc = GetFieldValue(message, "Cc")) {
-      return ReplaceFieldValue(message, "Cc", Trimmed(*cc).insert(0, " ") + ", " + author.raw);
+      // The existing value keeps its folding (a long Cc stays within the
+      // 998-byte line limit, RFC 5322 section 2.1.1); the author goes on a
+      // line of their own.
+      std::string value = *cc;
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+      return ReplaceFieldValue(message, "Cc", value + ",\r\n " + author.raw);
     }
     return AppendFields(message, {{"Cc", author.raw}});
   }

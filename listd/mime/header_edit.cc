@@ -60,7 +60,13 @@ base::Result<std::vector<RawField>> ParseFields(std::string_view message) {
     field.end = end;
     size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
-      field.name = line.substr(0, colon);
+      // RFC 5322 section 4.5.8 (obsolete syntax, still to be read): white
+      // space may stand between the name and the colon. "Reply-To :" is a
+      // Reply-To to every reader, GMime and dkim/message.cc included, so it
+      // must be one here too, or an edit would miss a field the list signs.
+      std::string_view name = line.substr(0, colon);
+      while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+      field.name = name;
       field.raw_value = line.substr(colon + 1);
     } else {
       field.raw_value = line;  // not a field; kept as bytes, matched by no name
@@ -121,7 +127,7 @@ base::Result<std::string> ReplaceFieldValue(std::string_view message, std::strin
   if (!fields) return base::Error{fields.error()};
   for (const RawField& field : *fields) {
     if (!SameName(field.name, name)) continue;
-    size_t value_begin = field.begin + field.name.size() + 1;
+    const size_t value_begin = static_cast<size_t>(field.raw_value.data() - message.data());
     std::string out(message.substr(0, value_begin));
     out += new_raw_value;
     out.append(message.substr(field.end - 2));

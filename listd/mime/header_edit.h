@@ -25,7 +25,7 @@ namespace listd::mime {
 
 // One field in the raw header: byte offsets into the message.
 struct RawField {
-  std::string_view name;       // as written, without the colon
+  std::string_view name;       // as written, without the colon or the WSP before it
   std::string_view raw_value;  // after the colon, without the final CRLF
   size_t begin = 0;            // first byte of the name
   size_t end = 0;              // one past the field's final CRLF

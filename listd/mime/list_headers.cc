@@ -45,8 +45,13 @@ std::string Mailto(const ListIdentity& list, std::string_view suffix, std::strin
 }  // namespace
 
 std::vector<std::string> ListHeaderFieldNames() {
+  // List-Unsubscribe-Post too, though listd adds none yet: a poster's copy
+  // would otherwise go out under the list's signature, which oversigns it
+  // (RFC 8058 section 4 asks the signer to cover it), making an
+  // attacker's one-click URL look like the list's.
   return {"List-Id",          "List-Post",  "List-Help",    "List-Subscribe",
-          "List-Unsubscribe", "List-Owner", "List-Archive", "Precedence"};
+          "List-Unsubscribe", "List-Unsubscribe-Post", "List-Owner", "List-Archive",
+          "Precedence"};
 }
 
 std::string ListIdValue(const ListIdentity& list) {

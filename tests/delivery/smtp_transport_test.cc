@@ -327,6 +327,20 @@ TEST_CASE("Delivery targets: smtp, smtps, maildir accepted; others refused", "[f
   CHECK_FALSE(MakeTransportFactory(bad_helo).ok());
 }
 
+TEST_CASE("Delivery targets: an error never quotes the password in the URL", "[factory]") {
+  TransportOptions options;
+  options.target = "smtp://bob:S3cret@relay.example:587";
+  options.helo_name = "two words";
+  auto refused = MakeTransportFactory(options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().find("S3cret") == std::string::npos);
+  CHECK(refused.error().find("smtp://***@relay.example:587") != std::string::npos);
+  options.target = "smtpx://bob:S3cret@relay.example";
+  refused = MakeTransportFactory(options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().find("S3cret") == std::string::npos);
+}
+
 TEST_CASE("RFC 5321 3.8: a 421 greeting fails the batch temporarily", "[smtp]") {
   ControlReset reset;
   SetControl({{"fail_next_connections", 1}, {"fail_code", "421 4.3.2 not now"}});

@@ -227,6 +227,9 @@ TEST_CASE("RFC 5321 §4.1.2: path syntax errors are 501, unknown parameters 555"
   CHECK(f.session.OnLine("MAIL FROM:<a@x> BODY=BINARYMIME").starts_with("501 5.5.4 "));
   CHECK(f.session.OnLine("MAIL FROM:<a@x> SMTPUTF8").starts_with("555 5.5.4 "));
   CHECK(f.session.OnLine("MAIL FROM:<a@x>junk").starts_with("501 5.1.7 "));
+  // A quoted-pair is %d32-126 only: no CR or control byte reaches the envelope.
+  CHECK(f.session.OnLine(std::string("MAIL FROM:<\"\\\r\\\x01\"@x>")).starts_with("501 5.1.7 "));
+  CHECK(f.session.OnLine(std::string("MAIL FROM:<\"a\\\x1b\"@x>")).starts_with("501 5.1.7 "));
   {
     // RFC 5321 §4.5.3.1.3: a path is at most 256 octets with its <>.
     FakeHandler handler;

@@ -88,6 +88,37 @@ TEST_CASE(
   CHECK(after == kept);
 }
 
+TEST_CASE("A poster's List-* fields never survive, however spelled (RFC 8058 §4, RFC 5322 "
+          "§4.5.8)",
+          "[decorator]") {
+  const std::string post = Crlf(
+      "From: a@example.org\n"
+      "Subject : hello\n"
+      "List-Unsubscribe : <https://evil.example/u>\n"
+      "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n"
+      "Reply-To : evil@evil.example\n"
+      "DKIM-Signature : v=1; d=example.org\n"
+      "Content-Transfer-Encoding : base64\n"
+      "\n"
+      "SGVsbG8K\n");
+  Decoration decoration = Demo();
+  decoration.reply_to = Decoration::ReplyTo::kList;
+  decoration.remove_author_dkim = true;
+  auto report = Decorate(post, decoration);
+  REQUIRE(report.ok());
+  const std::string& out = report->message;
+  CHECK(out.find("evil.example") == std::string::npos);
+  CHECK(out.find("List-Unsubscribe-Post") == std::string::npos);
+  CHECK(out.find("DKIM-Signature") == std::string::npos);
+  CHECK(DecodedSubject(out) == "[demo] hello");
+  CHECK(out.find("(no subject)") == std::string::npos);
+  // The base64 body stays base64: the footer was encoded into it.
+  auto parts = LeafParts(out);
+  REQUIRE(parts.size() == 1);
+  CHECK(parts[0].bytes.starts_with("Hello\r\n"));
+  CHECK(parts[0].bytes.find("Demo list -- demo@lists.example.org") != std::string::npos);
+}
+
 TEST_CASE("A decorated post is not decorated twice", "[decorator]") {
   base::Result<DecorationReport> once = Decorate(kPost, Demo());
   REQUIRE(once.ok());

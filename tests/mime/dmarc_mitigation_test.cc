@@ -69,13 +69,36 @@ TEST_CASE("RFC 5322 section 3.6.3: with Reply-To set to the list, the author goe
   const std::string with_cc = Crlf("From: jane@example.com\nCc: bob@example.net\n\nb\n");
   auto munged = MungeFrom(with_cc, Demo(/*reply_to_list=*/true));
   REQUIRE(munged.ok());
-  CHECK(GetFieldValue(munged->message, "Cc") == " bob@example.net, jane@example.com");
+  CHECK(GetFieldValue(munged->message, "Cc") == " bob@example.net,\r\n jane@example.com");
   CHECK_FALSE(GetFieldValue(munged->message, "Reply-To"));
   // The name falls back to the address when the author gave none.
   CHECK(FromOf(munged->message).first == "jane@example.com via Demo list");
   auto no_cc = MungeFrom(Crlf("From: jane@example.com\n\nb\n"), Demo(true));
   REQUIRE(no_cc.ok());
   CHECK(GetFieldValue(no_cc->message, "Cc") == " jane@example.com");
+}
+
+TEST_CASE("RFC 5322 section 2.1.1: a long folded Cc keeps its folding when the author joins",
+          "[mime][dmarc]") {
+  std::string cc = "Cc: a0@example.net";
+  for (int i = 1; i < 60; ++i) cc += ",\n a" + std::to_string(i) + "@example.net";
+  const std::string post = Crlf("From: jane@example.com\n" + cc + "\n\nb\n");
+  auto munged = MungeFrom(post, Demo(/*reply_to_list=*/true));
+  REQUIRE(munged.ok());
+  CheckRoundTrip(munged->message);  // every line at most 998 bytes
+  for (const std::string& line : testing::HeaderLines(munged->message)) {
+    CHECK(line.size() <= 78);
+  }
+  CHECK(GetFieldValue(munged->message, "Cc")->ends_with(",\r\n jane@example.com"));
+}
+
+TEST_CASE("RFC 5322 section 4.5.8: \"From :\" with space before the colon is still From",
+          "[mime][dmarc]") {
+  auto munged = MungeFrom(Crlf("From : jane@example.com\nReply-To : x@example.org\n\nb\n"),
+                          Demo());
+  REQUIRE(munged.ok());
+  CHECK(FromOf(munged->message).second == "demo@lists.example.org");
+  CHECK(GetFieldValue(munged->message, "Reply-To") == " x@example.org");
 }
 
 TEST_CASE("RFC 5322 section 3.6.2: an author's own Reply-To is kept", "[mime][dmarc]") {
