@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -93,10 +94,25 @@ base::Status Daemon::Start() {
   delivery.retry_max_seconds = options_.retry_max_seconds;
   delivery.give_up_after_seconds = options_.give_up_after_seconds;
   delivery.idle_poll = std::chrono::milliseconds(options_.poll_ms);
+  // A claim must outlast the slowest transaction a batch can take (every
+  // recipient and the data each waiting out the SMTP timeout), or a second
+  // worker would take the batch while the first still sends it.
+  delivery.lease_seconds =
+      std::max<int64_t>(600, static_cast<int64_t>(options_.batch_size + 4) *
+                                 options_.smtp_timeout_seconds);
   delivery_ = std::make_unique<DeliveryPool>([this] { return OpenStore(); }, std::move(*transports),
                                              delivery, log_);
   base::Status delivering = delivery_->Start();
   if (!delivering) return delivering;
+
+  // DNS before anything is accepted: a pipeline without a resolver could
+  // only let posts pile up in the spool behind a listener saying 250.
+  dkim::UnboundOptions dns;
+  dns.forwarder = options_.dns;
+  dns.timeout_ms = options_.dns_timeout_ms;
+  auto resolver = dkim::UnboundTxtResolver::Create(dns);
+  if (!resolver) return base::Error{"--dns: " + resolver.error()};
+  resolver_ = std::move(*resolver);
 
   // The pipeline resumes every post a previous run left "received" before
   // looking for new ones (RunPipeline starts with the spool's Pending()).
@@ -141,21 +157,15 @@ void Daemon::WakePipeline() {
 }
 
 void Daemon::RunPipeline(std::unique_ptr<Store> store) {
-  dkim::UnboundOptions dns;
-  dns.forwarder = options_.dns;
-  dns.timeout_ms = options_.dns_timeout_ms;
-  auto resolver = dkim::UnboundTxtResolver::Create(dns);
-  if (!resolver) {
-    log_("pipeline: cannot start DNS: " + resolver.error() + "; posts wait in the spool");
-    return;
-  }
-  dkim::DnsKeyResolver keys(**resolver);
+  // The resolver is this thread's alone from here on (it is not
+  // thread-safe); Start() made it so that a bad --dns stops start-up.
+  dkim::DnsKeyResolver keys(*resolver_);
   PipelineOptions pipeline;
   pipeline.authserv_id = options_.authserv_id;
   pipeline.trusted_authserv_ids = options_.trusted_authserv_ids;
   pipeline.templates_dir = options_.templates_dir;
   pipeline.batch_size = options_.batch_size;
-  PostProcessor processor(*store, keys, resolver->get(), pipeline);
+  PostProcessor processor(*store, keys, resolver_.get(), pipeline);
 
   uint64_t seen = 0;
   while (!stopping_) {

@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "base/result.h"
+#include "dkim/unbound_txt_resolver.h"
 #include "listd/daemon_options.h"
 #include "listd/delivery_worker.h"
 #include "listd/intake.h"
@@ -57,6 +58,7 @@ class Daemon {
   DaemonOptions options_;
   Log log_;
   std::optional<StoreLock> lock_;
+  std::unique_ptr<dkim::UnboundTxtResolver> resolver_;  // the pipeline thread's
   std::unique_ptr<Store> intake_store_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<lmtp::Server> lmtp_;

@@ -35,6 +35,35 @@ std::string ReadStdin() {
   return bytes;
 }
 
+// Text from a post as it may reach the admin's terminal: C0 controls, DEL
+// become \xNN and the C1 controls as UTF-8 (U+0080..U+009F) \u00NN, so a subject
+// cannot carry escape sequences that retitle or rewrite the terminal.
+// `keep_line_ends` keeps CR LF (the header dump of `show`).
+std::string Printable(std::string_view text, bool keep_line_ends = false) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool line_end = keep_line_ends && (c == '\r' || c == '\n');
+    const bool c1 = c == 0xc2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9f;
+    if (c1) {
+      const auto next = static_cast<unsigned char>(text[++i]);
+      out += "\\u00";
+      out += kHex[next >> 4];
+      out += kHex[next & 15];
+    } else if (!line_end && (c < 0x20 || c == 0x7f) && c != '\t') {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 // The held commands' PostProcessor. A held post keeps the DKIM results
 // recorded when it arrived; DNS serves what an approval decides anew: the
 // author domain's DMARC policy (the mitigation) and the ARC chain's keys
@@ -108,8 +137,8 @@ int Ls(const std::string& program, const Args& args) {
   }
   if (held.empty()) std::cout << "no held posts\n";
   for (const storage::HeldPost& h : held) {
-    std::cout << h.id << "  " << IsoTime(h.held_at) << "  " << h.sender << "  \"" << h.subject
-              << "\"\n    " << h.reason << "\n";
+    std::cout << h.id << "  " << IsoTime(h.held_at) << "  " << Printable(h.sender) << "  \""
+              << Printable(h.subject) << "\"\n    " << Printable(h.reason) << "\n";
   }
   return kExitOk;
 }
@@ -140,12 +169,15 @@ int Show(const std::string& program, const Args& args) {
   }
   std::cout << "held:     " << held->id << " (post " << held->post_id << ") since "
             << IsoTime(held->held_at) << "\n"
-            << "reason:   " << held->reason << "\n"
-            << "envelope: <" << post->envelope_from << "> to " << post->recipient << "\n"
+            << "reason:   " << Printable(held->reason) << "\n"
+            << "envelope: <" << Printable(post->envelope_from) << "> to "
+            << Printable(post->recipient) << "\n"
             << "\n";
   // The header section, as held (our Authentication-Results on top).
   const size_t end = post->message.find("\r\n\r\n");
-  std::cout << post->message.substr(0, end == std::string::npos ? post->message.size() : end + 2)
+  std::cout << Printable(post->message.substr(
+                   0, end == std::string::npos ? post->message.size() : end + 2),
+               /*keep_line_ends=*/true)
             << "(" << (end == std::string::npos ? 0 : post->message.size() - end - 4)
             << " bytes of body; --raw prints them)\n";
   return kExitOk;

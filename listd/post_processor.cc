@@ -86,7 +86,7 @@ PostProcessor::PostProcessor(Store& store, dkim::KeyResolver& keys, dkim::TxtRes
                              PipelineOptions options, dkim::Clock now)
     : store_(store), keys_(keys), dns_(dns), options_(std::move(options)), now_(std::move(now)) {}
 
-base::Result<PostProcessor::Context> PostProcessor::Load(int64_t post_id) {
+base::Result<PostProcessor::Context> PostProcessor::Load(int64_t post_id, bool* unprocessable) {
   auto found = store_.spool().Find(post_id);
   if (!found) return base::Error{found.error()};
   if (!*found) return base::Error{"post " + std::to_string(post_id) + " does not exist"};
@@ -97,10 +97,14 @@ base::Result<PostProcessor::Context> PostProcessor::Load(int64_t post_id) {
   const std::string id = FieldValue(context.post.message, "Message-ID");
   context.outcome.message_id = id.empty() ? "-" : id;
   if (context.post.list_id == 0) {
-    return base::Error{"post " + std::to_string(post_id) + " belongs to no list"};
+    if (unprocessable) *unprocessable = true;
+    return base::Error{"post " + std::to_string(post_id) + " belongs to no list (removed?)"};
   }
   auto list = pipeline::LoadListContext(store_, context.post.list_id);
-  if (!list) return base::Error{list.error()};
+  if (!list) {
+    if (unprocessable) *unprocessable = true;
+    return base::Error{list.error()};
+  }
   context.list = std::move(*list);
   // The spooled recipient names the role; the candidate whose list part is
   // this list's local part is the one the intake matched.
@@ -117,8 +121,23 @@ base::Result<PostProcessor::Context> PostProcessor::Load(int64_t post_id) {
 }
 
 base::Result<PostOutcome> PostProcessor::Process(int64_t post_id) {
-  auto context = Load(post_id);
-  if (!context) return base::Error{context.error()};
+  bool unprocessable = false;
+  auto context = Load(post_id, &unprocessable);
+  if (!context && !unprocessable) return base::Error{context.error()};
+  if (!context) {
+    // The list is gone, or its keys cannot be opened: no stage can ever
+    // take this post, so it is marked failed with the reason (and kept in
+    // the spool) rather than tried again forever. A store that cannot even
+    // record that is the one error left to retry.
+    base::Status failed = store_.spool().SetState(post_id, "failed", context.error());
+    if (!failed) return base::Error{context.error() + "; " + failed.error()};
+    PostOutcome outcome;
+    outcome.post_id = post_id;
+    outcome.message_id = "-";
+    outcome.action = "failed";
+    outcome.reason = context.error();
+    return outcome;
+  }
   if (context->post.state != "received") {
     return base::Error{"post " + std::to_string(post_id) + " is " + context->post.state +
                        ", not waiting to be processed"};
@@ -261,12 +280,11 @@ base::Result<PostOutcome> PostProcessor::Hold(Context& context, const std::strin
 base::Result<PostOutcome> PostProcessor::RejectPost(Context& context, const std::string& recorded,
                                                     const std::string& reason) {
   const int64_t now = now_();
-  std::string author = FieldValue(recorded, "From");
-  if (auto parsed = base::EmailAddress::Parse(author)) {
-    author = parsed->local_part + "@" + parsed->domain;
-  } else {
-    author = context.post.envelope_from;
-  }
+  // The envelope sender, never From: From is whatever the sender wrote, and
+  // a notice to it would make the list a relay for forged mail (RFC 3834
+  // section 4: responses go to the return path). A null return path (a
+  // bounce) gets no notice at all.
+  const std::string author = context.post.envelope_from;
   storage::Transaction transaction(store_.db());
   if (!transaction.begun()) return base::Error{transaction.begun().error()};
   if (!author.empty()) {
@@ -279,11 +297,15 @@ base::Result<PostOutcome> PostProcessor::RejectPost(Context& context, const std:
     request.message_id = "listd-reject-" + std::to_string(context.post.id) + "-" +
                          std::to_string(now) + "@" + context.list.list.address.domain;
     request.now = now;
-    auto notice = pipeline::Sign(RejectionNotice(request), context.list, now);
-    if (!notice) return base::Error{notice.error()};
+    // Unsigned if signing fails: the notice matters more than its signature,
+    // and an error here would leave the post to be retried forever.
+    std::string notice = RejectionNotice(request);
+    if (auto signed_notice = pipeline::Sign(notice, context.list, now)) {
+      notice = std::move(signed_notice->message);
+    }
     pipeline::QueueOptions queue;
     queue.now = now;
-    auto queued = pipeline::QueueFor(store_, context.post.id, "", {author}, notice->message, queue);
+    auto queued = pipeline::QueueFor(store_, context.post.id, "", {author}, notice, queue);
     if (!queued) return base::Error{queued.error()};
     context.outcome.recipients = queued->recipients;
   }
@@ -331,6 +353,13 @@ base::Result<PostProcessor::Context> PostProcessor::LoadHeld(int64_t held_id) {
 base::Result<PostOutcome> PostProcessor::Approve(int64_t held_id) {
   auto context = LoadHeld(held_id);
   if (!context) return base::Error{context.error()};
+  // Only a post may go to the members: mail held on its way to the owners
+  // is private, and approving it must not broadcast it.
+  if (context->role != lmtp::AddressRole::kPost) {
+    return base::Error{"held " + std::to_string(held_id) + " is mail for the list's " +
+                       std::string(lmtp::ToString(context->role)) +
+                       " address, not a post; discard it (or add an owner and send it again)"};
+  }
   // The held bytes are the recorded ones (see Hold).
   const std::string recorded = context->post.message;
   context->author_policy = AuthorPolicy(recorded);

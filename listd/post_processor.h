@@ -22,7 +22,9 @@
 // the post keeps its recorded bytes so an approval continues from there),
 // rejected (a notice to the author), discarded. A post that a stage cannot
 // process (unparseable, a template error) is held with the stage's reason,
-// never dropped. Only a store failure leaves the post "received", to be
+// never dropped; a post whose list is gone (or whose keys cannot be
+// opened) is marked "failed" with the reason and kept in the spool. Only a
+// store failure leaves the post "received", to be
 // retried.
 //
 // Thread-safety: one PostProcessor per thread, over that thread's Store.
@@ -81,7 +83,10 @@ class PostProcessor {
 
  private:
   struct Context;
-  base::Result<Context> Load(int64_t post_id);
+  // Loads a post and its list; `unprocessable` (if given) is set when the
+  // error is the post's own (no list, keys that cannot be opened), not the
+  // store's.
+  base::Result<Context> Load(int64_t post_id, bool* unprocessable = nullptr);
   base::Result<Context> LoadHeld(int64_t held_id);
   // The DMARC policy in force for the domain of `message`'s From.
   dkim::DmarcPolicy AuthorPolicy(const std::string& message);

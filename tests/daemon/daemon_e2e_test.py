@@ -1002,6 +1002,87 @@ def test_config_file_with_command_line_overrides(env):
            "unreadable config: %r" % missing.stderr)
 
 
+def test_reject_notice_goes_to_the_return_path_never_to_from(env):
+    """RFC 3834 section 4: a rejection notice answers the envelope sender;
+    a forged From gets nothing (the list is no relay), nor does a post with
+    a null return path (a bounce)."""
+    env.make_list("demo", ["bob@example.net"], posting_policy="members-only",
+                  nonmember_action="reject")
+    daemon = env.start()
+    forged = author_post(sign=False, sender="victim@target.example",
+                         subject="BUY CHEAP http://spam.example")
+    daemon.send(forged, ["demo@" + LIST_DOMAIN], mail_from="attacker@evil.example")
+    daemon.send(author_post(sign=False, sender="other@target.example"),
+                ["demo@" + LIST_DOMAIN], mail_from="")
+    (notice,) = env.wait_for(1)
+    expect(notice.recipient == "attacker@evil.example", "to the return path: %r" % notice.recipient)
+    time.sleep(1)
+    expect(len(env.sink.messages()) == 1, "no notice for the null return path, none to From")
+    expect(daemon.text().count("action=rejected") == 2, "both rejected:\n" + daemon.text())
+
+
+def test_held_owner_mail_cannot_be_approved_to_the_members(env):
+    """Mail for -owner held because the list has no owner stays private:
+    approving it is refused; discarding it works."""
+    env.listctl("list", "create", "demo@" + LIST_DOMAIN, "--name", "Demo list")
+    env.listctl("member", "add", "demo@" + LIST_DOMAIN, "bob@example.net")
+    daemon = env.start()
+    daemon.send(author_post(key=env.author_key, to="demo-owner@" + LIST_DOMAIN),
+                ["demo-owner@" + LIST_DOMAIN])
+    deadline = time.time() + WAIT
+    held = []
+    while time.time() < deadline and not held:
+        held = json.loads(env.listctl("held", "ls", "demo@" + LIST_DOMAIN, "--json"))
+        time.sleep(0.1)
+    expect(len(held) == 1 and "owners" in held[0]["reason"], "held: %r" % held)
+    proc = subprocess.run([LISTCTL, "held", "approve", str(held[0]["id"]), "--db", env.db,
+                           "--dns", env.dns.address], capture_output=True, text=True, timeout=60)
+    expect(proc.returncode == 2 and "not a post" in proc.stderr, "refused: %r" % proc.stderr)
+    env.listctl("held", "discard", str(held[0]["id"]))
+    time.sleep(0.5)
+    expect(env.sink.messages() == [], "nothing went to the members")
+
+
+def test_held_listing_cannot_drive_the_admins_terminal(env):
+    """Control characters from a post (an ESC sequence in Subject) are shown
+    escaped by listctl held ls and show, never sent to the terminal."""
+    env.make_list("demo", ["bob@example.net"], posting_policy="members-only")
+    daemon = env.start()
+    daemon.send(author_post(sign=False, sender="stranger@author.example",
+                            subject="hi \x1b]2;pwned\x07 there"),
+                ["demo@" + LIST_DOMAIN], mail_from="stranger@author.example")
+    deadline = time.time() + WAIT
+    listing = ""
+    while time.time() < deadline and "stranger" not in listing:
+        listing = env.listctl("held", "ls", "demo@" + LIST_DOMAIN)
+        time.sleep(0.1)
+    expect("\x1b" not in listing and "\x07" not in listing, "no raw ESC/BEL: %r" % listing)
+    expect("\\x1b]2;pwned\\x07" in listing, "shown escaped: %r" % listing)
+    held_id = listing.split()[0]
+    shown = env.listctl("held", "show", held_id)
+    expect("\x1b" not in shown and "\\x1b" in shown, "show escapes too: %r" % shown)
+    raw = env.listctl("held", "show", held_id, "--raw")
+    expect("\x1b" in raw, "--raw gives the bytes as held")
+
+
+def test_start_up_fails_on_a_bad_dns_forwarder_and_orphans_fail_once(env):
+    """A --dns listd cannot use stops start-up (exit 2) instead of taking
+    posts it could not process; a spooled post whose list was removed is
+    marked failed with the reason, once, not retried forever."""
+    bad = subprocess.run([LISTD, "--db", env.db, "--lmtp", "127.0.0.1:0", "--dns",
+                          "not an address", "--deliver", "smtp://" + env.sink.address],
+                         capture_output=True, text=True, timeout=30)
+    expect(bad.returncode == 2 and "--dns" in bad.stderr, "refused: %r" % bad.stderr)
+    env.make_list("gone", ["bob@example.net"], algos=())
+    env.listctl("inject", "gone@" + LIST_DOMAIN, stdin=author_post(sign=False))
+    env.listctl("list", "rm", "gone@" + LIST_DOMAIN, "--yes")
+    daemon = env.start()
+    time.sleep(1.5)
+    expect(daemon.text().count("action=failed") == 1,
+           "failed once, not retried:\n" + daemon.text())
+    expect(list(spool_states(env).values())[0][0] == "failed", "state: %r" % spool_states(env))
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 
 
