@@ -19,7 +19,9 @@
 //   stays base64, quoted-printable stays quoted-printable); a 7bit body that
 //   now holds 8-bit bytes or a line over 998 octets becomes quoted-printable
 //   (we cannot know every relay offers 8BITMIME); 8bit stays 8bit. An
-//   unknown transfer encoding or a text/plain attachment is wrapped too.
+//   unknown transfer encoding or a text/plain attachment is wrapped too, and
+//   so is a charset whose line ends are not single ASCII bytes (UTF-16,
+//   UTF-32): appending to it byte-wise would garble it.
 // LIMITS
 //   Whole bodies are decoded in memory; boundaries are "=_listd_" plus 16
 //   hex digits, a string that cannot occur in base64 or QP text and is
@@ -50,6 +52,18 @@ struct Parts {
 std::string Param(GMimeContentType* type, const char* name) {
   const char* value = type ? g_mime_content_type_get_parameter(type, name) : nullptr;
   return value ? std::string(value) : std::string();
+}
+
+// Whether the charset writes CR, LF and ASCII as the single ASCII bytes
+// (RFC 2046 section 4.1.2 asks that of text charsets in MIME; UTF-16 and
+// UTF-32 mail exists anyway).
+bool AsciiCompatible(const std::string& charset) {
+  const std::string lower = base::LowerAscii(charset);
+  for (std::string_view wide : {"utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4",
+                                "ucs4", "unicode"}) {
+    if (lower.rfind(wide, 0) == 0) return false;
+  }
+  return true;
 }
 
 bool IsUtf8Name(const std::string& charset) {
@@ -166,6 +180,12 @@ std::optional<FooterResult> AppendToText(std::string_view message, const Parts& 
   }
   std::string charset = Param(type, "charset");
   if (charset.empty()) charset = "us-ascii";  // RFC 2045 §5.2, RFC 2046 §4.1.2
+  if (!AsciiCompatible(charset)) {
+    // Lines are found and joined here by their CR and LF bytes, which a
+    // UTF-16 or UTF-32 text does not have as single bytes.
+    why_not = "text/plain in " + charset + ", whose lines are not ASCII bytes";
+    return std::nullopt;
+  }
   bool flowed = base::LowerAscii(Param(type, "format")) == "flowed";
 
   std::optional<std::string> decoded = DecodeTransferEncoding(parts.body, encoding);

@@ -41,6 +41,26 @@ TEST_CASE("No Content-Type is text/plain; us-ascii: footer appended (RFC 2045 §
   CHECK(result.message == message + Crlf(kFooter));
 }
 
+TEST_CASE("UTF-16 text/plain is not appended to byte-wise: footer as its own part (RFC 2046 "
+          "§4.1.2)",
+          "[footer]") {
+  // "hi\n" in UTF-16 little-endian with its byte-order mark, base64.
+  std::string message = Crlf(kHead +
+                             "MIME-Version: 1.0\n"
+                             "Content-Type: text/plain; charset=utf-16\n"
+                             "Content-Transfer-Encoding: base64\n\n"
+                             "//5oAGkACgA=\n");
+  FooterResult result = Add(message);
+  CHECK(result.placement == FooterPlacement::kAddedPart);
+  CHECK(result.why.find("utf-16") != std::string::npos);
+  // The original part is carried whole, its bytes untouched.
+  CHECK(result.message.find("//5oAGkACgA=") != std::string::npos);
+  std::vector<DecodedPart> parts = LeafParts(result.message);
+  REQUIRE(parts.size() == 2);
+  CHECK(parts[0].bytes == std::string("\xff\xfeh\0i\0\n\0", 8));
+  CHECK(parts[1].utf8.find("Demo list -- demo@lists.example.org") != std::string::npos);
+}
+
 TEST_CASE("7bit text/plain: footer appended, header bytes unchanged (RFC 2045 §6.2)", "[footer]") {
   std::string message = Crlf(kHead +
                              "MIME-Version: 1.0\nContent-Type: text/plain;\n charset=us-ascii\n"
