@@ -23,7 +23,6 @@
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 #include "dkim/arc_auth_results.h"
@@ -41,18 +40,10 @@ namespace po = boost::program_options;
 namespace listd {
 namespace {
 
-std::string ReadAll(std::istream& in) {
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 dkim::Message ReadMessage() {
   dkim::Result<dkim::Message> message = dkim::Message::Parse(ReadAll(std::cin));
   if (!message.ok()) throw CommandError{"cannot parse the message: " + message.error()};
   return std::move(*message);
-}
-
-int64_t NowOrOption(const po::variables_map& vm) {
-  return vm.count("now") ? vm["now"].as<int64_t>() : Now();
 }
 
 // The authres-payload after "<authserv-id>;" of a formatted field.

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include "dkim/key_resolver.h"
@@ -97,6 +98,14 @@ int Dispatch(const std::string& program, const Args& args,
 }
 
 int64_t Now() { return dkim::SystemNow(); }
+
+int64_t NowOrOption(const po::variables_map& vm) {
+  return vm.count("now") ? vm["now"].as<int64_t>() : Now();
+}
+
+std::string ReadAll(std::istream& in) {
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 std::string IsoTime(int64_t seconds) {
   std::time_t t = static_cast<std::time_t>(seconds);

@@ -64,6 +64,10 @@ T OrThrow(base::Result<T> result) {
 
 // Seconds since the epoch, now.
 int64_t Now();
+// --now when given (tests, reproducible signatures), else Now().
+int64_t NowOrOption(const boost::program_options::variables_map& vm);
+// Everything `in` holds, as bytes (a message on standard input, a key file).
+std::string ReadAll(std::istream& in);
 // "2026-11-23T20:41:00Z".
 std::string IsoTime(int64_t seconds);
 // Pretty JSON. Names and values are the admin's bytes: a non-UTF-8 byte is

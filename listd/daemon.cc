@@ -1,7 +1,6 @@
 // Daemon (see daemon.h).
 #include "listd/daemon.h"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,16 +9,11 @@
 #include <sys/stat.h>
 
 #include "dkim/unbound_txt_resolver.h"
+#include "listd/host_name.h"
 #include "listd/post_processor.h"
 
 namespace listd {
 namespace {
-
-std::string HostName() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
-  return name;
-}
 
 // The SMTP password, from a file only its owner may read (like the master
 // key: a secret in a group- or world-readable file is refused).

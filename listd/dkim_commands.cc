@@ -13,10 +13,8 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "dkim/auth_results.h"
 #include "dkim/key_record.h"
@@ -27,15 +25,13 @@
 #include "dkim/verifier.h"
 #include "listd/cli.h"
 #include "listd/cli_common.h"
+#include "listd/host_name.h"
+#include "listd/list_settings.h"
 
 namespace po = boost::program_options;
 
 namespace listd {
 namespace {
-
-std::string ReadAll(std::istream& in) {
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 std::optional<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -68,20 +64,6 @@ void WriteSecretFile(const std::string& path, const std::string& data, bool forc
     done += static_cast<size_t>(n);
   }
   if (::fsync(fd) != 0) throw CommandError{"cannot sync " + path};
-}
-
-std::vector<std::string> SplitColons(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ':')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
-int64_t NowOrOption(const po::variables_map& vm) {
-  return vm.count("now") ? vm["now"].as<int64_t>() : Now();
 }
 
 int Keygen(const std::string& program, const Args& args) {
@@ -181,8 +163,8 @@ int Sign(const std::string& program, const Args& args) {
       so.algorithm = key->type() == dkim::KeyType::kRsa ? dkim::SigningAlgorithm::kRsaSha256
                                                         : dkim::SigningAlgorithm::kEd25519Sha256;
     }
-    if (vm.count("headers")) so.headers = SplitColons(vm["headers"].as<std::string>());
-    so.oversign = SplitColons(vm["oversign"].as<std::string>());
+    if (vm.count("headers")) so.headers = SplitFieldNames(vm["headers"].as<std::string>());
+    so.oversign = SplitFieldNames(vm["oversign"].as<std::string>());
     if (vm.count("identity")) so.identity = vm["identity"].as<std::string>();
     if (vm.count("expire")) so.lifetime = vm["expire"].as<int64_t>();
     so.body_length = vm.count("body-length") > 0;
@@ -197,12 +179,6 @@ int Sign(const std::string& program, const Args& args) {
   std::cout.flush();
   if (!std::cout) throw CommandError{"cannot write the signed message"};
   return kExitOk;
-}
-
-std::string LocalHostName() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
-  return name;
 }
 
 int Verify(const std::string& program, const Args& args) {
@@ -229,7 +205,7 @@ int Verify(const std::string& program, const Args& args) {
   verifier_options.max_signatures = vm["max-signatures"].as<size_t>();
   dkim::Verifier verifier(keys, verifier_options);
   std::vector<dkim::SignatureResult> results = verifier.Verify(*message, NowOrOption(vm));
-  std::string id = vm.count("authserv-id") ? vm["authserv-id"].as<std::string>() : LocalHostName();
+  std::string id = vm.count("authserv-id") ? vm["authserv-id"].as<std::string>() : HostName();
   std::cout << dkim::FormatAuthenticationResults(dkim::DkimAuthenticationResults(id, results));
   for (const dkim::SignatureResult& r : results) {
     if (r.result == dkim::DkimResult::kPass) return kExitOk;

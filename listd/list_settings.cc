@@ -308,6 +308,18 @@ std::string DescribeAllowed(const SettingSpec& spec) {
   return "";
 }
 
+std::vector<std::string> SplitFieldNames(std::string_view value) {
+  std::vector<std::string> names;
+  while (!value.empty()) {
+    const size_t end = value.find(':');
+    std::string_view name = value.substr(0, end);
+    if (!name.empty()) names.emplace_back(name);
+    if (end == std::string_view::npos) break;
+    value.remove_prefix(end + 1);
+  }
+  return names;
+}
+
 base::Result<std::string> ValidateSetting(std::string_view name, std::string_view value) {
   const SettingSpec* spec = FindSetting(name);
   if (spec == nullptr) {

@@ -80,6 +80,10 @@ base::Result<std::string> ValidateSetting(std::string_view name, std::string_vie
 std::vector<EffectiveSetting> EffectiveSettings(const base::EmailAddress& list,
                                                 const std::map<std::string, std::string>& stored);
 
+// The field names of a kHeaderList value ("From:To:Subject"), empty items
+// skipped.
+std::vector<std::string> SplitFieldNames(std::string_view value);
+
 // The value in force of one setting; `name` must be catalogued.
 std::string EffectiveValue(const base::EmailAddress& list,
                            const std::map<std::string, std::string>& stored, std::string_view name);

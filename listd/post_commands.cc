@@ -11,7 +11,6 @@
 // errors.
 #include <boost/program_options.hpp>
 #include <iostream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "dkim/key_resolver.h"
@@ -29,11 +28,6 @@ using nlohmann::json;
 
 namespace listd {
 namespace {
-
-std::string ReadStdin() {
-  std::string bytes((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  return bytes;
-}
 
 // Text from a post as it may reach the admin's terminal: C0 controls, DEL
 // become \xNN and the C1 controls as UTF-8 (U+0080..U+009F) \u00NN, so a subject
@@ -106,7 +100,7 @@ int Inject(const std::string& program, const Args& args) {
     return kExitOk;
   }
   const std::string list = vm["list"].as<std::string>();
-  std::string message = ReadStdin();
+  std::string message = ReadAll(std::cin);
   if (message.empty()) throw CommandError{"no message on standard input"};
   auto store = OpenStoreOrThrow(vm);
   auto ids = SpoolPost(*store, vm["from"].as<std::string>(), {list}, message, Now());

@@ -10,6 +10,7 @@
 #include "dkim/canonicalization.h"
 #include "dkim/message.h"
 #include "dkim/signer.h"
+#include "listd/list_settings.h"
 
 namespace listd::pipeline {
 namespace {
@@ -25,18 +26,6 @@ const std::vector<std::string>& ListFields() {
   return fields;
 }
 
-std::vector<std::string> SplitColons(std::string_view text) {
-  std::vector<std::string> names;
-  while (!text.empty()) {
-    const size_t end = text.find(':');
-    std::string_view name = text.substr(0, end);
-    if (!name.empty()) names.emplace_back(name);
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return names;
-}
-
 // Appends the names of `more` that `names` lacks (case-insensitive).
 void AddMissing(std::vector<std::string>& names, const std::vector<std::string>& more) {
   for (const std::string& name : more) {
@@ -50,14 +39,14 @@ void AddMissing(std::vector<std::string>& names, const std::vector<std::string>&
 }  // namespace
 
 std::vector<std::string> SignedFields(const ListContext& list) {
-  std::vector<std::string> names = SplitColons(list.Setting("signing.headers"));
+  std::vector<std::string> names = SplitFieldNames(list.Setting("signing.headers"));
   AddMissing(names, ListFields());
   AddMissing(names, {"Precedence", "Authentication-Results"});
   return names;
 }
 
 std::vector<std::string> OversignedFields(const ListContext& list) {
-  std::vector<std::string> names = SplitColons(list.Setting("signing.oversign"));
+  std::vector<std::string> names = SplitFieldNames(list.Setting("signing.oversign"));
   AddMissing(names, ListFields());
   return names;
 }
