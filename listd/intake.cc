@@ -3,6 +3,7 @@
 
 #include "base/ascii.h"
 #include "base/email_address.h"
+#include "dkim/message.h"
 
 namespace listd {
 
@@ -24,6 +25,10 @@ base::Result<std::optional<ResolvedAddress>> ResolveListAddress(Store& store,
 base::Result<std::vector<int64_t>> SpoolPost(Store& store, const std::string& envelope_from,
                                              const std::vector<std::string>& recipients,
                                              const std::string& message, int64_t now) {
+  // DESIGN.md: bare LF (a pipe transport's mail) becomes CRLF once, here;
+  // everything after the spool reads CRLF bytes.
+  std::string crlf_message = message;
+  dkim::NormalizeLineEndings(crlf_message);
   storage::Transaction transaction(store.db());
   if (!transaction.begun()) return base::Error{transaction.begun().error()};
   std::vector<int64_t> ids;
@@ -35,7 +40,7 @@ base::Result<std::vector<int64_t>> SpoolPost(Store& store, const std::string& en
     post.list_id = (*resolved)->list_id;
     post.envelope_from = envelope_from;
     post.recipient = recipient;
-    post.message = message;
+    post.message = crlf_message;
     post.received_at = now;
     auto id = store.spool().Add(post);
     if (!id) return base::Error{id.error()};

@@ -45,7 +45,8 @@ base::Result<std::optional<ResolvedAddress>> ResolveListAddress(Store& store,
                                                                 std::string_view address);
 
 // Commits one spool row per recipient (each must resolve) in one
-// transaction; returns the post ids in recipient order.
+// transaction, with bare LF made CRLF; returns the post ids in recipient
+// order.
 base::Result<std::vector<int64_t>> SpoolPost(Store& store, const std::string& envelope_from,
                                              const std::vector<std::string>& recipients,
                                              const std::string& message, int64_t now);

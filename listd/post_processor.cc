@@ -10,6 +10,7 @@
 #include "dkim/dmarc_evaluator.h"
 #include "dkim/message.h"
 #include "listd/lmtp/list_address.h"
+#include "listd/mime/header_edit.h"
 #include "listd/notice.h"
 #include "listd/pipeline/admit.h"
 #include "listd/pipeline/authenticate.h"
@@ -44,13 +45,13 @@ struct PostProcessor::Context {
 namespace {
 
 // The first field called `name`, unfolded and trimmed; "" when absent.
+// Reads the header only; the spool holds CRLF bytes (intake.cc), so no
+// parse of the whole message is needed.
 std::string FieldValue(std::string_view message, std::string_view name) {
-  auto parsed = dkim::Message::Parse(std::string(message));
-  if (!parsed) return "";
-  auto fields = parsed->FieldsNamed(name);
-  if (fields.empty()) return "";
+  const std::optional<std::string> raw = mime::GetFieldValue(message, name);
+  if (!raw) return "";
   std::string value;
-  for (char c : fields.front()->value()) {
+  for (char c : *raw) {
     if (c == '\r' || c == '\n') continue;
     value += c == '\t' ? ' ' : c;
   }
@@ -362,10 +363,10 @@ base::Result<PostOutcome> PostProcessor::Approve(int64_t held_id) {
   }
   // The held bytes are the recorded ones (see Hold).
   const std::string recorded = context->post.message;
-  context->author_policy = AuthorPolicy(recorded);
   // The chain is judged again on the recorded bytes (our field on top
   // changes nothing ARC signs), so the seal attests what arrived.
   if (auto parsed = dkim::Message::Parse(recorded)) {
+    context->author_policy = AuthorPolicy(*parsed);
     context->arc = dkim::ArcValidator(keys_).Validate(*parsed, now_());
     // Our Authentication-Results is the recorded post's first field (see
     // Hold); its authserv-id is the daemon's, which listctl does not know.
@@ -383,11 +384,9 @@ base::Result<PostOutcome> PostProcessor::Approve(int64_t held_id) {
   return outcome;
 }
 
-dkim::DmarcPolicy PostProcessor::AuthorPolicy(const std::string& message) {
+dkim::DmarcPolicy PostProcessor::AuthorPolicy(const dkim::Message& message) {
   if (!dns_) return dkim::DmarcPolicy::kNone;
-  auto parsed = dkim::Message::Parse(message);
-  if (!parsed) return dkim::DmarcPolicy::kNone;
-  auto from = parsed->FieldsNamed("From");
+  auto from = message.FieldsNamed("From");
   if (from.size() != 1) return dkim::DmarcPolicy::kNone;
   auto mailboxes = pipeline::ParseMailboxList(from.front()->value());
   if (!mailboxes || mailboxes->empty()) return dkim::DmarcPolicy::kNone;

@@ -38,6 +38,7 @@
 #include "base/result.h"
 #include "dkim/dmarc_record.h"
 #include "dkim/key_resolver.h"
+#include "dkim/message.h"
 #include "dkim/txt_resolver.h"
 #include "listd/store.h"
 
@@ -89,7 +90,7 @@ class PostProcessor {
   base::Result<Context> Load(int64_t post_id, bool* unprocessable = nullptr);
   base::Result<Context> LoadHeld(int64_t held_id);
   // The DMARC policy in force for the domain of `message`'s From.
-  dkim::DmarcPolicy AuthorPolicy(const std::string& message);
+  dkim::DmarcPolicy AuthorPolicy(const dkim::Message& message);
   base::Result<PostOutcome> ProcessPost(Context& context);
   // The outcomes; each commits the post's new state with its event.
   base::Result<PostOutcome> Distribute(Context& context, const std::string& recorded);

@@ -175,6 +175,18 @@ TEST_CASE(
   CHECK(Pending(f) == *good);
 }
 
+TEST_CASE("intake: RFC 5322 section 2.1, a pipe transport's bare LF is spooled as CRLF",
+          "[intake]") {
+  ListFixture f;
+  auto spooled = SpoolPost(*f.store, "jane@example.org", {"demo@lists.example.org"},
+                           "From: jane@example.org\nSubject: hi\n\nbody\r\nmore\n", kNow);
+  REQUIRE(spooled.ok());
+  auto post = f.store->spool().Find(spooled->front());
+  REQUIRE(post.ok());
+  REQUIRE(*post);
+  CHECK((*post)->message == "From: jane@example.org\r\nSubject: hi\r\n\r\nbody\r\nmore\r\n");
+}
+
 TEST_CASE(
     "intake: RFC 2033 section 4.2, a DATA that cannot be spooled is 451 4.3.0 for "
     "every recipient and wakes no one",
