@@ -3,7 +3,7 @@
 
 #include <openssl/crypto.h>
 
-#include "listd/list_settings.h"
+#include "listd/settings/catalogue.h"
 
 namespace listd::pipeline {
 
@@ -39,7 +39,7 @@ bool Signs(const std::string& algorithms, const std::string& algorithm) {
 
 }  // namespace
 
-base::Result<ListContext> LoadListContext(Store& store, int64_t list_id) {
+base::Result<ListContext> LoadListContext(storage::Store& store, int64_t list_id) {
   const std::string what = "loading list " + std::to_string(list_id);
   auto record = store.lists().FindById(list_id);
   if (!record) return base::Error{what + ": " + record.error()};

@@ -18,7 +18,7 @@
 
 #include "base/result.h"
 #include "dkim/crypto.h"
-#include "listd/store.h"
+#include "storage/store.h"
 #include "storage/list_repository.h"
 
 namespace listd::pipeline {
@@ -47,7 +47,7 @@ struct ListContext {
 };
 
 // Loads the list with id `list_id` and opens its signing keys.
-base::Result<ListContext> LoadListContext(Store& store, int64_t list_id);
+base::Result<ListContext> LoadListContext(storage::Store& store, int64_t list_id);
 
 }  // namespace listd::pipeline
 

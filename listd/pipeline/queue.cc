@@ -7,7 +7,7 @@ namespace {
 // Collects recipients and writes a batch each time `batch_size` are in hand.
 class BatchWriter {
  public:
-  BatchWriter(Store& store, int64_t post_id, std::string envelope_from, const std::string& message,
+  BatchWriter(storage::Store& store, int64_t post_id, std::string envelope_from, const std::string& message,
               const QueueOptions& options)
       : store_(store),
         post_id_(post_id),
@@ -40,7 +40,7 @@ class BatchWriter {
   const Queued& queued() const { return queued_; }
 
  private:
-  Store& store_;
+  storage::Store& store_;
   int64_t post_id_;
   std::string envelope_from_;
   const std::string& message_;
@@ -51,7 +51,7 @@ class BatchWriter {
 
 }  // namespace
 
-base::Result<Queued> QueueForMembers(Store& store, int64_t post_id, const ListContext& list,
+base::Result<Queued> QueueForMembers(storage::Store& store, int64_t post_id, const ListContext& list,
                                      const std::string& message, const QueueOptions& options) {
   BatchWriter writer(store, post_id, list.RoleAddress("bounces"), message, options);
   base::Status failed = base::Ok();
@@ -69,7 +69,7 @@ base::Result<Queued> QueueForMembers(Store& store, int64_t post_id, const ListCo
   return writer.queued();
 }
 
-base::Result<Queued> QueueFor(Store& store, int64_t post_id, const std::string& envelope_from,
+base::Result<Queued> QueueFor(storage::Store& store, int64_t post_id, const std::string& envelope_from,
                               const std::vector<std::string>& recipients,
                               const std::string& message, const QueueOptions& options) {
   BatchWriter writer(store, post_id, envelope_from, message, options);

@@ -10,7 +10,7 @@
 #include "dkim/canonicalization.h"
 #include "dkim/message.h"
 #include "dkim/signer.h"
-#include "listd/list_settings.h"
+#include "listd/settings/catalogue.h"
 
 namespace listd::pipeline {
 namespace {

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "listd/list_service.h"
+#include "listd/service/list_service.h"
 #include "listd/pipeline/admit.h"
-#include "listd/store.h"
-#include "tests/storage/temp_dir.h"
+#include "storage/store.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
@@ -184,14 +184,14 @@ TEST_CASE("RFC 5322 section 3.4: mailboxes with display names, comments and grou
 
 struct StoreFixture {
   storage_test::TempDir dir;
-  std::unique_ptr<listd::Store> store;
+  std::unique_ptr<storage::Store> store;
   int64_t list_id = 0;
   AdmitPolicy policy = Policy();
 
   StoreFixture() {
-    listd::StoreOptions options;
+    storage::StoreOptions options;
     options.db_path = dir.File("listd.db");
-    auto opened = listd::Store::Open(options);
+    auto opened = storage::Store::Open(options);
     REQUIRE(opened.ok());
     store = std::move(*opened);
     listd::ListService lists(*store, "test");

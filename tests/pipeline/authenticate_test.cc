@@ -7,7 +7,7 @@
 #include <string>
 
 #include "listd/pipeline/authenticate.h"
-#include "tests/pipeline/test_mail.h"
+#include "tests/support/test_mail.h"
 
 namespace {
 

@@ -11,9 +11,9 @@
 
 #include "dkim/message.h"
 #include "listd/pipeline/decorate.h"
-#include "tests/pipeline/list_fixture.h"
-#include "tests/pipeline/test_mail.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/list_fixture.h"
+#include "tests/support/test_mail.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 

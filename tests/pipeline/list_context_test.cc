@@ -6,11 +6,11 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "listd/list_service.h"
-#include "listd/list_settings.h"
+#include "listd/service/list_service.h"
+#include "listd/settings/catalogue.h"
 #include "listd/pipeline/list_context.h"
-#include "tests/pipeline/list_fixture.h"
-#include "tests/pipeline/test_mail.h"
+#include "tests/support/list_fixture.h"
+#include "tests/support/test_mail.h"
 
 namespace {
 

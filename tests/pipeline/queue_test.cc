@@ -12,8 +12,8 @@
 
 #include "listd/pipeline/queue.h"
 #include "storage/database.h"
-#include "tests/pipeline/list_fixture.h"
-#include "tests/pipeline/test_mail.h"
+#include "tests/support/list_fixture.h"
+#include "tests/support/test_mail.h"
 
 namespace {
 
@@ -37,7 +37,7 @@ std::vector<std::string> MemberAddresses(int count) {
 }
 
 // Every batch in the queue at `now`, in queue order.
-std::vector<storage::DeliveryBatch> AllBatches(listd::Store& store, int64_t now = kNow) {
+std::vector<storage::DeliveryBatch> AllBatches(storage::Store& store, int64_t now = kNow) {
   auto due = store.spool().DueBatches(now, 1000);
   REQUIRE(due.ok());
   return *due;

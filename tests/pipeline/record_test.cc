@@ -9,7 +9,7 @@
 
 #include "dkim/auth_results.h"
 #include "listd/pipeline/record.h"
-#include "tests/pipeline/test_mail.h"
+#include "tests/support/test_mail.h"
 
 namespace {
 

@@ -17,8 +17,8 @@
 #include "dkim/txt_resolver.h"
 #include "dkim/verifier.h"
 #include "listd/pipeline/sign.h"
-#include "tests/pipeline/list_fixture.h"
-#include "tests/pipeline/test_mail.h"
+#include "tests/support/list_fixture.h"
+#include "tests/support/test_mail.h"
 
 namespace {
 

@@ -21,7 +21,7 @@
 #include <sqlite3.h>
 
 #include "storage/migrations.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 extern char** environ;
 

@@ -9,7 +9,7 @@
 
 #include "storage/database.h"
 #include "storage/member_repository.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 

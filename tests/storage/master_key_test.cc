@@ -11,7 +11,7 @@
 #include <iterator>
 #include <string>
 
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 

@@ -12,7 +12,7 @@
 
 #include "storage/database.h"
 #include "storage/schema.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 

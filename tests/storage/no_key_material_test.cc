@@ -29,7 +29,7 @@
 #include "storage/key_repository.h"
 #include "storage/list_repository.h"
 #include "storage/master_key.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 

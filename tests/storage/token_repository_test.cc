@@ -13,7 +13,7 @@
 
 #include "storage/database.h"
 #include "storage/list_repository.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 

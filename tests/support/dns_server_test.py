@@ -161,7 +161,7 @@ class CommandLineTest(unittest.TestCase):
         )
 
     def test_runs_command_with_address_and_returns_its_code(self):
-        records = os.path.join(HERE, "..", "dns", "records.tsv")
+        records = os.path.join(HERE, "..", "dkim", "dns", "records.tsv")
         probe = (
             "import os, sys; sys.path.insert(0, %r); from dns_server import query_txt; "
             "port = int(os.environ['LISTD_TEST_DNS'].split(':')[1]); "

@@ -1,0 +1,152 @@
+// listctl's shared plumbing.
+#include "listd/cli/cli_common.h"
+
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "dkim/key_resolver.h"
+
+namespace po = boost::program_options;
+
+namespace listd {
+
+bool ParseArgs(const std::string& usage, const po::options_description& options, const Args& args,
+               po::variables_map& vm, const po::positional_options_description* positional) {
+  try {
+    po::command_line_parser parser(args);
+    parser.options(options);
+    if (positional != nullptr) parser.positional(*positional);
+    po::store(parser.run(), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: " << usage << "\n\n" << options;
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw CommandError{std::string(e.what()) + "\nusage: " + usage};
+  }
+  return true;
+}
+
+void AddStoreOptions(po::options_description& options) {
+  options.add_options()("db", po::value<std::string>(), "database file (default var/listd.db)")(
+      "config", po::value<std::string>(), "config file (Boost.Program_options format; db = PATH)");
+}
+
+storage::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
+  storage::StoreOptions options;
+  if (vm.count("config")) {
+    const std::string path = vm["config"].as<std::string>();
+    std::ifstream in(path);
+    if (!in) throw CommandError{"cannot read config file " + path};
+    po::options_description file_options;
+    file_options.add_options()("db", po::value<std::string>())("master-key", po::value<std::string>());
+    po::variables_map file_vm;
+    try {
+      // Other programs' settings (listd's lmtp, deliver, ...) may share the file.
+      po::store(po::parse_config_file(in, file_options, /*allow_unregistered=*/true), file_vm);
+    } catch (const po::error& e) {
+      throw CommandError{path + ": " + e.what()};
+    }
+    if (file_vm.count("db")) options.db_path = file_vm["db"].as<std::string>();
+    if (file_vm.count("master-key")) options.master_key_path = file_vm["master-key"].as<std::string>();
+  }
+  if (vm.count("db")) options.db_path = vm["db"].as<std::string>();
+  return options;
+}
+
+std::unique_ptr<storage::Store> OpenStoreOrThrow(const po::variables_map& vm) {
+  auto store = storage::Store::Open(StoreOptionsFrom(vm));
+  if (!store.ok()) throw CommandError{store.error()};
+  return std::move(*store);
+}
+
+int RunReportingErrors(const std::string& program, const std::string& command,
+                       const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const CommandError& e) {
+    std::cerr << program << " " << command << ": " << e.message << "\n";
+    return kExitError;
+  }
+}
+
+int Dispatch(const std::string& program, const Args& args,
+             std::initializer_list<Subcommand> commands, UsagePrinter usage) {
+  if (args.empty()) {
+    usage(std::cerr, program);
+    return kExitError;
+  }
+  const std::string& command = args.front();
+  if (command == "--help" || command == "-h" || command == "help") {
+    usage(std::cout, program);
+    return kExitOk;
+  }
+  Args rest(args.begin() + 1, args.end());
+  for (const Subcommand& sub : commands) {
+    if (command == sub.name) {
+      return RunReportingErrors(program, command, [&] { return sub.run(program, rest); });
+    }
+  }
+  std::cerr << program << ": unknown command '" << command << "'\n";
+  usage(std::cerr, program);
+  return kExitError;
+}
+
+int64_t Now() { return dkim::SystemNow(); }
+
+int64_t NowOrOption(const po::variables_map& vm) {
+  return vm.count("now") ? vm["now"].as<int64_t>() : Now();
+}
+
+std::string ReadAll(std::istream& in) {
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string IsoTime(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::ostringstream out;
+  out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return out.str();
+}
+
+std::string Dump(const nlohmann::json& document) {
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+po::options_description BaseOptions() {
+  po::options_description options("options");
+  options.add_options()("help,h", "show this help");
+  AddStoreOptions(options);
+  return options;
+}
+
+void AddListArgument(po::options_description& options, po::positional_options_description& positional) {
+  po::options_description arguments("arguments (by position)");
+  arguments.add_options()("list", po::value<std::string>()->required(), "the list's address");
+  options.add(arguments);
+  positional.add("list", 1);
+}
+
+void AddDnsOptions(po::options_description& options) {
+  options.add_options()("dns", po::value<std::string>(),
+                        "DNS server to ask, HOST:PORT (default: the system's resolvers)")(
+      "timeout", po::value<int>()->default_value(5000), "DNS deadline in milliseconds");
+}
+
+std::unique_ptr<dkim::UnboundTxtResolver> MakeResolver(const po::variables_map& vm) {
+  dkim::UnboundOptions options;
+  if (vm.count("dns")) options.forwarder = vm["dns"].as<std::string>();
+  options.timeout_ms = vm["timeout"].as<int>();
+  auto resolver = dkim::UnboundTxtResolver::Create(options);
+  if (!resolver) throw CommandError{"DNS: " + resolver.error()};
+  return std::move(*resolver);
+}
+
+}  // namespace listd

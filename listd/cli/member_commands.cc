@@ -1,0 +1,242 @@
+// listctl member add | rm | ls | import | export.
+//
+// Thin shells over ListService (listd/list_service.h). Listing, import and
+// export stream one member at a time, so a list of 100,000 members costs
+// no more memory than a list of ten (bench/member_import.sh shows it).
+//
+// Import file format: one address a line, "addr" or "Name <addr>"; blank
+// lines and lines starting with '#' are ignored. `member export` writes
+// the same format, so an export imports again (roles are not carried:
+// everyone imports as a member).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "listd/cli/cli.h"
+#include "listd/cli/cli_common.h"
+#include "listd/service/list_service.h"
+
+namespace po = boost::program_options;
+using nlohmann::json;
+
+namespace listd {
+namespace {
+
+storage::MemberRole RoleOrThrow(const std::string& text) {
+  std::optional<storage::MemberRole> role = storage::ParseMemberRole(text);
+  if (!role) throw CommandError{"--role must be member, moderator or owner, not '" + text + "'"};
+  return *role;
+}
+
+// LIST and then one or more ADDR, by position.
+void AddListAndAddresses(po::options_description& options,
+                         po::positional_options_description& pos) {
+  po::options_description arguments("arguments (by position)");
+  arguments.add_options()("list", po::value<std::string>()->required(), "the list's address")(
+      "address", po::value<std::vector<std::string>>()->required(),
+      "member addresses: addr or \"Name <addr>\"");
+  options.add(arguments);
+  pos.add("list", 1).add("address", -1);
+}
+
+int Add(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  options.add_options()("role", po::value<std::string>()->default_value("member"),
+                        "member, moderator or owner");
+  po::positional_options_description pos;
+  AddListAndAddresses(options, pos);
+  po::variables_map vm;
+  if (!ParseArgs(program + " add LIST ADDR... [--role member|moderator|owner]", options, args, vm,
+                 &pos)) {
+    return kExitOk;
+  }
+  storage::MemberRole role = RoleOrThrow(vm["role"].as<std::string>());
+  auto store = OpenStoreOrThrow(vm);
+  ListService service(*store, UnixActor("listctl"));
+  MemberChangeReport report = OrThrow(service.AddMembers(
+      vm["list"].as<std::string>(), vm["address"].as<std::vector<std::string>>(), role, Now()));
+  for (const std::string& a : report.changed) {
+    std::cout << "added " << a << " as " << storage::ToString(role) << "\n";
+  }
+  for (const std::string& a : report.unchanged) {
+    std::cout << "already a member, unchanged: " << a << "\n";
+  }
+  return kExitOk;
+}
+
+int Rm(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  po::positional_options_description pos;
+  AddListAndAddresses(options, pos);
+  po::variables_map vm;
+  if (!ParseArgs(program + " rm LIST ADDR...", options, args, vm, &pos)) return kExitOk;
+  auto store = OpenStoreOrThrow(vm);
+  ListService service(*store, UnixActor("listctl"));
+  MemberChangeReport report = OrThrow(service.RemoveMembers(
+      vm["list"].as<std::string>(), vm["address"].as<std::vector<std::string>>(), Now()));
+  for (const std::string& a : report.changed) std::cout << "removed " << a << "\n";
+  for (const std::string& a : report.unchanged) std::cout << "not a member: " << a << "\n";
+  return kExitOk;
+}
+
+int Ls(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  options.add_options()("role", po::value<std::string>(), "only members of this role")(
+      "json", "print one JSON array of members");
+  po::positional_options_description pos;
+  po::options_description arguments("arguments (by position)");
+  arguments.add_options()("list", po::value<std::string>()->required(), "the list's address");
+  options.add(arguments);
+  pos.add("list", 1);
+  po::variables_map vm;
+  if (!ParseArgs(program + " ls LIST [--role R] [--json]", options, args, vm, &pos)) {
+    return kExitOk;
+  }
+  storage::MemberFilter filter;
+  if (vm.count("role")) filter.role = RoleOrThrow(vm["role"].as<std::string>());
+  const bool as_json = vm.count("json") > 0;
+  auto store = OpenStoreOrThrow(vm);
+  ListService service(*store, UnixActor("listctl"));
+  // Members are printed as they are read; the JSON array is written by
+  // hand around one small document a member so it too streams.
+  bool first = true;
+  if (as_json) std::cout << "[";
+  base::Status listed = service.ForEachMember(
+      vm["list"].as<std::string>(), filter, [&](const storage::MemberRecord& m) {
+        if (as_json) {
+          json one = {{"address", m.address.ToString()},
+                      {"name", m.address.display_name},
+                      {"role", std::string(storage::ToString(m.role))},
+                      {"delivery", std::string(storage::ToString(m.delivery))},
+                      {"bounce_score", m.bounce_score},
+                      {"subscribed_at", m.subscribed_at}};
+          std::cout << (first ? "\n  " : ",\n  ")
+                    << one.dump(-1, ' ', false, json::error_handler_t::replace);
+        } else {
+          std::cout << m.address.ToString() << '\t' << storage::ToString(m.role) << '\t'
+                    << storage::ToString(m.delivery) << '\t' << m.address.display_name << '\n';
+        }
+        first = false;
+      });
+  if (!listed) {
+    // Nothing useful was printed for an unknown list; a failure half-way
+    // leaves a truncated listing, which the exit status reports.
+    if (as_json && !first) std::cout << "\n]\n";
+    std::cout.flush();
+    throw CommandError{listed.error()};
+  }
+  if (as_json) std::cout << (first ? "]\n" : "\n]\n");
+  std::cout.flush();
+  return kExitOk;
+}
+
+void PrintImportReport(const ImportReport& report) {
+  std::cout << "added " << report.added << ", skipped " << report.duplicates
+            << " duplicates, rejected " << report.rejected_count << " invalid lines\n";
+  for (const ImportReport::Rejected& r : report.rejected) {
+    std::cout << "  line " << r.line << ": " << r.reason << "\n";
+  }
+  if (report.rejected_count > static_cast<int64_t>(report.rejected.size())) {
+    std::cout << "  ... and "
+              << report.rejected_count - static_cast<int64_t>(report.rejected.size())
+              << " more rejected lines not shown\n";
+  }
+  if (report.rejected_count > 0) {
+    std::cout << "note: the rejected lines were not imported; fix them and import the file "
+                 "again (the addresses already added will be skipped as duplicates)\n";
+  }
+}
+
+int Import(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  po::options_description arguments("arguments (by position)");
+  arguments.add_options()("list", po::value<std::string>()->required(), "the list's address")(
+      "file", po::value<std::string>()->required(),
+      "file of addresses, one a line (addr or Name <addr>); - reads standard input");
+  options.add(arguments);
+  po::positional_options_description pos;
+  pos.add("list", 1).add("file", 1);
+  po::variables_map vm;
+  if (!ParseArgs(program + " import LIST FILE", options, args, vm, &pos)) return kExitOk;
+  const std::string path = vm["file"].as<std::string>();
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw CommandError{"cannot read " + path + ": " + std::strerror(errno)};
+    in = &file;
+  }
+  auto store = OpenStoreOrThrow(vm);
+  ListService service(*store, UnixActor("listctl"));
+  base::Result<ImportReport> imported =
+      service.ImportMembers(vm["list"].as<std::string>(), *in, Now());
+  if (!imported) throw CommandError{"importing " + path + ": " + imported.error()};
+  const ImportReport& report = *imported;
+  PrintImportReport(report);
+  return kExitOk;
+}
+
+int Export(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  po::options_description arguments("arguments (by position)");
+  arguments.add_options()("list", po::value<std::string>()->required(), "the list's address")(
+      "file", po::value<std::string>(),
+      "file to write (mode 0600: it holds personal data); default standard output");
+  options.add(arguments);
+  po::positional_options_description pos;
+  pos.add("list", 1).add("file", 1);
+  po::variables_map vm;
+  if (!ParseArgs(program + " export LIST [FILE]", options, args, vm, &pos)) return kExitOk;
+  auto store = OpenStoreOrThrow(vm);
+  ListService service(*store, UnixActor("listctl"));
+  const std::string list = vm["list"].as<std::string>();
+  if (!vm.count("file") || vm["file"].as<std::string>() == "-") {
+    OrThrow(service.ExportMembers(list, std::cout));
+    return kExitOk;
+  }
+  const std::string path = vm["file"].as<std::string>();
+  // Find the list first so an unknown list leaves no empty file behind.
+  OrThrow(service.FindList(list));
+  // A member list is personal data: create the file for its owner only.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw CommandError{"cannot create " + path + ": " + std::strerror(errno)};
+  ::close(fd);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw CommandError{"cannot write " + path};
+  int64_t written = OrThrow(service.ExportMembers(list, out));
+  out.close();
+  if (!out) throw CommandError{"cannot write " + path};
+  std::cerr << "exported " << written << " members to " << path << "\n";
+  return kExitOk;
+}
+
+void PrintMemberUsage(std::ostream& out, const std::string& program) {
+  out << "usage: " << program << " <command> [options]\n"
+      << "\n"
+      << "commands:\n"
+      << "  add LIST ADDR... [--role member|moderator|owner]   add members\n"
+      << "  rm LIST ADDR...                                     remove members\n"
+      << "  ls LIST [--role R] [--json]                         list members\n"
+      << "  import LIST FILE                                    add the addresses in FILE (- "
+         "stdin)\n"
+      << "  export LIST [FILE]                                  write members in import form\n"
+      << "\n"
+      << "Each command takes --db PATH or --config FILE, and --help.\n";
+}
+
+}  // namespace
+
+int RunMemberCommand(const std::string& program, const Args& args) {
+  return Dispatch(program, args,
+                  {{"add", Add}, {"rm", Rm}, {"ls", Ls}, {"import", Import}, {"export", Export}},
+                  PrintMemberUsage);
+}
+
+}  // namespace listd

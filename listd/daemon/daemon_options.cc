@@ -1,0 +1,120 @@
+// Parsing listd's options (see daemon_options.h).
+#include "listd/daemon/daemon_options.h"
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace listd {
+
+std::string DefaultTemplatesDir() {
+#ifdef LISTD_TEMPLATES_DIR
+  return LISTD_TEMPLATES_DIR;
+#else
+  return "templates";
+#endif
+}
+
+base::Result<std::pair<std::string, int>> SplitHostPort(const std::string& text) {
+  std::string host;
+  std::string port;
+  if (!text.empty() && text.front() == '[') {
+    const size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return base::Error{"'" + text + "' is not [ADDRESS]:PORT"};
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const size_t colon = text.rfind(':');
+    if (colon == std::string::npos) return base::Error{"'" + text + "' is not HOST:PORT"};
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host.empty() || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    return base::Error{"'" + text + "' is not HOST:PORT"};
+  }
+  return std::make_pair(host, std::stoi(port));
+}
+
+base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** argv) {
+  DaemonOptions o;
+  o.templates_dir = DefaultTemplatesDir();
+  po::options_description general("listd options");
+  general.add_options()("help,h", "show this help")(
+      "config", po::value<std::string>(), "read options from FILE (name = value lines)");
+  po::options_description settings("settings (command line or config file)");
+  settings.add_options()
+      ("db", po::value(&o.db)->default_value(o.db), "the SQLite store")
+      ("lmtp", po::value(&o.lmtp)->default_value(o.lmtp), "LMTP listener HOST:PORT")
+      ("deliver", po::value(&o.deliver)->default_value(o.deliver),
+       "smtp://HOST:PORT, smtps://HOST:PORT or maildir:DIR")
+      ("dns", po::value(&o.dns), "DNS forwarder HOST:PORT for DKIM lookups (default: the system's)")
+      ("dns-timeout", po::value(&o.dns_timeout_ms)->default_value(o.dns_timeout_ms),
+       "milliseconds a DNS lookup may take")
+      ("authserv-id", po::value(&o.authserv_id),
+       "authserv-id of our Authentication-Results (default: the host name)")
+      ("trusted-authserv-id", po::value(&o.trusted_authserv_ids)->composing(),
+       "an upstream authserv-id whose results are kept (repeatable)")
+      ("templates", po::value(&o.templates_dir)->default_value(o.templates_dir),
+       "directory of the footer templates")
+      ("hostname", po::value(&o.hostname), "name in the LMTP greeting and EHLO")
+      ("delivery-workers", po::value(&o.delivery_workers)->default_value(o.delivery_workers),
+       "concurrent deliveries")
+      ("batch-size", po::value(&o.batch_size)->default_value(o.batch_size),
+       "recipients per SMTP transaction")
+      ("retry-base", po::value(&o.retry_base_seconds)->default_value(o.retry_base_seconds),
+       "seconds before the first retry (doubling after each)")
+      ("retry-max", po::value(&o.retry_max_seconds)->default_value(o.retry_max_seconds),
+       "longest wait between retries, seconds")
+      ("give-up-after",
+       po::value(&o.give_up_after_seconds)->default_value(o.give_up_after_seconds),
+       "seconds after which undeliverable recipients bounce")
+      ("smtp-starttls", po::bool_switch(&o.smtp_starttls), "require STARTTLS to the smarthost")
+      ("smtp-user", po::value(&o.smtp_user), "SMTP AUTH user name")
+      ("smtp-password-file", po::value(&o.smtp_password_file),
+       "file holding the SMTP AUTH password (mode 0600)")
+      ("smtp-ca-file", po::value(&o.smtp_ca_file),
+       "PEM file of the CAs that may sign the smarthost's certificate (default: the system's)")
+      ("smtp-timeout", po::value(&o.smtp_timeout_seconds)->default_value(o.smtp_timeout_seconds),
+       "seconds for each SMTP step")
+      ("max-message-size", po::value(&o.max_message_bytes)->default_value(o.max_message_bytes),
+       "largest message the LMTP server takes, bytes")
+      ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections),
+       "concurrent LMTP connections")
+      ("idle-timeout", po::value(&o.idle_timeout_seconds)->default_value(o.idle_timeout_seconds),
+       "seconds an LMTP client may stay silent")
+      ("poll-ms", po::value(&o.poll_ms)->default_value(o.poll_ms),
+       "milliseconds between looks at the store when idle");
+  po::options_description all;
+  all.add(general).add(settings);
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, all), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: listd [--config FILE] [options]\n\n" << all << "\n";
+      return std::optional<DaemonOptions>();
+    }
+    if (vm.count("config")) {
+      const std::string path = vm["config"].as<std::string>();
+      std::ifstream file(path);
+      if (!file) return base::Error{"cannot read the config file " + path};
+      // Stored after the command line, so the command line's values win.
+      po::store(po::parse_config_file(file, settings), vm);
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return base::Error{e.what()};
+  }
+  if (o.delivery_workers < 1) return base::Error{"--delivery-workers must be at least 1"};
+  if (o.batch_size < 1) return base::Error{"--batch-size must be at least 1"};
+  if (o.retry_base_seconds < 1) return base::Error{"--retry-base must be at least 1"};
+  auto lmtp = SplitHostPort(o.lmtp);
+  if (!lmtp) return base::Error{"--lmtp: " + lmtp.error()};
+  return std::optional<DaemonOptions>(std::move(o));
+}
+
+}  // namespace listd

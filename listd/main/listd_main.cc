@@ -1,0 +1,70 @@
+// listd: the list daemon.
+//
+// NAME
+//   listd - take posts over LMTP, authenticate, decorate, re-sign and
+//   deliver them to every member of the list
+// SYNOPSIS
+//   listd [--config FILE] [--db PATH] [--lmtp HOST:PORT]
+//         [--deliver smtp://HOST:PORT | maildir:DIR] [--dns HOST:PORT]
+//         [--authserv-id ID] [--trusted-authserv-id ID ...]   (--help for all)
+// SIGNALS
+//   SIGTERM, SIGINT: stop accepting, finish the work in hand, exit 0.
+// EXIT STATUS
+//   0 after a clean stop; 2 when the options or the start-up fail.
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+#include <pthread.h>
+
+#include "listd/daemon/daemon.h"
+
+namespace {
+
+// One line per event on stderr, whole lines even from many threads.
+void LogLine(const std::string& line) {
+  static std::mutex mutex;
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  std::lock_guard<std::mutex> lock(mutex);
+  std::cerr << stamp << " listd: " << line << "\n" << std::flush;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto options = listd::ParseDaemonOptions(argc, argv);
+  if (!options) {
+    std::cerr << "listd: " << options.error() << "\n";
+    return 2;
+  }
+  if (!*options) return 0;  // --help
+
+  // Signals are taken by sigwait() below, so every thread started from here
+  // on must block them; a write to a closed socket is an error, not a death.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  listd::Daemon daemon(**options, LogLine);
+  base::Status started = daemon.Start();
+  if (!started) {
+    LogLine("cannot start: " + started.error());
+    return 2;
+  }
+  LogLine("ready: LMTP on " + (*options)->lmtp.substr(0, (*options)->lmtp.rfind(':')) + ":" +
+          std::to_string(daemon.lmtp_port()) + ", delivering to " + (*options)->deliver +
+          ", store " + (*options)->db);
+  int signal = 0;
+  sigwait(&signals, &signal);
+  LogLine(std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+  daemon.Stop();
+  LogLine("stopped");
+  return 0;
+}

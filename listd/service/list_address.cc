@@ -1,0 +1,79 @@
+// STANDARDS: RFC 5321 §2.3.11 (local parts), the VERP convention
+//   <list>-bounces+<local>=<domain> (Mailman, mlmmj); RFC 2142 is not used
+//   (owner-<list> prefix forms are not recognised).
+// LIMITS: none; the input is a local part the session already bounded.
+#include "listd/service/list_address.h"
+
+#include <array>
+#include <utility>
+
+#include "base/ascii.h"
+
+namespace listd::lmtp {
+namespace {
+
+struct Suffix {
+  std::string_view text;
+  AddressRole role;
+};
+
+constexpr std::array<Suffix, 5> kSuffixes{{
+    {"-request", AddressRole::kRequest},
+    {"-join", AddressRole::kJoin},
+    {"-leave", AddressRole::kLeave},
+    {"-owner", AddressRole::kOwner},
+    {"-bounces", AddressRole::kBounces},
+}};
+
+constexpr std::string_view kVerpMarker = "-bounces+";
+
+// "alice=example.org" -> "alice@example.org"; "" when malformed.
+std::string DecodeVerp(std::string_view encoded) {
+  std::size_t eq = encoded.rfind('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == encoded.size()) return "";
+  return std::string(encoded.substr(0, eq)) + "@" + std::string(encoded.substr(eq + 1));
+}
+
+}  // namespace
+
+std::vector<ListAddress> ClassifyLocalPart(std::string_view local_part) {
+  std::vector<ListAddress> out;
+  if (local_part.empty()) return out;
+  const std::string lower = base::LowerAscii(local_part);
+
+  std::size_t verp = lower.find(kVerpMarker);
+  if (verp != std::string::npos && verp > 0) {
+    out.push_back(ListAddress{lower.substr(0, verp), AddressRole::kBounces,
+                              DecodeVerp(local_part.substr(verp + kVerpMarker.size()))});
+    return out;
+  }
+  for (const Suffix& suffix : kSuffixes) {
+    if (lower.size() > suffix.text.size() && lower.ends_with(suffix.text)) {
+      out.push_back(
+          ListAddress{lower.substr(0, lower.size() - suffix.text.size()), suffix.role, ""});
+      break;  // the suffixes do not end one another, so at most one matches
+    }
+  }
+  out.push_back(ListAddress{lower, AddressRole::kPost, ""});
+  return out;
+}
+
+std::string_view ToString(AddressRole role) {
+  switch (role) {
+    case AddressRole::kPost:
+      return "post";
+    case AddressRole::kRequest:
+      return "request";
+    case AddressRole::kJoin:
+      return "join";
+    case AddressRole::kLeave:
+      return "leave";
+    case AddressRole::kOwner:
+      return "owner";
+    case AddressRole::kBounces:
+      return "bounces";
+  }
+  return "unknown";
+}
+
+}  // namespace listd::lmtp

@@ -1,0 +1,417 @@
+// The settings catalogue and its validators.
+//
+// STANDARDS
+//   RFC 6376 section 3.4 and 3.5 (c= and its one-word form: the body
+//   defaults to simple), section 5.4 (From must be signed);
+//   RFC 5322 section 3.6.8 (field names); RFC 8601 section 2.2
+//   (authserv-id); RFC 1035 section 2.3.4 (label and name lengths).
+// LIMITS
+//   subject_tag at most 100 bytes; template paths at most 4096 bytes;
+//   sizes and durations at most 2^62.
+#include "listd/settings/catalogue.h"
+#include "base/ascii.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "dkim/signer.h"
+
+namespace listd {
+namespace {
+
+constexpr size_t kMaxTextBytes = 100;
+constexpr size_t kMaxPathBytes = 4096;
+constexpr uint64_t kMaxNumber = uint64_t{1} << 62;
+
+std::string Fixed(std::string_view value) { return std::string(value); }
+
+std::string Join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool HasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+const std::vector<SettingSpec>& BuildCatalogue() {
+  static const std::vector<SettingSpec> catalogue = {
+      {"subject_tag",
+       "text put in front of every post's Subject (empty: none)",
+       SettingType::kText,
+       {},
+       [](const base::EmailAddress& list) { return "[" + list.local_part + "]"; }},
+      {"footer_template",
+       "Mustache template appended to every post, a path relative to listd's templates "
+       "directory or absolute (empty: no footer)",
+       SettingType::kTemplatePath,
+       {},
+       [](const base::EmailAddress&) { return Fixed("footer.mustache"); }},
+      {"reply_to",
+       "where replies go: leave the post's own (none), the list, or the author",
+       SettingType::kEnum,
+       {"none", "list", "author"},
+       [](const base::EmailAddress&) { return Fixed("none"); }},
+      {"posting_policy",
+       "who may post",
+       SettingType::kEnum,
+       {"members-only", "moderated", "announce-only", "open"},
+       [](const base::EmailAddress&) { return Fixed("members-only"); }},
+      {"nonmember_action",
+       "what happens to a post from a non-member",
+       SettingType::kEnum,
+       {"hold", "reject", "discard"},
+       [](const base::EmailAddress&) { return Fixed("hold"); }},
+      {"max_size",
+       "largest post accepted, in bytes (0: no limit)",
+       SettingType::kBytes,
+       {},
+       [](const base::EmailAddress&) { return Fixed("5242880"); }},
+      {"dmarc_mitigation",
+       "change made to posts whose author domain's DMARC policy is quarantine or reject "
+       "(munge-from: From becomes the list, the author goes to Reply-To or Cc; wrap: the "
+       "post goes inside a message from the list)",
+       SettingType::kEnum,
+       {"none", "munge-from", "wrap"},
+       [](const base::EmailAddress&) { return Fixed("munge-from"); }},
+      {"dmarc_mitigate_unconditionally",
+       "apply dmarc_mitigation to every post, whatever the author domain's DMARC policy",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("off"); }},
+      {"authserv_id",
+       "authserv-id of the Authentication-Results field (empty: listd's own)",
+       SettingType::kAuthservId,
+       {},
+       [](const base::EmailAddress&) { return Fixed(""); }},
+      {"signing.domain",
+       "the d= of the list's DKIM signatures",
+       SettingType::kDomain,
+       {},
+       [](const base::EmailAddress& list) { return list.domain; }},
+      {"signing.algorithms",
+       "which active keys sign: RSA, Ed25519 or both",
+       SettingType::kEnum,
+       {"rsa", "ed25519", "both"},
+       [](const base::EmailAddress&) { return Fixed("both"); }},
+      {"signing.headers",
+       "header fields signed (h=); From is required",
+       SettingType::kHeaderList,
+       {},
+       [](const base::EmailAddress&) {
+         return Join(dkim::SignerOptions::DefaultSignedHeaders(), ":");
+       }},
+      {"signing.oversign",
+       "fields signed once more than they occur, so none can be added",
+       SettingType::kHeaderList,
+       {},
+       [](const base::EmailAddress&) { return Fixed("From:Subject"); }},
+      {"signing.canonicalization",
+       "c= as header/body",
+       SettingType::kCanonicalization,
+       {},
+       [](const base::EmailAddress&) { return Fixed("relaxed/relaxed"); }},
+      {"signing.expire",
+       "signature lifetime for x=, in seconds (0: no x=)",
+       SettingType::kSeconds,
+       {},
+       [](const base::EmailAddress&) { return Fixed("0"); }},
+      {"remove_dkim_signatures",
+       "remove the author's DKIM-Signature fields, which the subject tag and footer break",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("off"); }},
+      {"arc",
+       "seal every post with an ARC set (RFC 8617) after signing it, when the list has a key",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("on"); }},
+  };
+  return catalogue;
+}
+
+// Digits with an optional unit suffix; `units` maps a lower-case suffix to
+// its multiplier.
+base::Result<std::string> ParseScaled(std::string_view value,
+                                      const std::vector<std::pair<char, uint64_t>>& units) {
+  std::string_view digits = value;
+  uint64_t multiplier = 1;
+  if (!digits.empty()) {
+    char last = base::LowerAscii(digits.substr(digits.size() - 1))[0];
+    for (const auto& [suffix, factor] : units) {
+      if (last == suffix) {
+        multiplier = factor;
+        digits.remove_suffix(1);
+        break;
+      }
+    }
+  }
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return base::Error{""};
+  }
+  uint64_t number = 0;
+  for (char c : digits) {
+    number = number * 10 + static_cast<uint64_t>(c - '0');
+    if (number > kMaxNumber) return base::Error{"too large"};
+  }
+  if (number > kMaxNumber / multiplier) return base::Error{"too large"};
+  return std::to_string(number * multiplier);
+}
+
+// RFC 1035 host name rules (letters, digits, hyphens; labels of 1..63;
+// at most 253 in all), at least two labels; one trailing dot is dropped.
+bool IsDomain(std::string_view s) {
+  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  if (s.empty() || s.size() > 253 || s.find('.') == std::string_view::npos) return false;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find('.', start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view label = s.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      bool ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+      if (!ok) return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+// RFC 5322 section 3.6.8: printable US-ASCII but ':'.
+bool IsFieldName(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u >= 33 && u <= 126 && c != ':';
+  });
+}
+
+// RFC 2045 token: the form an authserv-id takes in practice (a host name).
+bool IsToken(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u > 32 && u < 127 &&
+           std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
+  });
+}
+
+base::Result<std::string> ValidateHeaderList(const SettingSpec& spec, std::string_view value) {
+  const std::string name(spec.name);
+  std::vector<std::string> fields;
+  std::vector<std::string> seen;
+  value = Trim(value);
+  if (value.empty()) {
+    if (name == "signing.headers") return base::Error{name + " must list at least From"};
+    return std::string();
+  }
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find(':', start);
+    if (end == std::string_view::npos) end = value.size();
+    std::string_view field = Trim(value.substr(start, end - start));
+    if (!IsFieldName(field)) {
+      return base::Error{name + " must be header field names separated by ':', not '" +
+                         std::string(value) + "' ('" + std::string(field) +
+                         "' is not a field name)"};
+    }
+    std::string lower = base::LowerAscii(field);
+    if (std::find(seen.begin(), seen.end(), lower) != seen.end()) {
+      return base::Error{name + " names " + std::string(field) +
+                         " twice (to sign a field once more than it occurs, use "
+                         "signing.oversign)"};
+    }
+    seen.push_back(lower);
+    fields.emplace_back(field);
+    start = end + 1;
+  }
+  // RFC 6376 section 5.4: the From header field MUST be signed.
+  if (name == "signing.headers" && std::find(seen.begin(), seen.end(), "from") == seen.end()) {
+    return base::Error{name + " must include From (RFC 6376 section 5.4 requires it signed)"};
+  }
+  return Join(fields, ":");
+}
+
+base::Result<std::string> ValidateCanonicalization(const SettingSpec& spec,
+                                                   std::string_view value) {
+  std::string text = base::LowerAscii(Trim(value));
+  std::string header = text;
+  std::string body = "simple";  // RFC 6376 section 3.5: the one-word form
+  size_t slash = text.find('/');
+  if (slash != std::string::npos) {
+    header = text.substr(0, slash);
+    body = text.substr(slash + 1);
+  }
+  auto known = [](const std::string& c) { return c == "simple" || c == "relaxed"; };
+  if (!known(header) || !known(body)) {
+    return base::Error{std::string(spec.name) + " must be " + DescribeAllowed(spec) + ", not '" +
+                       std::string(value) + "'"};
+  }
+  return header + "/" + body;
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& SettingsCatalogue() { return BuildCatalogue(); }
+
+const SettingSpec* FindSetting(std::string_view name) {
+  for (const SettingSpec& spec : SettingsCatalogue()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string DescribeAllowed(const SettingSpec& spec) {
+  switch (spec.type) {
+    case SettingType::kEnum: {
+      std::string out = "one of ";
+      for (size_t i = 0; i < spec.allowed.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += spec.allowed[i];
+      }
+      return out;
+    }
+    case SettingType::kBytes:
+      return "a size in bytes (digits, optionally followed by K, M or G)";
+    case SettingType::kSeconds:
+      return "a duration in seconds (digits, optionally followed by s, m, h, d or w)";
+    case SettingType::kHeaderList:
+      return "header field names separated by ':' (e.g. From:To:Subject)";
+    case SettingType::kDomain:
+      return "a domain name (e.g. lists.example.org)";
+    case SettingType::kAuthservId:
+      return "empty or a host name (no spaces, quotes or ;)";
+    case SettingType::kText:
+      return "one line of text of at most " + std::to_string(kMaxTextBytes) + " bytes";
+    case SettingType::kTemplatePath:
+      return "empty or the path of a .mustache template";
+    case SettingType::kCanonicalization:
+      return "simple or relaxed, or header/body such as relaxed/simple";
+  }
+  return "";
+}
+
+std::vector<std::string> SplitFieldNames(std::string_view value) {
+  std::vector<std::string> names;
+  while (!value.empty()) {
+    const size_t end = value.find(':');
+    std::string_view name = value.substr(0, end);
+    if (!name.empty()) names.emplace_back(name);
+    if (end == std::string_view::npos) break;
+    value.remove_prefix(end + 1);
+  }
+  return names;
+}
+
+base::Result<std::string> ValidateSetting(std::string_view name, std::string_view value) {
+  const SettingSpec* spec = FindSetting(name);
+  if (spec == nullptr) {
+    std::string known;
+    for (const SettingSpec& s : SettingsCatalogue()) {
+      if (!known.empty()) known += ", ";
+      known += s.name;
+    }
+    return base::Error{"unknown setting '" + std::string(name) + "'; settings are: " + known};
+  }
+  const std::string key(spec->name);
+  const std::string given(value);
+  auto must_be = [&](const std::string& why = "") {
+    return base::Error{key + " must be " + DescribeAllowed(*spec) + ", not '" + given + "'" +
+                       (why.empty() ? "" : " (" + why + ")")};
+  };
+  switch (spec->type) {
+    case SettingType::kEnum: {
+      std::string lower = base::LowerAscii(Trim(value));
+      for (std::string_view allowed : spec->allowed) {
+        if (lower == allowed) return lower;
+      }
+      return must_be();
+    }
+    case SettingType::kBytes: {
+      base::Result<std::string> n =
+          ParseScaled(Trim(value), {{'k', 1024}, {'m', 1024 * 1024}, {'g', 1024 * 1024 * 1024}});
+      if (!n) return must_be(n.error());
+      return n;
+    }
+    case SettingType::kSeconds: {
+      base::Result<std::string> n = ParseScaled(
+          Trim(value), {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 7 * 86400}});
+      if (!n) return must_be(n.error());
+      return n;
+    }
+    case SettingType::kHeaderList:
+      return ValidateHeaderList(*spec, value);
+    case SettingType::kDomain: {
+      std::string domain = base::LowerAscii(Trim(value));
+      if (!IsDomain(domain)) return must_be();
+      if (domain.back() == '.') domain.pop_back();
+      return domain;
+    }
+    case SettingType::kAuthservId: {
+      std::string_view id = Trim(value);
+      if (!id.empty() && !IsToken(id)) return must_be();
+      return std::string(id);
+    }
+    case SettingType::kText:
+      if (HasControl(value)) return must_be("no line breaks or control characters");
+      if (value.size() > kMaxTextBytes) return must_be("too long");
+      return given;
+    case SettingType::kTemplatePath: {
+      std::string_view path = Trim(value);
+      if (path.empty()) return std::string();
+      if (HasControl(path)) return must_be("no line breaks or control characters");
+      if (path.size() > kMaxPathBytes) return must_be("too long");
+      constexpr std::string_view kSuffix = ".mustache";
+      if (path.size() <= kSuffix.size() || path.substr(path.size() - kSuffix.size()) != kSuffix) {
+        return must_be("the file name must end in .mustache");
+      }
+      return std::string(path);
+    }
+    case SettingType::kCanonicalization:
+      return ValidateCanonicalization(*spec, value);
+  }
+  return must_be();
+}
+
+std::vector<EffectiveSetting> EffectiveSettings(const base::EmailAddress& list,
+                                                const std::map<std::string, std::string>& stored) {
+  std::vector<EffectiveSetting> out;
+  out.reserve(SettingsCatalogue().size());
+  for (const SettingSpec& spec : SettingsCatalogue()) {
+    auto it = stored.find(std::string(spec.name));
+    if (it != stored.end()) {
+      out.push_back({&spec, it->second, false});
+    } else {
+      out.push_back({&spec, spec.default_for(list), true});
+    }
+  }
+  return out;
+}
+
+std::string EffectiveValue(const base::EmailAddress& list,
+                           const std::map<std::string, std::string>& stored,
+                           std::string_view name) {
+  auto it = stored.find(std::string(name));
+  if (it != stored.end()) return it->second;
+  const SettingSpec* spec = FindSetting(name);
+  return spec != nullptr ? spec->default_for(list) : std::string();
+}
+
+}  // namespace listd

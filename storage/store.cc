@@ -1,0 +1,44 @@
+// Opening the store: master key first (so a bad key file stops us before
+// anything is created), then the database and its migrations.
+#include "storage/store.h"
+
+#include <filesystem>
+#include <system_error>
+
+namespace storage {
+
+Store::Store(std::unique_ptr<storage::Database> db, storage::MasterKey master_key)
+    : db_(std::move(db)),
+      master_key_(std::move(master_key)),
+      lists_(*db_),
+      members_(*db_),
+      keys_(*db_, master_key_),
+      events_(*db_),
+      tokens_(*db_),
+      spool_(*db_),
+      held_(*db_) {}
+
+base::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  namespace fs = std::filesystem;
+  fs::path db_path(options.db_path);
+  if (options.create && db_path.has_parent_path()) {
+    std::error_code ec;
+    fs::create_directories(db_path.parent_path(), ec);
+    if (ec) return base::Error{"cannot create " + db_path.parent_path().string() + ": " + ec.message()};
+  }
+  if (!options.create && !fs::exists(db_path)) {
+    return base::Error{"no database at " + options.db_path};
+  }
+  std::string key_path = options.master_key_path.empty()
+                             ? storage::MasterKey::DefaultPathFor(options.db_path)
+                             : options.master_key_path;
+  base::Result<storage::MasterKey> key = storage::MasterKey::LoadOrCreate(key_path, options.create);
+  if (!key.ok()) return base::Error{key.error()};
+  storage::OpenOptions open;
+  open.create = options.create;
+  auto db = storage::Database::Open(options.db_path, open);
+  if (!db.ok()) return base::Error{db.error()};
+  return std::unique_ptr<Store>(new Store(std::move(*db), std::move(*key)));
+}
+
+}  // namespace storage
