@@ -106,7 +106,7 @@ dkim::Result<std::vector<std::string>> OpensslSpeed::SpeedLine(
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back(algorithm);
   auto output = Run(args);
-  if (!output.ok()) return dkim::Error{output.error()};
+  if (!output.ok()) return output.failure();
   std::istringstream lines(*output);
   std::string line;
   while (std::getline(lines, line)) {
@@ -120,7 +120,7 @@ dkim::Result<double> OpensslSpeed::Sha256BytesPerSecond(size_t bytes) const {
   // +F:<index>:sha256:<bytes per second for each buffer size>; -bytes
   // leaves exactly one size.
   auto fields = SpeedLine({"-bytes", std::to_string(bytes)}, "sha256", "+F");
-  if (!fields.ok()) return dkim::Error{fields.error()};
+  if (!fields.ok()) return fields.failure();
   double rate = 0;
   if (fields->size() < 4 || !ParseNumber(fields->back(), rate)) {
     return dkim::Error{"cannot read the sha256 figure from openssl speed"};
@@ -131,7 +131,7 @@ dkim::Result<double> OpensslSpeed::Sha256BytesPerSecond(size_t bytes) const {
 dkim::Result<SignVerifyRate> OpensslSpeed::Rsa2048() const {
   // +F2:<index>:<bits>:<sign/s>:<verify/s>[:more columns in later versions]
   auto fields = SpeedLine({}, "rsa2048", "+F2");
-  if (!fields.ok()) return dkim::Error{fields.error()};
+  if (!fields.ok()) return fields.failure();
   SignVerifyRate rate;
   if (fields->size() < 5 || !ParseNumber((*fields)[3], rate.sign_per_second) ||
       !ParseNumber((*fields)[4], rate.verify_per_second)) {
@@ -143,7 +143,7 @@ dkim::Result<SignVerifyRate> OpensslSpeed::Rsa2048() const {
 dkim::Result<SignVerifyRate> OpensslSpeed::Ed25519() const {
   // +F6:<index>:<bits>:<name>:<sign/s>:<verify/s>
   auto fields = SpeedLine({}, "ed25519", "+F6");
-  if (!fields.ok()) return dkim::Error{fields.error()};
+  if (!fields.ok()) return fields.failure();
   SignVerifyRate rate;
   if (fields->size() < 6 || !ParseNumber((*fields)[4], rate.sign_per_second) ||
       !ParseNumber((*fields)[5], rate.verify_per_second)) {

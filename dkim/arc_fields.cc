@@ -73,7 +73,7 @@ Status ReadCommon(std::string_view value, const CommonTags& tags, ArcSignatureTa
     if (!*tag) return Error{"missing required tag " + std::string(name) + "="};
   }
   Result<int> instance = ParseInstance(*tags.i);
-  if (!instance.ok()) return Error{instance.error()};
+  if (!instance.ok()) return instance.failure();
   out.instance = *instance;
   out.algorithm_name = StripWhitespace(*tags.a);
   std::optional<SigningAlgorithm> algorithm = ParseSigningAlgorithm(out.algorithm_name);

@@ -239,7 +239,7 @@ Result<std::string> ArcSealer::Seal(const Message& message, const ArcValidation&
   AppendCanonicalHeaderNoCrlf(Canon::kRelaxed, BuildField(kArcMessageSignatureName, ams_tags, ""),
                               data);
   Result<std::string> ams_signature = key_.SignDigest(HashBytes(HashAlgorithm::kSha256, data));
-  if (!ams_signature.ok()) return Error{ams_signature.error()};
+  if (!ams_signature.ok()) return ams_signature.failure();
   std::string ams = BuildField(kArcMessageSignatureName, ams_tags, Base64Encode(*ams_signature));
 
   // C: the AS over the sets in instance order, this one last; over this
@@ -260,7 +260,7 @@ Result<std::string> ArcSealer::Seal(const Message& message, const ArcValidation&
   data.clear();
   AppendSealHashInput(earlier, aar, ams, BuildField(kArcSealName, seal_tags, ""), "", data);
   Result<std::string> seal_signature = key_.SignDigest(HashBytes(HashAlgorithm::kSha256, data));
-  if (!seal_signature.ok()) return Error{seal_signature.error()};
+  if (!seal_signature.ok()) return seal_signature.failure();
   std::string seal = BuildField(kArcSealName, seal_tags, Base64Encode(*seal_signature));
   return seal + ams + aar;
 }

@@ -24,4 +24,18 @@ void AppendSelectedHeaders(const Message& message, const std::vector<std::string
   }
 }
 
+std::vector<std::string> SplitFieldNames(std::string_view list) {
+  std::vector<std::string> names;
+  for (size_t start = 0; start <= list.size();) {
+    size_t end = list.find(':', start);
+    if (end == std::string_view::npos) end = list.size();
+    std::string_view name = list.substr(start, end - start);
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    if (!name.empty()) names.emplace_back(name);
+    start = end + 1;
+  }
+  return names;
+}
+
 }  // namespace dkim

@@ -8,6 +8,7 @@
 #define LISTD_DKIM_HEADER_SELECTION_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dkim/canonicalization.h"
@@ -19,6 +20,10 @@ namespace dkim {
 // `message`, in h= order, each ending with CRLF.
 void AppendSelectedHeaders(const Message& message, const std::vector<std::string>& names,
                            Canon canon, std::string& out);
+
+// The names of a ':'-separated field list, the form h= takes ("From:To"):
+// blanks around each name trimmed, empty names skipped.
+std::vector<std::string> SplitFieldNames(std::string_view list);
 
 }  // namespace dkim
 

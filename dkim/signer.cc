@@ -170,7 +170,7 @@ Result<std::string> Signer::Sign(const Message& message, int64_t now,
   header_hasher_.Reset();
   header_hasher_.Update(data);
   Result<std::string> signature = key_.SignDigest(header_hasher_.Finish());
-  if (!signature.ok()) return Error{signature.error()};
+  if (!signature.ok()) return signature.failure();
 
   FoldedField signed_field = field;
   signed_field.AppendBroken(Base64Encode(*signature));

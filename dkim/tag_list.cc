@@ -182,7 +182,7 @@ Result<TagList> TagList::Parse(std::string_view text) {
   TagReader reader(text);
   Tag tag;
   while (reader.Next(tag)) list.tags_.push_back(tag);
-  if (!reader.error().empty()) return Error{reader.error()};
+  if (!reader.error().empty()) return Error{std::string(reader.error())};
   return list;
 }
 

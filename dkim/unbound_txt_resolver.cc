@@ -218,7 +218,7 @@ Result<std::unique_ptr<UnboundTxtResolver>> UnboundTxtResolver::Create(
   }
   if (!options.forwarder.empty()) {
     Result<std::string> address = ParseForwarder(options.forwarder);
-    if (!address.ok()) return Error{address.error()};
+    if (!address.ok()) return address.failure();
     if (int rc = ub_ctx_set_fwd(ctx.get(), address->c_str()); rc != 0) {
       return Error{"forwarder '" + options.forwarder + "': " + ub_strerror(rc)};
     }

@@ -60,6 +60,24 @@ std::string Summarize(std::string_view sql) {
   return out;
 }
 
+// What kind of failure a SQLite result code is (base/result.h): a lock
+// another process holds past the busy timeout, or a file that cannot be
+// opened now, is worth retrying; a constraint is a clash with what is
+// stored; everything else (I/O, corruption, a full disk, a bug) is the
+// store's own trouble.
+base::ErrorKind KindOf(int rc) {
+  switch (rc & 0xff) {  // the primary code, without the extended bits
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+      return base::ErrorKind::kUnavailable;
+    case SQLITE_CONSTRAINT:
+      return base::ErrorKind::kConflict;
+    default:
+      return base::ErrorKind::kInternal;
+  }
+}
+
 // Runs one pragma that answers a row, returning the first column; `rc`
 // receives SQLite's result code.
 Result<std::string> QueryPragma(sqlite3* db, const char* sql, int& rc) {
@@ -83,7 +101,7 @@ Status ExecOn(sqlite3* db, std::string_view sql) {
   if (rc == SQLITE_OK) return Ok();
   std::string why = message ? message : sqlite3_errmsg(db);
   sqlite3_free(message);
-  return Error{"running `" + Summarize(sql) + "`: " + why};
+  return Error{KindOf(rc), "running `" + Summarize(sql) + "`: " + why};
 }
 
 // sqlite3_bind_text/blob read a null pointer as SQL NULL; an empty
@@ -161,13 +179,13 @@ Result<bool> Statement::Step() {
   std::string why = sqlite3_errmsg(db_);
   // Rewind (keeping the bindings) so a failed statement holds no lock.
   sqlite3_reset(stmt_.get());
-  return Error{why};
+  return Error{KindOf(rc), why};
 }
 
 Status Statement::Run() {
   for (;;) {
     Result<bool> row = Step();
-    if (!row) return Error{row.error()};
+    if (!row) return row.failure();
     if (!*row) break;
   }
   // Done already ends the statement's work; the reset makes it explicit and
@@ -178,7 +196,9 @@ Status Statement::Run() {
 
 int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
 
-double Statement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_.get(), column); }
+double Statement::ColumnDouble(int column) const {
+  return sqlite3_column_double(stmt_.get(), column);
+}
 
 std::string Statement::ColumnText(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_.get(), column);
@@ -232,25 +252,25 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
   ConnectionPtr connection(raw);  // SQLite may hand out a handle even on failure
   if (rc != SQLITE_OK) {
     std::string why = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
-    return Error{"cannot open " + path + ": " + why};
+    return Error{KindOf(rc), "cannot open " + path + ": " + why};
   }
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
 
   Result<std::string> mode = SwitchToWal(raw, options.busy_timeout_ms);
-  if (!mode) return Error{"cannot open " + path + ": " + mode.error()};
+  if (!mode) return mode.failure().Prefixed("cannot open " + path);
   if (*mode != "wal" && *mode != "memory") {
     return Error{"cannot open " + path + ": the WAL journal is not available (journal mode is '" +
                  *mode + "'; is the file on a network file system?)"};
   }
   for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"}) {
     Status set = ExecOn(raw, pragma);
-    if (!set) return Error{"cannot open " + path + ": " + set.error()};
+    if (!set) return set.failure().Prefixed("cannot open " + path);
   }
 
   std::unique_ptr<Database> db(new Database(connection.release(), path));
   if (options.migrate) {
     Status migrated = Migrate(*db);
-    if (!migrated) return Error{migrated.error()};
+    if (!migrated) return migrated.failure();
   }
   return db;
 }
@@ -300,39 +320,44 @@ bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0;
 
 // ---- Transaction ----
 
-Transaction::Transaction(Database& db) : db_(db), begun_(Ok()) {
+Transaction::Transaction(Database& db) : db_(&db), begun_(Ok()) {
   nested_ = db.in_transaction();
   // IMMEDIATE takes the write lock now, waiting up to the busy timeout.
   // A deferred BEGIN would take it at the first write, where WAL cannot
   // wait (the snapshot may be stale) and fails with SQLITE_BUSY at once.
   Status begin = db.Exec(nested_ ? "SAVEPOINT listd_nested" : "BEGIN IMMEDIATE");
   if (!begin) {
-    begun_ = Error{"cannot begin a write transaction on " + db.path() + ": " +
-                   std::string(sqlite3_errmsg(db.handle()))};
+    begun_ = Error{begin.kind(), "cannot begin a write transaction on " + db.path() + ": " +
+                                     std::string(sqlite3_errmsg(db.handle()))};
     done_ = true;
   }
+}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(other.db_), begun_(std::move(other.begun_)), done_(other.done_), nested_(other.nested_) {
+  other.done_ = true;  // the moved-from one neither commits nor rolls back
 }
 
 Transaction::~Transaction() {
   if (done_) return;
   if (nested_) {
     // Undo this savepoint's work, then drop it; the outer transaction stays.
-    db_.Exec("ROLLBACK TO listd_nested");
-    db_.Exec("RELEASE listd_nested");
-  } else if (db_.in_transaction()) {
+    db_->Exec("ROLLBACK TO listd_nested");
+    db_->Exec("RELEASE listd_nested");
+  } else if (db_->in_transaction()) {
     // Some errors (disk full, I/O) make SQLite roll back by itself; then
     // there is nothing left to roll back.
-    db_.Exec("ROLLBACK");
+    db_->Exec("ROLLBACK");
   }
 }
 
 Status Transaction::Commit() {
-  if (!begun_) return Error{begun_.error()};
-  if (done_) return Error{"the transaction on " + db_.path() + " was already committed"};
-  Status committed = db_.Exec(nested_ ? "RELEASE listd_nested" : "COMMIT");
+  if (!begun_) return begun_.failure();
+  if (done_) return Error{"the transaction on " + db_->path() + " was already committed"};
+  Status committed = db_->Exec(nested_ ? "RELEASE listd_nested" : "COMMIT");
   if (!committed) {
-    return Error{"cannot commit to " + db_.path() + ": " +
-                 std::string(sqlite3_errmsg(db_.handle()))};
+    return Error{committed.kind(), "cannot commit to " + db_->path() + ": " +
+                                       std::string(sqlite3_errmsg(db_->handle()))};
   }
   done_ = true;
   return Ok();

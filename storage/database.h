@@ -43,7 +43,9 @@ class Statement {
   Statement& Bind(int index, double value);
   Statement& Bind(int index, std::string_view text);
   Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
-  Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, const std::string& text) {
+    return Bind(index, std::string_view(text));
+  }
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
   Statement& Bind(int index, const std::optional<std::string>& text);
@@ -131,6 +133,9 @@ class Transaction {
   // holds the write lock for longer than the busy timeout.
   explicit Transaction(Database& db);
   ~Transaction();
+  // Moving hands the open transaction on; the moved-from one is inert.
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
@@ -138,7 +143,7 @@ class Transaction {
   Status Commit();
 
  private:
-  Database& db_;
+  Database* db_;
   Status begun_;
   bool done_ = false;
   bool nested_ = false;  // a savepoint inside the caller's transaction

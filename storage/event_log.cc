@@ -14,15 +14,15 @@ Status EventLog::Record(int64_t at, const std::string& actor, std::optional<int6
                         const std::string& action, const std::string& detail) {
   const std::string what = "recording event " + action;
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<Statement*> insert = db_.Prepare(
       "INSERT INTO events (at, actor, list_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!insert) return Error{what + ": " + insert.error()};
+  if (!insert) return insert.failure().Prefixed(what);
   Status ran =
       (*insert)->Bind(1, at).Bind(2, actor).Bind(3, list_id).Bind(4, action).Bind(5, detail).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
+  if (!ran) return ran.failure().Prefixed(what);
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return Ok();
 }
 
@@ -38,7 +38,7 @@ Result<std::vector<EventRecord>> EventLog::Recent(std::optional<int64_t> list_id
                                  : db_.Prepare(
                                        "SELECT id, at, actor, list_id, action, detail FROM events "
                                        "ORDER BY id DESC LIMIT ?2");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement = **query;
   if (list_id) statement.Bind(1, *list_id);
   statement.Bind(2, static_cast<int64_t>(limit < 0 ? 0 : limit));
@@ -46,7 +46,7 @@ Result<std::vector<EventRecord>> EventLog::Recent(std::optional<int64_t> list_id
   std::vector<EventRecord> events;
   while (true) {
     Result<bool> row = statement.Step();
-    if (!row) return Error{what + ": " + row.error()};
+    if (!row) return row.failure().Prefixed(what);
     if (!*row) break;
     EventRecord event;
     event.id = statement.ColumnInt(0);

@@ -50,13 +50,13 @@ Result<std::vector<HeldPost>> HeldRepository::ForList(int64_t list_id) {
   Result<Statement*> query = db_.Prepare(
       "SELECT id, list_id, post_id, reason, sender, subject, held_at FROM held "
       "WHERE list_id = ?1 ORDER BY id");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement = (*query)->Bind(1, list_id);
   ResetOnExit reset(statement);
   std::vector<HeldPost> posts;
   while (true) {
     Result<bool> row = statement.Step();
-    if (!row) return Error{what + ": " + row.error()};
+    if (!row) return row.failure().Prefixed(what);
     if (!*row) break;
     posts.push_back(ReadHeld(statement));
   }
@@ -67,11 +67,11 @@ Result<std::optional<HeldPost>> HeldRepository::Find(int64_t held_id) {
   const std::string what = "reading " + HoldName(held_id);
   Result<Statement*> query = db_.Prepare(
       "SELECT id, list_id, post_id, reason, sender, subject, held_at FROM held WHERE id = ?1");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement = (*query)->Bind(1, held_id);
   ResetOnExit reset(statement);
   Result<bool> row = statement.Step();
-  if (!row) return Error{what + ": " + row.error()};
+  if (!row) return row.failure().Prefixed(what);
   if (!*row) return std::optional<HeldPost>();
   return std::optional<HeldPost>(ReadHeld(statement));
 }

@@ -38,10 +38,6 @@ bool IsSelector(std::string_view selector) {
   return true;
 }
 
-bool IsAlgorithm(std::string_view algorithm) {
-  return algorithm == "rsa" || algorithm == "ed25519";
-}
-
 // What a sealed private key is bound to. Versioned so that a later change
 // of binding can still open keys sealed under this one.
 std::string AssociatedData(int64_t list_id, std::string_view selector, std::string_view algorithm) {
@@ -63,7 +59,8 @@ KeyRecord ReadKey(const Statement& row) {
   key.id = row.ColumnInt(0);
   key.list_id = row.ColumnInt(1);
   key.selector = row.ColumnText(2);
-  key.algorithm = row.ColumnText(3);
+  // The schema's CHECK admits only the spellings ParseKeyAlgorithm knows.
+  key.algorithm = ParseKeyAlgorithm(row.ColumnText(3)).value_or(KeyAlgorithm::kRsa);
   key.bits = static_cast<int>(row.ColumnInt(4));
   key.public_key = row.ColumnText(5);
   // The schema's CHECK admits only the spellings ParseKeyState knows.
@@ -79,7 +76,7 @@ Result<std::vector<KeyRecord>> ReadKeys(Statement& statement, const std::string&
   std::vector<KeyRecord> keys;
   while (true) {
     Result<bool> row = statement.Step();
-    if (!row) return Error{what + ": " + row.error()};
+    if (!row) return row.failure().Prefixed(what);
     if (!*row) break;
     keys.push_back(ReadKey(statement));
   }
@@ -107,30 +104,39 @@ std::optional<KeyState> ParseKeyState(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view ToString(KeyAlgorithm algorithm) {
+  return algorithm == KeyAlgorithm::kEd25519 ? "ed25519" : "rsa";
+}
+
+std::optional<KeyAlgorithm> ParseKeyAlgorithm(std::string_view text) {
+  if (text == "rsa") return KeyAlgorithm::kRsa;
+  if (text == "ed25519") return KeyAlgorithm::kEd25519;
+  return std::nullopt;
+}
+
 Result<KeyRecord> KeyRepository::Add(int64_t list_id, const std::string& selector,
-                                     const std::string& algorithm, int bits,
+                                     KeyAlgorithm algorithm_id, int bits,
                                      const std::string& public_key,
                                      std::string_view private_key_pem, int64_t now) {
+  const std::string algorithm(ToString(algorithm_id));
   const std::string what = "storing the " + algorithm + " key with selector '" + selector +
                            "' of list " + std::to_string(list_id);
   if (!IsSelector(selector)) {
-    return Error{what + ": '" + selector + "' is not a valid selector (DNS labels: letters, " +
-                 "digits, '-', '_', separated by dots)"};
+    return Error{base::ErrorKind::kInvalid, what + ": '" + selector +
+                                                "' is not a valid selector (DNS labels: letters, " +
+                                                "digits, '-', '_', separated by dots)"};
   }
-  if (!IsAlgorithm(algorithm)) {
-    return Error{what + ": unknown algorithm '" + algorithm + "' (rsa or ed25519)"};
-  }
-  if (private_key_pem.empty()) return Error{what + ": the private key is empty"};
+  if (private_key_pem.empty()) return base::Invalid(what + ": the private key is empty");
   const std::string sealed =
       master_.Seal(private_key_pem, AssociatedData(list_id, selector, algorithm));
 
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<Statement*> insert = db_.Prepare(
       "INSERT INTO keys (list_id, selector, algorithm, bits, public_key, private_key_sealed, "
       "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
       "ON CONFLICT (list_id, selector, algorithm) DO NOTHING");
-  if (!insert) return Error{what + ": " + insert.error()};
+  if (!insert) return insert.failure().Prefixed(what);
   Status ran = (*insert)
                    ->Bind(1, list_id)
                    .Bind(2, selector)
@@ -140,22 +146,23 @@ Result<KeyRecord> KeyRepository::Add(int64_t list_id, const std::string& selecto
                    .BindBlob(6, sealed)
                    .Bind(7, now)
                    .Run();
-  if (!ran) return Error{what + ": " + ran.error()};
+  if (!ran) return ran.failure().Prefixed(what);
   if (db_.Changes() == 0) {
-    return Error{"list " + std::to_string(list_id) + " already has an " + algorithm +
-                 " key with selector '" + selector + "'"};
+    return Error{base::ErrorKind::kConflict, "list " + std::to_string(list_id) +
+                                                 " already has an " + algorithm +
+                                                 " key with selector '" + selector + "'"};
   }
   KeyRecord key;
   key.id = db_.LastInsertId();
   key.list_id = list_id;
   key.selector = selector;
-  key.algorithm = algorithm;
+  key.algorithm = algorithm_id;
   key.bits = bits;
   key.public_key = public_key;
   key.state = KeyState::kGenerated;
   key.created_at = now;
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return key;
 }
 
@@ -166,7 +173,7 @@ Result<std::vector<KeyRecord>> KeyRepository::ForList(int64_t list_id,
       "SELECT id, list_id, selector, algorithm, bits, public_key, state, created_at, "
       "activated_at, retired_at FROM keys WHERE list_id = ?1 AND (?2 IS NULL OR selector = ?2) "
       "ORDER BY created_at DESC, id DESC");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   (*query)->Bind(1, list_id).Bind(2, selector);
   return ReadKeys(**query, what);
 }
@@ -177,7 +184,7 @@ Result<std::vector<KeyRecord>> KeyRepository::Active(int64_t list_id) {
       "SELECT id, list_id, selector, algorithm, bits, public_key, state, created_at, "
       "activated_at, retired_at FROM keys WHERE list_id = ?1 AND state = 'active' "
       "ORDER BY activated_at DESC, id DESC");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   (*query)->Bind(1, list_id);
   return ReadKeys(**query, what);
 }
@@ -185,7 +192,7 @@ Result<std::vector<KeyRecord>> KeyRepository::Active(int64_t list_id) {
 Status KeyRepository::SetState(int64_t key_id, KeyState state, int64_t now) {
   const std::string what = "setting " + KeyName(key_id) + " to " + std::string(ToString(state));
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   // The timestamps tell the rollover's story: when the key began signing
   // and when it stopped. Setting the state a key already has keeps its
   // time; activating again (undoing a retirement) clears the retirement.
@@ -198,32 +205,32 @@ Status KeyRepository::SetState(int64_t key_id, KeyState state, int64_t now) {
       "retired_at = CASE WHEN ?2 = 'retired' AND state != 'retired' THEN ?3 "
       "WHEN ?2 = 'retired' THEN retired_at ELSE NULL END "
       "WHERE id = ?1");
-  if (!update) return Error{what + ": " + update.error()};
+  if (!update) return update.failure().Prefixed(what);
   Status ran = (*update)->Bind(1, key_id).Bind(2, ToString(state)).Bind(3, now).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  if (db_.Changes() == 0) return Error{KeyName(key_id) + " does not exist"};
+  if (!ran) return ran.failure().Prefixed(what);
+  if (db_.Changes() == 0) return base::NotFound(KeyName(key_id) + " does not exist");
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return Ok();
 }
 
 Status KeyRepository::Remove(int64_t key_id) {
   const std::string what = "removing " + KeyName(key_id);
-  return WriteOne(db_, what, "DELETE FROM keys WHERE id = ?1",
-                  [&](Statement& s) { s.Bind(1, key_id); },
-                  KeyName(key_id) + " does not exist");
+  return WriteOne(
+      db_, what, "DELETE FROM keys WHERE id = ?1", [&](Statement& s) { s.Bind(1, key_id); },
+      KeyName(key_id) + " does not exist");
 }
 
 Result<std::string> KeyRepository::PrivateKeyPem(int64_t key_id) {
   const std::string what = "reading the private key of " + KeyName(key_id);
   Result<Statement*> query = db_.Prepare(
       "SELECT list_id, selector, algorithm, private_key_sealed FROM keys WHERE id = ?1");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement = (*query)->Bind(1, key_id);
   ResetOnExit reset(statement);
   Result<bool> row = statement.Step();
-  if (!row) return Error{what + ": " + row.error()};
-  if (!*row) return Error{KeyName(key_id) + " does not exist"};
+  if (!row) return row.failure().Prefixed(what);
+  if (!*row) return base::NotFound(KeyName(key_id) + " does not exist");
   const std::string selector = statement.ColumnText(1);
   const std::string algorithm = statement.ColumnText(2);
   Result<std::string> pem = master_.Open(

@@ -20,14 +20,17 @@
 namespace storage {
 
 enum class KeyState { kGenerated, kActive, kRetired };
+enum class KeyAlgorithm { kRsa, kEd25519 };
 std::string_view ToString(KeyState state);  // "generated", "active", "retired"
 std::optional<KeyState> ParseKeyState(std::string_view text);
+std::string_view ToString(KeyAlgorithm algorithm);  // "rsa", "ed25519"
+std::optional<KeyAlgorithm> ParseKeyAlgorithm(std::string_view text);
 
 struct KeyRecord {
   int64_t id = 0;
   int64_t list_id = 0;
   std::string selector;
-  std::string algorithm;   // "rsa" or "ed25519"
+  KeyAlgorithm algorithm = KeyAlgorithm::kRsa;
   int bits = 0;
   std::string public_key;  // the p= value (base64)
   KeyState state = KeyState::kGenerated;
@@ -42,9 +45,9 @@ class KeyRepository {
 
   // Stores a new key in state generated, sealing `private_key_pem`.
   // Fails if the list already has a key of that algorithm and selector.
-  Result<KeyRecord> Add(int64_t list_id, const std::string& selector, const std::string& algorithm,
-                        int bits, const std::string& public_key,
-                        std::string_view private_key_pem, int64_t now);
+  Result<KeyRecord> Add(int64_t list_id, const std::string& selector, KeyAlgorithm algorithm,
+                        int bits, const std::string& public_key, std::string_view private_key_pem,
+                        int64_t now);
   // Keys of a list, newest first; optionally only one selector.
   Result<std::vector<KeyRecord>> ForList(int64_t list_id,
                                          const std::optional<std::string>& selector = {});

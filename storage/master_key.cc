@@ -131,13 +131,13 @@ Result<std::string> ReadKeyFile(int fd, const std::string& path) {
   if (fstat(fd, &st) != 0) return Error{"cannot read master key file " + path + ": " + Errno()};
   if (!S_ISREG(st.st_mode)) return Error{"master key file " + path + " is not a regular file"};
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Error{"master key file " + path + " has mode " + OctalMode(st.st_mode) +
+    return Error{base::ErrorKind::kForbidden, "master key file " + path + " has mode " + OctalMode(st.st_mode) +
                  ", so group or others may use it, and whoever reads it can open every list's "
                  "private key; run `chmod 600 " +
                  path + "`"};
   }
   if (st.st_uid != geteuid()) {
-    return Error{"master key file " + path + " is owned by uid " + std::to_string(st.st_uid) +
+    return Error{base::ErrorKind::kForbidden, "master key file " + path + " is owned by uid " + std::to_string(st.st_uid) +
                  ", not by uid " + std::to_string(geteuid()) +
                  " running this program; run as its owner, or chown it"};
   }
@@ -170,13 +170,13 @@ Result<MasterKey> MasterKey::LoadOrCreate(const std::string& path, bool create) 
     Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() >= 0) {
       Result<std::string> key = ReadKeyFile(fd.get(), path);
-      if (!key) return Error{key.error()};
+      if (!key) return key.failure();
       return MasterKey(std::move(*key));
     }
     if (errno != ENOENT) return Error{"cannot read master key file " + path + ": " + Errno()};
-    if (!create) return Error{"master key file " + path + " does not exist"};
+    if (!create) return base::NotFound("master key file " + path + " does not exist");
     base::Status created = CreateKeyFile(path);
-    if (!created) return Error{created.error()};
+    if (!created) return created.failure();
   }
   return Error{"master key file " + path + " vanished while it was being created"};
 }

@@ -112,13 +112,13 @@ Result<bool> MemberRepository::Add(int64_t list_id, const base::EmailAddress& ad
                                    MemberRole role, int64_t now) {
   const std::string what = "adding " + Describe(address) + OnList(list_id);
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   // A duplicate changes no row; any other failure (no such list: the
   // foreign key) is an error.
   Result<Statement*> insert = db_.Prepare(
       "INSERT INTO members (list_id, local_part, domain, display_name, role, subscribed_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (list_id, domain, local_part) DO NOTHING");
-  if (!insert) return Error{what + ": " + insert.error()};
+  if (!insert) return insert.failure().Prefixed(what);
   Status ran = (*insert)
                    ->Bind(1, list_id)
                    .Bind(2, address.local_part)
@@ -127,29 +127,29 @@ Result<bool> MemberRepository::Add(int64_t list_id, const base::EmailAddress& ad
                    .Bind(5, ToString(role))
                    .Bind(6, now)
                    .Run();
-  if (!ran) return Error{what + ": " + ran.error()};
+  if (!ran) return ran.failure().Prefixed(what);
   const bool added = db_.Changes() > 0;
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return added;
 }
 
 Result<bool> MemberRepository::Remove(int64_t list_id, const base::EmailAddress& address) {
   const std::string what = "removing " + Describe(address) + OnList(list_id);
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<Statement*> remove =
       db_.Prepare("DELETE FROM members WHERE list_id = ?1 AND domain = ?2 AND local_part = ?3");
-  if (!remove) return Error{what + ": " + remove.error()};
+  if (!remove) return remove.failure().Prefixed(what);
   Status ran = (*remove)
                    ->Bind(1, list_id)
                    .Bind(2, base::LowerAscii(address.domain))
                    .Bind(3, address.local_part)
                    .Run();
-  if (!ran) return Error{what + ": " + ran.error()};
+  if (!ran) return ran.failure().Prefixed(what);
   const bool removed = db_.Changes() > 0;
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return removed;
 }
 
@@ -160,12 +160,12 @@ Result<std::optional<MemberRecord>> MemberRepository::Find(int64_t list_id,
       "SELECT id, list_id, local_part, domain, display_name, role, delivery, "
       "bounce_score, subscribed_at FROM members "
       "WHERE list_id = ?1 AND domain = ?2 AND local_part = ?3");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement =
       (*query)->Bind(1, list_id).Bind(2, base::LowerAscii(address.domain)).Bind(3, address.local_part);
   ResetOnExit reset(statement);
   Result<bool> row = statement.Step();
-  if (!row) return Error{what + ": " + row.error()};
+  if (!row) return row.failure().Prefixed(what);
   if (!*row) return std::optional<MemberRecord>();
   return std::optional<MemberRecord>(ReadMember(statement));
 }
@@ -195,14 +195,14 @@ Status MemberRepository::ForEach(int64_t list_id, const MemberFilter& filter,
       "bounce_score, subscribed_at FROM members WHERE list_id = ?1 "
       "AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR delivery = ?3) "
       "ORDER BY domain, local_part");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement = (*query)->Bind(1, list_id);
   BindFilter(statement, filter);
   // Rewinds on early stop, error or exception alike.
   ResetOnExit reset(statement);
   while (true) {
     Result<bool> row = statement.Step();
-    if (!row) return Error{what + ": " + row.error()};
+    if (!row) return row.failure().Prefixed(what);
     if (!*row) break;
     if (!each(ReadMember(statement))) break;
   }
@@ -214,12 +214,12 @@ Result<int64_t> MemberRepository::Count(int64_t list_id, const MemberFilter& fil
   Result<Statement*> query = db_.Prepare(
       "SELECT count(*) FROM members WHERE list_id = ?1 "
       "AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR delivery = ?3)");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement = (*query)->Bind(1, list_id);
   BindFilter(statement, filter);
   ResetOnExit reset(statement);
   Result<bool> row = statement.Step();
-  if (!row) return Error{what + ": " + row.error()};
+  if (!row) return row.failure().Prefixed(what);
   return *row ? statement.ColumnInt(0) : 0;
 }
 

@@ -29,21 +29,21 @@ Status RunStep(Database& db, int step) {
   const std::string doing =
       "migrating " + db.path() + " to schema version " + std::to_string(step) + ": ";
   Transaction transaction(db);
-  if (!transaction.begun()) return Error{doing + transaction.begun().error()};
+  if (!transaction.begun()) return Error{transaction.begun().kind(), doing + transaction.begun().error()};
   Result<int> version = SchemaVersion(db);
-  if (!version) return Error{doing + version.error()};
+  if (!version) return Error{version.kind(), doing + version.error()};
   if (*version > LatestSchemaVersion()) return NewerThanUs(db, *version);
   if (*version >= step) return Ok();  // another process got here first
   if (*version != step - 1) {
     return Error{doing + "the file is at version " + std::to_string(*version)};
   }
   Status ran = db.Exec(SchemaSteps()[static_cast<size_t>(step - 1)]);
-  if (!ran) return Error{doing + ran.error()};
+  if (!ran) return Error{ran.kind(), doing + ran.error()};
   // user_version cannot be bound as a parameter; `step` is our own integer.
   Status recorded = db.Exec("PRAGMA user_version = " + std::to_string(step));
-  if (!recorded) return Error{doing + recorded.error()};
+  if (!recorded) return Error{recorded.kind(), doing + recorded.error()};
   Status committed = transaction.Commit();
-  if (!committed) return Error{doing + committed.error()};
+  if (!committed) return Error{committed.kind(), doing + committed.error()};
   return Ok();
 }
 
@@ -53,9 +53,9 @@ int LatestSchemaVersion() { return static_cast<int>(SchemaSteps().size()); }
 
 Result<int> SchemaVersion(Database& db) {
   Result<Statement*> query = db.Prepare("PRAGMA user_version");
-  if (!query) return Error{query.error()};
+  if (!query) return query.failure();
   Result<bool> row = (*query)->Step();
-  if (!row) return Error{"reading the schema version of " + db.path() + ": " + row.error()};
+  if (!row) return row.failure().Prefixed("reading the schema version of " + db.path());
   int64_t version = *row ? (*query)->ColumnInt(0) : 0;
   (*query)->Reset();  // release the read snapshot
   return static_cast<int>(version);
@@ -69,7 +69,7 @@ Status Migrate(Database& db, int target) {
                  ": this listd knows versions up to " + std::to_string(latest)};
   }
   Result<int> version = SchemaVersion(db);
-  if (!version) return Error{version.error()};
+  if (!version) return version.failure();
   if (*version > latest) return NewerThanUs(db, *version);
   if (*version > target) {
     return Error{"cannot migrate " + db.path() + " down from schema version " +

@@ -54,18 +54,18 @@ inline Status RunInWriteScope(Database& db, const std::string& what, std::string
                               const std::function<void(Statement&)>& bind,
                               const std::function<Status()>& check = {}) {
   WriteScope scope(db);
-  if (!scope.begun()) return base::Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<Statement*> statement = db.Prepare(sql);
-  if (!statement) return base::Error{what + ": " + statement.error()};
+  if (!statement) return statement.failure().Prefixed(what);
   bind(**statement);
   Status ran = (*statement)->Run();
-  if (!ran) return base::Error{what + ": " + ran.error()};
+  if (!ran) return ran.failure().Prefixed(what);
   if (check) {
     Status checked = check();
     if (!checked) return checked;
   }
   Status committed = scope.Commit();
-  if (!committed) return base::Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return base::Ok();
 }
 
@@ -75,7 +75,7 @@ inline Status WriteOne(Database& db, const std::string& what, std::string_view s
                        const std::function<void(Statement&)>& bind,
                        const std::string& missing = {}) {
   return RunInWriteScope(db, what, sql, bind, [&]() -> Status {
-    if (!missing.empty() && db.Changes() == 0) return base::Error{missing};
+    if (!missing.empty() && db.Changes() == 0) return base::NotFound(missing);
     return base::Ok();
   });
 }
@@ -88,7 +88,7 @@ inline Result<int64_t> InsertOne(Database& db, const std::string& what, std::str
     id = db.LastInsertId();
     return base::Ok();
   });
-  if (!done) return base::Error{done.error()};
+  if (!done) return done.failure();
   return id;
 }
 

@@ -20,25 +20,19 @@ namespace {
 constexpr std::array<std::string_view, 6> kPostStates = {"received", "processed", "held",
                                                          "rejected", "discarded", "failed"};
 
-bool IsPostState(std::string_view state) {
-  for (std::string_view known : kPostStates) {
-    if (state == known) return true;
-  }
-  return false;
-}
-
 std::string PostName(int64_t post_id) { return "post " + std::to_string(post_id); }
 std::string BatchName(int64_t batch_id) { return "delivery batch " + std::to_string(batch_id); }
 
 // Joins recipients one per line, refusing what the split could not give
 // back: an empty list, an empty address, or one holding a line break.
 Result<std::string> JoinRecipients(const std::vector<std::string>& recipients) {
-  if (recipients.empty()) return Error{"no recipients"};
+  if (recipients.empty()) return base::Invalid("no recipients");
   std::string joined;
   for (const std::string& recipient : recipients) {
-    if (recipient.empty()) return Error{"an empty recipient address"};
+    if (recipient.empty()) return base::Invalid("an empty recipient address");
     if (recipient.find_first_of("\r\n") != std::string::npos) {
-      return Error{"recipient address with a line break: '" + recipient + "'"};
+      return Error{base::ErrorKind::kInvalid,
+                   "recipient address with a line break: '" + recipient + "'"};
     }
     if (!joined.empty()) joined += '\n';
     joined += recipient;
@@ -59,11 +53,19 @@ std::vector<std::string> SplitRecipients(std::string_view joined) {
 
 }  // namespace
 
+std::string_view ToString(PostState state) { return kPostStates[static_cast<size_t>(state)]; }
+
+std::optional<PostState> ParsePostState(std::string_view text) {
+  for (size_t i = 0; i < kPostStates.size(); ++i) {
+    if (text == kPostStates[i]) return static_cast<PostState>(i);
+  }
+  return std::nullopt;
+}
+
 Result<int64_t> SpoolRepository::Add(const SpooledPost& post) {
   const std::string what =
       "spooling a post from <" + post.envelope_from + "> for " + post.recipient;
-  const std::string state = post.state.empty() ? "received" : post.state;
-  if (!IsPostState(state)) return Error{what + ": unknown post state '" + state + "'"};
+  const std::string_view state = ToString(post.state);
   // list_id 0 means "no list" (a post for an address that is no list);
   // the column is then NULL, which the foreign key allows.
   const std::optional<int64_t> list_id =
@@ -87,11 +89,11 @@ Result<std::optional<SpooledPost>> SpoolRepository::Find(int64_t post_id) {
   Result<Statement*> query = db_.Prepare(
       "SELECT id, list_id, envelope_from, recipient, message, state, reason, received_at "
       "FROM spool WHERE id = ?1");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement = (*query)->Bind(1, post_id);
   ResetOnExit reset(statement);
   Result<bool> row = statement.Step();
-  if (!row) return Error{what + ": " + row.error()};
+  if (!row) return row.failure().Prefixed(what);
   if (!*row) return std::optional<SpooledPost>();
   SpooledPost post;
   post.id = statement.ColumnInt(0);
@@ -99,19 +101,18 @@ Result<std::optional<SpooledPost>> SpoolRepository::Find(int64_t post_id) {
   post.envelope_from = statement.ColumnText(2);
   post.recipient = statement.ColumnText(3);
   post.message = statement.ColumnBlob(4);
-  post.state = statement.ColumnText(5);
+  // The schema's CHECK admits only the spellings ParsePostState knows.
+  post.state = ParsePostState(statement.ColumnText(5)).value_or(PostState::kFailed);
   post.reason = statement.ColumnText(6);
   post.received_at = statement.ColumnInt(7);
   return std::optional<SpooledPost>(std::move(post));
 }
 
-Status SpoolRepository::SetState(int64_t post_id, const std::string& state,
-                                 const std::string& reason) {
-  const std::string what = "setting " + PostName(post_id) + " to " + state;
-  if (!IsPostState(state)) return Error{what + ": unknown post state '" + state + "'"};
+Status SpoolRepository::SetState(int64_t post_id, PostState state, const std::string& reason) {
+  const std::string what = "setting " + PostName(post_id) + " to " + std::string(ToString(state));
   return WriteOne(
       db_, what, "UPDATE spool SET state = ?2, reason = ?3 WHERE id = ?1",
-      [&](Statement& s) { s.Bind(1, post_id).Bind(2, state).Bind(3, reason); },
+      [&](Statement& s) { s.Bind(1, post_id).Bind(2, ToString(state)).Bind(3, reason); },
       PostName(post_id) + " does not exist");
 }
 
@@ -127,13 +128,13 @@ Result<std::vector<int64_t>> SpoolRepository::Pending() {
   const std::string what = "listing the pending posts";
   Result<Statement*> query =
       db_.Prepare("SELECT id FROM spool WHERE state = 'received' ORDER BY id");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement = **query;
   ResetOnExit reset(statement);
   std::vector<int64_t> ids;
   while (true) {
     Result<bool> row = statement.Step();
-    if (!row) return Error{what + ": " + row.error()};
+    if (!row) return row.failure().Prefixed(what);
     if (!*row) break;
     ids.push_back(statement.ColumnInt(0));
   }
@@ -143,7 +144,7 @@ Result<std::vector<int64_t>> SpoolRepository::Pending() {
 Result<int64_t> SpoolRepository::AddBatch(const DeliveryBatch& batch) {
   const std::string what = "queueing a delivery batch for " + PostName(batch.post_id);
   Result<std::string> recipients = JoinRecipients(batch.recipients);
-  if (!recipients) return Error{what + ": " + recipients.error()};
+  if (!recipients) return recipients.failure().Prefixed(what);
   return InsertOne(
       db_, what,
       "INSERT INTO delivery_batches (post_id, message, envelope_from, recipients, attempts, "
@@ -168,14 +169,14 @@ Result<std::vector<DeliveryBatch>> SpoolRepository::DueBatches(int64_t now, int 
       "last_error, queued_at FROM delivery_batches "
       "WHERE next_attempt_at <= ?1 AND leased_until <= ?1 "
       "ORDER BY next_attempt_at, id LIMIT ?2");
-  if (!query) return Error{what + ": " + query.error()};
+  if (!query) return query.failure().Prefixed(what);
   Statement& statement =
       (*query)->Bind(1, now).Bind(2, static_cast<int64_t>(limit < 0 ? 0 : limit));
   ResetOnExit reset(statement);
   std::vector<DeliveryBatch> batches;
   while (true) {
     Result<bool> row = statement.Step();
-    if (!row) return Error{what + ": " + row.error()};
+    if (!row) return row.failure().Prefixed(what);
     if (!*row) break;
     DeliveryBatch batch;
     batch.id = statement.ColumnInt(0);
@@ -196,18 +197,18 @@ Result<std::vector<DeliveryBatch>> SpoolRepository::ClaimDueBatches(int64_t now,
                                                                     int64_t lease_until) {
   const std::string what = "claiming the delivery batches due";
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<std::vector<DeliveryBatch>> due = DueBatches(now, limit);
   if (!due) return due;
   for (DeliveryBatch& batch : *due) {
     Result<Statement*> lease =
         db_.Prepare("UPDATE delivery_batches SET leased_until = ?2 WHERE id = ?1");
-    if (!lease) return Error{what + ": " + lease.error()};
+    if (!lease) return lease.failure().Prefixed(what);
     Status ran = (*lease)->Bind(1, batch.id).Bind(2, lease_until).Run();
-    if (!ran) return Error{what + ": " + ran.error()};
+    if (!ran) return ran.failure().Prefixed(what);
   }
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return due;
 }
 
@@ -217,19 +218,19 @@ Status SpoolRepository::Reschedule(int64_t batch_id, const std::vector<std::stri
   // Nothing left means the batch is done: the caller completes it rather
   // than keeping an empty batch in the queue.
   Result<std::string> recipients = JoinRecipients(remaining);
-  if (!recipients) return Error{what + ": " + recipients.error()};
+  if (!recipients) return recipients.failure().Prefixed(what);
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<Statement*> update = db_.Prepare(
       "UPDATE delivery_batches SET recipients = ?2, attempts = attempts + 1, "
       "next_attempt_at = ?3, last_error = ?4, leased_until = 0 WHERE id = ?1");
-  if (!update) return Error{what + ": " + update.error()};
+  if (!update) return update.failure().Prefixed(what);
   Status ran =
       (*update)->Bind(1, batch_id).Bind(2, *recipients).Bind(3, retry_at).Bind(4, error).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
-  if (db_.Changes() == 0) return Error{BatchName(batch_id) + " does not exist"};
+  if (!ran) return ran.failure().Prefixed(what);
+  if (db_.Changes() == 0) return base::NotFound(BatchName(batch_id) + " does not exist");
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return Ok();
 }
 
@@ -238,7 +239,7 @@ Result<int64_t> SpoolRepository::ReleaseLeases() {
   Status ran = RunInWriteScope(
       db_, what, "UPDATE delivery_batches SET leased_until = 0 WHERE leased_until <> 0",
       [](Statement&) {});
-  if (!ran) return Error{ran.error()};
+  if (!ran) return ran.failure();
   return static_cast<int64_t>(db_.Changes());
 }
 

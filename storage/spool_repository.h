@@ -11,11 +11,19 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/database.h"
 
 namespace storage {
+
+// Where a spooled post stands.
+enum class PostState { kReceived, kProcessed, kHeld, kRejected, kDiscarded, kFailed };
+// "received", "processed", "held", "rejected", "discarded", "failed" (the
+// spellings the spool table's CHECK admits).
+std::string_view ToString(PostState state);
+std::optional<PostState> ParsePostState(std::string_view text);
 
 struct SpooledPost {
   int64_t id = 0;
@@ -23,7 +31,7 @@ struct SpooledPost {
   std::string envelope_from;
   std::string recipient;  // the list address it came in for
   std::string message;    // bytes as received (CRLF)
-  std::string state;      // "received", "processed", "held", "rejected", "discarded", "failed"
+  PostState state = PostState::kReceived;
   std::string reason;
   int64_t received_at = 0;
 };
@@ -31,7 +39,7 @@ struct SpooledPost {
 struct DeliveryBatch {
   int64_t id = 0;
   int64_t post_id = 0;
-  std::string message;                  // the decorated, signed copy
+  std::string message;  // the decorated, signed copy
   std::string envelope_from;
   std::vector<std::string> recipients;  // still to deliver
   int attempts = 0;
@@ -46,7 +54,7 @@ class SpoolRepository {
 
   Result<int64_t> Add(const SpooledPost& post);
   Result<std::optional<SpooledPost>> Find(int64_t post_id);
-  Status SetState(int64_t post_id, const std::string& state, const std::string& reason);
+  Status SetState(int64_t post_id, PostState state, const std::string& reason);
   // Replaces the post's bytes (a held post keeps the message as the
   // pipeline recorded it, with listd's Authentication-Results on top, so an
   // approval goes on from there without verifying again).

@@ -1,13 +1,26 @@
-// Store: the open database, its master key and the repositories over them,
-// as every listd program needs them. Opening refuses to start when the
-// master key file is readable by group or others (storage/master_key.h).
+// Store: the one interface above storage/ to everything listd keeps: the
+// repositories, transactions, and the claims on delivery work.
 //
-// One Store per thread (a Database is single-threaded).
+// Callers (services, the pipeline, the daemon) never name SQLite's types:
+// they open a transaction with Begin(), claim delivery batches with
+// ClaimBatches(), and make their process the store's one daemon with
+// ClaimDaemon(). Today all three are SQLite's (BEGIN IMMEDIATE, a lease
+// column, a flock on "<db>.lock"); a shared store (PostgreSQL, later)
+// keeps the same calls with a lease owner per claim instead of the lock.
+//
+// Opening refuses to start when the master key file is readable by group or
+// others (storage/master_key.h).
+//
+// Thread-safety: one Store per thread (a connection is single-threaded);
+// every thread of a process opens its own on the same file.
 #ifndef LISTD_STORAGE_STORE_H_
 #define LISTD_STORAGE_STORE_H_
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "storage/database.h"
@@ -18,13 +31,14 @@
 #include "storage/master_key.h"
 #include "storage/member_repository.h"
 #include "storage/spool_repository.h"
+#include "storage/store_lock.h"
 #include "storage/token_repository.h"
 
 namespace storage {
 
 struct StoreOptions {
   std::string db_path = "var/listd.db";
-  std::string master_key_path;  // empty: storage::MasterKey::DefaultPathFor(db_path)
+  std::string master_key_path;  // empty: MasterKey::DefaultPathFor(db_path)
   bool create = true;           // create the database (and its directory) if missing
 };
 
@@ -32,27 +46,52 @@ class Store {
  public:
   static base::Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
 
-  storage::Database& db() { return *db_; }
-  const storage::MasterKey& master_key() const { return master_key_; }
-  storage::ListRepository& lists() { return lists_; }
-  storage::MemberRepository& members() { return members_; }
-  storage::KeyRepository& keys() { return keys_; }
-  storage::EventLog& events() { return events_; }
-  storage::TokenRepository& tokens() { return tokens_; }
-  storage::SpoolRepository& spool() { return spool_; }
-  storage::HeldRepository& held() { return held_; }
+  // A write transaction over everything below: commit it, or its work is
+  // undone when it goes. Opened while another is open on this Store, it
+  // nests (see storage/database.h). Check begun() before writing: the store
+  // may be locked by another process for longer than the busy timeout
+  // (an error of kind unavailable).
+  Transaction Begin() { return Transaction(*db_); }
+
+  // Takes up to `limit` delivery batches due at `now` for this worker until
+  // `lease_until` (SpoolRepository::ClaimDueBatches).
+  base::Result<std::vector<DeliveryBatch>> ClaimBatches(int64_t now, int limit,
+                                                        int64_t lease_until) {
+    return spool_.ClaimDueBatches(now, limit, lease_until);
+  }
+
+  // Makes this process the one daemon of the store for as long as this
+  // Store lives, or says who is (kind unavailable). A daemon that starts
+  // is alone, so every claim on a batch is a dead run's: they are released
+  // at once. Returns how many were.
+  base::Result<int64_t> ClaimDaemon();
+
+  ListRepository& lists() { return lists_; }
+  MemberRepository& members() { return members_; }
+  KeyRepository& keys() { return keys_; }
+  EventLog& events() { return events_; }
+  TokenRepository& tokens() { return tokens_; }
+  SpoolRepository& spool() { return spool_; }
+  HeldRepository& held() { return held_; }
+  const MasterKey& master_key() const { return master_key_; }
+  const std::string& path() const { return db_->path(); }
+
+  // The connection itself, for storage's own tests and tools only: code
+  // above storage/ goes through the calls above.
+  Database& database() { return *db_; }
 
  private:
-  Store(std::unique_ptr<storage::Database> db, storage::MasterKey master_key);
-  std::unique_ptr<storage::Database> db_;
-  storage::MasterKey master_key_;
-  storage::ListRepository lists_;
-  storage::MemberRepository members_;
-  storage::KeyRepository keys_;
-  storage::EventLog events_;
-  storage::TokenRepository tokens_;
-  storage::SpoolRepository spool_;
-  storage::HeldRepository held_;
+  Store(std::unique_ptr<Database> db, MasterKey master_key);
+  std::unique_ptr<Database> db_;
+  MasterKey master_key_;
+  ListRepository lists_;
+  MemberRepository members_;
+  KeyRepository keys_;
+  EventLog events_;
+  TokenRepository tokens_;
+  SpoolRepository spool_;
+  HeldRepository held_;
+  std::optional<StoreLock> daemon_lock_;
 };
 
 }  // namespace storage

@@ -18,7 +18,8 @@ base::Result<StoreLock> StoreLock::Acquire(const std::string& db_path) {
   StoreLock lock(fd);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) {
-      return base::Error{"another listd is running on " + db_path + " (it holds " + path + ")"};
+      return base::Error{base::ErrorKind::kUnavailable,
+                         "another listd is running on " + db_path + " (it holds " + path + ")"};
     }
     return base::Error{"cannot lock " + path + ": " + std::strerror(errno)};
   }

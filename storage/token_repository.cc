@@ -40,13 +40,13 @@ std::string TokenHash(const std::string& token) {
 
 Status TokenRepository::Add(const std::string& token, const TokenRecord& record) {
   const std::string what = "storing a " + record.purpose + " token for " + record.address;
-  if (token.empty()) return Error{what + ": the token is empty"};
+  if (token.empty()) return base::Invalid(what + ": the token is empty");
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<Statement*> insert = db_.Prepare(
       "INSERT INTO tokens (token_hash, list_id, purpose, address, payload, created_at, "
       "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert) return Error{what + ": " + insert.error()};
+  if (!insert) return insert.failure().Prefixed(what);
   Status ran = (*insert)
                    ->BindBlob(1, TokenHash(token))
                    .Bind(2, record.list_id)
@@ -56,27 +56,27 @@ Status TokenRepository::Add(const std::string& token, const TokenRecord& record)
                    .Bind(6, record.created_at)
                    .Bind(7, record.expires_at)
                    .Run();
-  if (!ran) return Error{what + ": " + ran.error()};
+  if (!ran) return ran.failure().Prefixed(what);
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return Ok();
 }
 
 Result<std::optional<TokenRecord>> TokenRepository::Redeem(const std::string& token, int64_t now) {
   const std::string what = "redeeming a token";
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<Statement*> update = db_.Prepare(
       "UPDATE tokens SET used_at = ?2 "
       "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 "
       "RETURNING id, list_id, purpose, address, payload, created_at, expires_at");
-  if (!update) return Error{what + ": " + update.error()};
+  if (!update) return update.failure().Prefixed(what);
   Statement& statement = (*update)->BindBlob(1, TokenHash(token)).Bind(2, now);
   std::optional<TokenRecord> redeemed;
   {
     ResetOnExit reset(statement);
     Result<bool> row = statement.Step();
-    if (!row) return Error{what + ": " + row.error()};
+    if (!row) return row.failure().Prefixed(what);
     if (*row) {
       TokenRecord record;
       record.id = statement.ColumnInt(0);
@@ -90,25 +90,25 @@ Result<std::optional<TokenRecord>> TokenRepository::Redeem(const std::string& to
       // token_hash is UNIQUE: at most one row; step to the end so the
       // statement is finished before the commit.
       Result<bool> more = statement.Step();
-      if (!more) return Error{what + ": " + more.error()};
+      if (!more) return more.failure().Prefixed(what);
     }
   }
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return redeemed;
 }
 
 Result<int64_t> TokenRepository::Purge(int64_t now) {
   const std::string what = "purging expired tokens";
   WriteScope scope(db_);
-  if (!scope.begun()) return Error{what + ": " + scope.begun().error()};
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
   Result<Statement*> remove = db_.Prepare("DELETE FROM tokens WHERE expires_at <= ?1");
-  if (!remove) return Error{what + ": " + remove.error()};
+  if (!remove) return remove.failure().Prefixed(what);
   Status ran = (*remove)->Bind(1, now).Run();
-  if (!ran) return Error{what + ": " + ran.error()};
+  if (!ran) return ran.failure().Prefixed(what);
   const int64_t purged = db_.Changes();
   Status committed = scope.Commit();
-  if (!committed) return Error{what + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed(what);
   return purged;
 }
 

@@ -1,26 +1,20 @@
-// Shared plumbing of listctl's subcommands: the exit codes every command
-// uses, and how a subcommand is dispatched.
-//
-// Exit codes: 0 success; 1 the command ran but the answer is "no" (e.g.
-// `dkim verify` found no passing signature); 2 usage, input or I/O error.
-#ifndef LISTD_LISTD_CLI_H_
-#define LISTD_LISTD_CLI_H_
+// listctl's command groups, each a file of thin shells over the services:
+// parse options, call one service operation, print (text, or one JSON
+// document from listd/views with --json). Exit statuses: exit_codes.h.
+#ifndef LISTD_LISTD_CLI_CLI_H_
+#define LISTD_LISTD_CLI_CLI_H_
 
 #include <string>
 #include <vector>
 
-namespace listd {
-
-constexpr int kExitOk = 0;
-constexpr int kExitNo = 1;
-constexpr int kExitError = 2;
+namespace listd::cli {
 
 // Arguments after the subcommand words, e.g. {"--domain", "example.org"}.
 using Args = std::vector<std::string>;
 
-// `listctl dkim ...`: keygen, sign, verify (dkim_commands.cc).
+// `listctl dkim ...`: keygen, sign, verify (tools/dkim_commands.cc).
 int RunDkimCommand(const std::string& program, const Args& args);
-// `listctl arc ...`: seal, verify (arc_commands.cc).
+// `listctl arc ...`: seal, verify (tools/arc_commands.cc).
 int RunArcCommand(const std::string& program, const Args& args);
 // `listctl list ...`: create, ls, show, set, rm (list_commands.cc).
 int RunListCommand(const std::string& program, const Args& args);
@@ -31,11 +25,11 @@ int RunMemberCommand(const std::string& program, const Args& args);
 int RunKeyCommand(const std::string& program, const Args& args);
 // `listctl doctor LIST` (doctor_command.cc).
 int RunDoctorCommand(const std::string& program, const Args& args);
-// `listctl inject LIST < msg` (post_commands.cc).
+// `listctl inject LIST < msg` (inject_command.cc).
 int RunInjectCommand(const std::string& program, const Args& args);
-// `listctl held ...`: ls, show, approve, reject, discard (post_commands.cc).
+// `listctl held ...`: ls, show, approve, reject, discard (held_commands.cc).
 int RunHeldCommand(const std::string& program, const Args& args);
 
-}  // namespace listd
+}  // namespace listd::cli
 
-#endif  // LISTD_LISTD_CLI_H_
+#endif  // LISTD_LISTD_CLI_CLI_H_

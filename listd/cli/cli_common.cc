@@ -12,7 +12,7 @@
 
 namespace po = boost::program_options;
 
-namespace listd {
+namespace listd::cli {
 
 bool ParseArgs(const std::string& usage, const po::options_description& options, const Args& args,
                po::variables_map& vm, const po::positional_options_description* positional) {
@@ -22,7 +22,7 @@ bool ParseArgs(const std::string& usage, const po::options_description& options,
     if (positional != nullptr) parser.positional(*positional);
     po::store(parser.run(), vm);
     if (vm.count("help")) {
-      std::cout << "usage: " << usage << "\n\n" << options;
+      std::cout << "usage: " << usage << "\n\n" << options << "\n" << ExitCodesHelp();
       return false;
     }
     po::notify(vm);
@@ -44,7 +44,8 @@ storage::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
     std::ifstream in(path);
     if (!in) throw CommandError{"cannot read config file " + path};
     po::options_description file_options;
-    file_options.add_options()("db", po::value<std::string>())("master-key", po::value<std::string>());
+    file_options.add_options()("db", po::value<std::string>())("master-key",
+                                                               po::value<std::string>());
     po::variables_map file_vm;
     try {
       // Other programs' settings (listd's lmtp, deliver, ...) may share the file.
@@ -53,7 +54,8 @@ storage::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
       throw CommandError{path + ": " + e.what()};
     }
     if (file_vm.count("db")) options.db_path = file_vm["db"].as<std::string>();
-    if (file_vm.count("master-key")) options.master_key_path = file_vm["master-key"].as<std::string>();
+    if (file_vm.count("master-key"))
+      options.master_key_path = file_vm["master-key"].as<std::string>();
   }
   if (vm.count("db")) options.db_path = vm["db"].as<std::string>();
   return options;
@@ -61,7 +63,7 @@ storage::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
 
 std::unique_ptr<storage::Store> OpenStoreOrThrow(const po::variables_map& vm) {
   auto store = storage::Store::Open(StoreOptionsFrom(vm));
-  if (!store.ok()) throw CommandError{store.error()};
+  if (!store.ok()) throw CommandError{store.error(), store.kind()};
   return std::move(*store);
 }
 
@@ -71,7 +73,7 @@ int RunReportingErrors(const std::string& program, const std::string& command,
     return body();
   } catch (const CommandError& e) {
     std::cerr << program << " " << command << ": " << e.message << "\n";
-    return kExitError;
+    return ExitCodeFor(e.kind);
   }
 }
 
@@ -79,7 +81,7 @@ int Dispatch(const std::string& program, const Args& args,
              std::initializer_list<Subcommand> commands, UsagePrinter usage) {
   if (args.empty()) {
     usage(std::cerr, program);
-    return kExitError;
+    return kExitInvalid;
   }
   const std::string& command = args.front();
   if (command == "--help" || command == "-h" || command == "help") {
@@ -94,7 +96,7 @@ int Dispatch(const std::string& program, const Args& args,
   }
   std::cerr << program << ": unknown command '" << command << "'\n";
   usage(std::cerr, program);
-  return kExitError;
+  return kExitInvalid;
 }
 
 int64_t Now() { return dkim::SystemNow(); }
@@ -116,8 +118,29 @@ std::string IsoTime(int64_t seconds) {
   return out.str();
 }
 
-std::string Dump(const nlohmann::json& document) {
-  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string Printable(std::string_view text, bool keep_line_ends) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool line_end = keep_line_ends && (c == '\r' || c == '\n');
+    const bool c1 = c == 0xc2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9f;
+    if (c1) {
+      const auto next = static_cast<unsigned char>(text[++i]);
+      out += "\\u00";
+      out += kHex[next >> 4];
+      out += kHex[next & 15];
+    } else if (!line_end && (c < 0x20 || c == 0x7f) && c != '\t') {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 po::options_description BaseOptions() {
@@ -127,7 +150,8 @@ po::options_description BaseOptions() {
   return options;
 }
 
-void AddListArgument(po::options_description& options, po::positional_options_description& positional) {
+void AddListArgument(po::options_description& options,
+                     po::positional_options_description& positional) {
   po::options_description arguments("arguments (by position)");
   arguments.add_options()("list", po::value<std::string>()->required(), "the list's address");
   options.add(arguments);
@@ -145,8 +169,8 @@ std::unique_ptr<dkim::UnboundTxtResolver> MakeResolver(const po::variables_map& 
   if (vm.count("dns")) options.forwarder = vm["dns"].as<std::string>();
   options.timeout_ms = vm["timeout"].as<int>();
   auto resolver = dkim::UnboundTxtResolver::Create(options);
-  if (!resolver) throw CommandError{"DNS: " + resolver.error()};
+  if (!resolver) throw CommandError{"DNS: " + resolver.error(), base::ErrorKind::kUnavailable};
   return std::move(*resolver);
 }
 
-}  // namespace listd
+}  // namespace listd::cli

@@ -1,8 +1,9 @@
-// What every listctl command shares: the error it throws for usage and
-// input problems (reported on stderr, exit 2), argument parsing with
-// --help, and the options that choose the store (--db, --config).
-#ifndef LISTD_LISTD_CLI_COMMON_H_
-#define LISTD_LISTD_CLI_COMMON_H_
+// What every listctl command shares: the error it throws (reported on
+// stderr, with the exit status its kind maps to: exit_codes.h), argument
+// parsing with --help, the options that choose the store (--db, --config),
+// and the one printer of outside text for a terminal.
+#ifndef LISTD_LISTD_CLI_CLI_COMMON_H_
+#define LISTD_LISTD_CLI_CLI_COMMON_H_
 
 #include <boost/program_options.hpp>
 #include <cstdint>
@@ -10,19 +11,22 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 #include "dkim/unbound_txt_resolver.h"
 #include "listd/cli/cli.h"
+#include "listd/cli/exit_codes.h"
 #include "storage/store.h"
 
-namespace listd {
+namespace listd::cli {
 
-// A usage, input or store problem: the command prints it and exits 2.
+// A problem the command reports: printed on stderr, and the exit status is
+// ExitCodeFor(kind). Usage errors are kind invalid.
 struct CommandError {
   std::string message;
+  base::ErrorKind kind = base::ErrorKind::kInvalid;
 };
 
 // Parses `args` against `options` (positional ones as given); prints help
@@ -39,7 +43,8 @@ storage::StoreOptions StoreOptionsFrom(const boost::program_options::variables_m
 // Opens the store or throws CommandError saying why.
 std::unique_ptr<storage::Store> OpenStoreOrThrow(const boost::program_options::variables_map& vm);
 
-// Runs `body`, turning a CommandError into a message on stderr and exit 2.
+// Runs `body`, turning a CommandError into a message on stderr and the
+// exit status of its kind.
 int RunReportingErrors(const std::string& program, const std::string& command,
                        const std::function<int()>& body);
 
@@ -55,11 +60,15 @@ using UsagePrinter = void (*)(std::ostream& out, const std::string& program);
 int Dispatch(const std::string& program, const Args& args,
              std::initializer_list<Subcommand> commands, UsagePrinter usage);
 
-// The value of `result`, or a CommandError with its message.
+// The value of `result`, or a CommandError with its message and kind.
 template <typename T>
 T OrThrow(base::Result<T> result) {
-  if (!result) throw CommandError{result.error()};
+  if (!result) throw CommandError{result.error(), result.kind()};
   return std::move(*result);
+}
+// Throws the CommandError of a failed `status`.
+inline void OrThrow(const base::Status& status) {
+  if (!status) throw CommandError{status.error(), status.kind()};
 }
 
 // Seconds since the epoch, now.
@@ -70,9 +79,12 @@ int64_t NowOrOption(const boost::program_options::variables_map& vm);
 std::string ReadAll(std::istream& in);
 // "2026-11-23T20:41:00Z".
 std::string IsoTime(int64_t seconds);
-// Pretty JSON. Names and values are the admin's bytes: a non-UTF-8 byte is
-// replaced rather than thrown on, so the output always parses.
-std::string Dump(const nlohmann::json& document);
+// Text from outside (a post's subject, a list's or member's name) as it
+// may reach the admin's terminal: C0 controls and DEL become \xNN and the
+// C1 controls (UTF-8 U+0080..U+009F) \u00NN, so no value can carry escape
+// sequences that retitle or rewrite the terminal. `keep_line_ends` keeps
+// CR LF (a header dump).
+std::string Printable(std::string_view text, bool keep_line_ends = false);
 
 // --help and the store's options, which every store command takes.
 boost::program_options::options_description BaseOptions();
@@ -85,6 +97,6 @@ void AddDnsOptions(boost::program_options::options_description& options);
 std::unique_ptr<dkim::UnboundTxtResolver> MakeResolver(
     const boost::program_options::variables_map& vm);
 
-}  // namespace listd
+}  // namespace listd::cli
 
-#endif  // LISTD_LISTD_CLI_COMMON_H_
+#endif  // LISTD_LISTD_CLI_CLI_COMMON_H_

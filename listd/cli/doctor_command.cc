@@ -1,21 +1,24 @@
 // listctl doctor LIST: what a receiver would find wrong with the list's
-// signing (listd/doctor.h), each problem with its fix.
+// signing (listd/service/doctor.h), each problem with its fix.
 //
-// Exit codes (listd/cli.h): 0 no errors (warnings and notes may remain);
-// 1 at least one error; 2 usage, store or DNS set-up error.
+// Exit codes (listd/cli/exit_codes.h): 0 no errors (warnings and notes may
+// remain); 1 at least one error; otherwise the kind of the failure (3 no
+// such list, 6 DNS could not be set up, ...).
 #include <boost/program_options.hpp>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "dkim/unbound_txt_resolver.h"
 #include "listd/cli/cli.h"
 #include "listd/cli/cli_common.h"
 #include "listd/service/doctor.h"
+#include "listd/views/doctor_view.h"
 
 namespace po = boost::program_options;
-using nlohmann::json;
+using listd::service::DoctorReport;
+using listd::service::Finding;
+using listd::service::Severity;
 
-namespace listd {
+namespace listd::cli {
 namespace {
 
 int Doctor(const std::string& program, const Args& args) {
@@ -31,34 +34,21 @@ int Doctor(const std::string& program, const Args& args) {
   auto store = OpenStoreOrThrow(vm);
   auto dns = MakeResolver(vm);
 
-  base::Result<DoctorReport> report = Diagnose(*store, vm["list"].as<std::string>(), *dns, Now());
-  if (!report) throw CommandError{report.error()};
-
-  int errors = 0, warnings = 0, notes = 0;
-  json findings = json::array();
-  for (const Finding& f : report->findings) {
-    (f.severity == Severity::kError     ? errors
-     : f.severity == Severity::kWarning ? warnings
-                                        : notes)++;
-    findings.push_back({{"severity", std::string(ToString(f.severity))},
-                        {"code", f.code},
-                        {"message", f.message},
-                        {"fix", f.fix}});
-  }
+  DoctorReport report =
+      OrThrow(service::Diagnose(*store, vm["list"].as<std::string>(), *dns, Now()));
+  const views::Json document = views::DoctorReportView(report);
   if (vm.count("json")) {
-    json document = {{"list", report->list}, {"signing_domain", report->signing_domain},
-                     {"errors", errors},     {"warnings", warnings},
-                     {"notes", notes},       {"findings", findings}};
-    std::cout << document.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    std::cout << views::Dump(document) << "\n";
   } else {
-    std::cout << report->list << " (signing domain " << report->signing_domain << ")\n";
-    for (const Finding& f : report->findings) {
+    std::cout << report.list << " (signing domain " << report.signing_domain << ")\n";
+    for (const Finding& f : report.findings) {
       std::cout << ToString(f.severity) << " [" << f.code << "]: " << f.message << "\n"
                 << "  fix: " << f.fix << "\n";
     }
-    std::cout << errors << " error(s), " << warnings << " warning(s), " << notes << " note(s)\n";
+    std::cout << document["errors"].get<int>() << " error(s), " << document["warnings"].get<int>()
+              << " warning(s), " << document["notes"].get<int>() << " note(s)\n";
   }
-  return report->HasErrors() ? kExitNo : kExitOk;
+  return report.HasErrors() ? kExitNo : kExitOk;
 }
 
 }  // namespace
@@ -69,4 +59,4 @@ int RunDoctorCommand(const std::string& program, const Args& args) {
   return RunReportingErrors(program, first, [&]() -> int { return Doctor(program, args); });
 }
 
-}  // namespace listd
+}  // namespace listd::cli

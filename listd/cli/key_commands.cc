@@ -9,9 +9,9 @@
 //   listctl key retire L --selector OLD    # stops signing; keep the record
 //   listctl key rm L --selector OLD        # the private key goes
 //
-// Exit codes (listd/cli.h): 0 done; 1 the answer is no (check finds a
-// record that does not match, activation refused); 2 usage, input, store
-// or I/O error.
+// Exit codes (listd/cli/exit_codes.h): 0 done; 1 the answer is no (check
+// finds a record that does not match, activation refused); otherwise the
+// kind of the error (2 invalid, 3 not found, 4 conflict, ...).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,20 +24,30 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "dkim/unbound_txt_resolver.h"
 #include "listd/cli/cli.h"
 #include "listd/cli/cli_common.h"
+#include "listd/service/actor.h"
 #include "listd/service/key_service.h"
-#include "listd/service/list_service.h"
+#include "listd/views/key_view.h"
 
 namespace po = boost::program_options;
-using nlohmann::json;
+using listd::service::ActivateReport;
+using listd::service::KeyCheck;
+using listd::service::KeyCheckOutcome;
+using listd::service::KeyDnsRecord;
+using listd::service::KeySelection;
+using listd::service::KeyService;
+using listd::service::NewKey;
+using listd::service::RemoveReport;
+using listd::service::RetireReport;
+using listd::service::UnixActor;
+using storage::KeyAlgorithm;
 
-namespace listd {
+namespace listd::cli {
 namespace {
 
 std::optional<std::string> Optional(const po::variables_map& vm, const char* name) {
@@ -45,8 +55,22 @@ std::optional<std::string> Optional(const po::variables_map& vm, const char* nam
   return vm[name].as<std::string>();
 }
 
+// The --algo value as an algorithm, or a usage error.
+KeyAlgorithm AlgorithmOrThrow(const std::string& text) {
+  std::optional<KeyAlgorithm> algorithm = storage::ParseKeyAlgorithm(text);
+  if (!algorithm) throw CommandError{"the algorithm must be rsa or ed25519, not '" + text + "'"};
+  return *algorithm;
+}
+
+std::optional<KeyAlgorithm> OptionalAlgorithm(const po::variables_map& vm) {
+  if (!vm.count("algo")) return std::nullopt;
+  return AlgorithmOrThrow(vm["algo"].as<std::string>());
+}
+
+std::string Name(KeyAlgorithm algorithm) { return std::string(storage::ToString(algorithm)); }
+
 KeySelection SelectionFrom(const po::variables_map& vm) {
-  return {vm["selector"].as<std::string>(), Optional(vm, "algo")};
+  return {vm["selector"].as<std::string>(), OptionalAlgorithm(vm)};
 }
 
 void AddSelectionOptions(po::options_description& options) {
@@ -63,7 +87,7 @@ void PrintWarnings(const std::string& program, const std::string& command,
 }
 
 std::string Describe(const storage::KeyRecord& key) {
-  return key.algorithm + " key '" + key.selector + "'";
+  return Name(key.algorithm) + " key '" + key.selector + "'";
 }
 
 // A new file only its owner can read, for a private key. It is created
@@ -76,8 +100,10 @@ class SecretFile {
     const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
     fd_ = ::open(path_.c_str(), flags, 0600);
     if (fd_ < 0) {
+      const bool exists = errno == EEXIST;
       throw CommandError{"cannot create " + path_ + ": " + std::strerror(errno) +
-                         (errno == EEXIST ? " (use --force to replace it)" : "")};
+                             (exists ? " (use --force to replace it)" : ""),
+                         exists ? base::ErrorKind::kConflict : base::ErrorKind::kInvalid};
     }
     // O_TRUNC keeps an existing file's mode; the key must still be 0600.
     if (::fchmod(fd_, 0600) != 0) Fail("cannot chmod " + path_);
@@ -124,19 +150,6 @@ std::string ReadInput(const std::string& path) {
   return text;
 }
 
-json KeyJson(const storage::KeyRecord& key, const std::string& domain) {
-  json out = {{"selector", key.selector},
-              {"algorithm", key.algorithm},
-              {"bits", key.bits},
-              {"state", std::string(storage::ToString(key.state))},
-              {"record_name", KeyService::RecordName(key.selector, domain)},
-              {"public_key", key.public_key},
-              {"created_at", key.created_at}};
-  out["activated_at"] = key.activated_at ? json(*key.activated_at) : json(nullptr);
-  out["retired_at"] = key.retired_at ? json(*key.retired_at) : json(nullptr);
-  return out;
-}
-
 // What to publish, and what comes next.
 void PrintNewKey(const NewKey& key, const std::string& list, std::string_view how) {
   std::cout << how << " " << Describe(key.key) << " (" << key.key.bits << " bits) for " << list
@@ -145,7 +158,7 @@ void PrintNewKey(const NewKey& key, const std::string& list, std::string_view ho
             << key.zone_record << "then check it and activate the key:\n"
             << "  listctl key check " << list << " --selector " << key.key.selector << "\n"
             << "  listctl key activate " << list << " --selector " << key.key.selector << " --algo "
-            << key.key.algorithm << "\n";
+            << Name(key.key.algorithm) << "\n";
 }
 
 int Generate(const std::string& program, const Args& args) {
@@ -161,8 +174,8 @@ int Generate(const std::string& program, const Args& args) {
     return kExitOk;
   }
   const std::string list = vm["list"].as<std::string>();
-  const std::string algo = vm["algo"].as<std::string>();
-  if (algo == "ed25519" && vm.count("bits")) {
+  const KeyAlgorithm algo = AlgorithmOrThrow(vm["algo"].as<std::string>());
+  if (algo == KeyAlgorithm::kEd25519 && vm.count("bits")) {
     PrintWarnings(program, "generate", {"--bits is ignored for ed25519 (keys are 256 bits)"});
   }
   auto store = OpenStoreOrThrow(vm);
@@ -187,7 +200,7 @@ int Dns(const std::string& program, const Args& args) {
       OrThrow(service.Dns(vm["list"].as<std::string>(), Optional(vm, "selector")));
   // Zone-file form: ';' starts a comment, so the output can be pasted whole.
   for (const KeyDnsRecord& record : records) {
-    std::cout << "; " << record.key.selector << ": " << record.key.algorithm << ", "
+    std::cout << "; " << record.key.selector << ": " << Name(record.key.algorithm) << ", "
               << record.key.bits << " bits, " << storage::ToString(record.key.state) << "\n"
               << record.zone_file;
   }
@@ -213,23 +226,18 @@ int Check(const std::string& program, const Args& args) {
   std::vector<KeyCheck> checks =
       OrThrow(service.Check(vm["list"].as<std::string>(), Optional(vm, "selector"), *dns));
   bool all_match = true;
-  json results = json::array();
+  views::Json results = views::Json::array();
   for (const KeyCheck& check : checks) {
     all_match = all_match && check.outcome == KeyCheckOutcome::kMatch;
     if (vm.count("json")) {
-      results.push_back({{"selector", check.key.selector},
-                         {"algorithm", check.key.algorithm},
-                         {"state", std::string(storage::ToString(check.key.state))},
-                         {"name", check.name},
-                         {"result", std::string(ToString(check.outcome))},
-                         {"detail", check.detail}});
+      results.push_back(views::KeyCheckView(check));
     } else {
       std::cout << ToString(check.outcome) << ": " << check.key.selector << " ("
-                << check.key.algorithm << ", " << storage::ToString(check.key.state) << ") at "
-                << check.name << ": " << check.detail << "\n";
+                << Name(check.key.algorithm) << ", " << storage::ToString(check.key.state)
+                << ") at " << check.name << ": " << check.detail << "\n";
     }
   }
-  if (vm.count("json")) std::cout << Dump({{"keys", results}}) << "\n";
+  if (vm.count("json")) std::cout << views::Dump({{"keys", results}}) << "\n";
   return all_match ? kExitOk : kExitNo;
 }
 
@@ -275,7 +283,7 @@ int Activate(const std::string& program, const Args& args) {
   for (const storage::KeyRecord& old : report.still_active) {
     std::cout << Describe(old) << " is still active; once mail signed with the new key verifies, "
               << "retire it: listctl key retire " << list << " --selector " << old.selector
-              << " --algo " << old.algorithm << "\n";
+              << " --algo " << Name(old.algorithm) << "\n";
   }
   return kExitOk;
 }
@@ -297,7 +305,7 @@ int Rotate(const std::string& program, const Args& args) {
   if (vm.count("bits")) bits = vm["bits"].as<int>();
   auto store = OpenStoreOrThrow(vm);
   KeyService service = Service(*store);
-  std::vector<NewKey> keys = OrThrow(service.Rotate(list, Optional(vm, "algo"), bits, Now()));
+  std::vector<NewKey> keys = OrThrow(service.Rotate(list, OptionalAlgorithm(vm), bits, Now()));
   for (const NewKey& key : keys) {
     PrintWarnings(program, "rotate", key.warnings);
     PrintNewKey(key, list, "rotation: generated");
@@ -379,9 +387,9 @@ int Ls(const std::string& program, const Args& args) {
   const std::string domain = OrThrow(service.SigningDomain(list));
   std::vector<storage::KeyRecord> keys = OrThrow(service.List(list));
   if (vm.count("json")) {
-    json array = json::array();
-    for (const storage::KeyRecord& key : keys) array.push_back(KeyJson(key, domain));
-    std::cout << Dump({{"list", list}, {"signing_domain", domain}, {"keys", array}}) << "\n";
+    views::Json array = views::Json::array();
+    for (const storage::KeyRecord& key : keys) array.push_back(views::KeyView(key, domain));
+    std::cout << views::Dump({{"list", list}, {"signing_domain", domain}, {"keys", array}}) << "\n";
     return kExitOk;
   }
   if (keys.empty()) {
@@ -394,7 +402,7 @@ int Ls(const std::string& program, const Args& args) {
             << "ACTIVATED"
             << "RETIRED\n";
   for (const storage::KeyRecord& key : keys) {
-    std::cout << std::left << std::setw(18) << key.selector << std::setw(9) << key.algorithm
+    std::cout << std::left << std::setw(18) << key.selector << std::setw(9) << Name(key.algorithm)
               << std::setw(6) << key.bits << std::setw(11) << storage::ToString(key.state)
               << std::setw(22) << IsoTime(key.created_at) << std::setw(22) << when(key.activated_at)
               << when(key.retired_at) << "\n";
@@ -488,4 +496,4 @@ int RunKeyCommand(const std::string& program, const Args& args) {
                   PrintKeyUsage);
 }
 
-}  // namespace listd
+}  // namespace listd::cli

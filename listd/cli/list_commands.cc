@@ -1,26 +1,30 @@
 // listctl list create | ls | show | set | rm.
 //
-// Thin shells over ListService (listd/list_service.h): each command parses
-// its options, opens the store, calls one service operation and prints the
-// result, as text for people or with --json as one JSON document for
-// scripts. Settings and their allowed values come from the catalogue
-// (listd/list_settings.h).
+// Thin shells over ListService (listd/service/list_service.h): each command
+// parses its options, opens the store, calls one service operation and
+// prints the result, as text for people or with --json as one JSON
+// document (listd/views/list_view.h) for scripts. Settings and their
+// allowed values come from the catalogue (listd/settings/catalogue.h).
 #include <boost/program_options.hpp>
 #include <iomanip>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "listd/cli/cli.h"
 #include "listd/cli/cli_common.h"
+#include "listd/service/actor.h"
 #include "listd/service/list_service.h"
 #include "listd/settings/catalogue.h"
+#include "listd/views/list_view.h"
 
 namespace po = boost::program_options;
-using nlohmann::json;
+using listd::service::ListDetails;
+using listd::service::ListService;
+using listd::service::ListSummary;
+using listd::service::UnixActor;
 
-namespace listd {
+namespace listd::cli {
 namespace {
 
 int Create(const std::string& program, const Args& args) {
@@ -60,14 +64,9 @@ int Ls(const std::string& program, const Args& args) {
   ListService service(*store, UnixActor("listctl"));
   std::vector<ListSummary> lists = OrThrow(service.AllLists());
   if (vm.count("json")) {
-    json out = json::array();
-    for (const ListSummary& s : lists) {
-      out.push_back({{"address", s.list.address.ToString()},
-                     {"name", s.list.address.display_name},
-                     {"created_at", s.list.created_at},
-                     {"members", s.members}});
-    }
-    std::cout << Dump(out) << "\n";
+    views::Json out = views::Json::array();
+    for (const ListSummary& s : lists) out.push_back(views::ListSummaryView(s));
+    std::cout << views::Dump(out) << "\n";
     return kExitOk;
   }
   if (lists.empty()) {
@@ -82,52 +81,23 @@ int Ls(const std::string& program, const Args& args) {
   for (const ListSummary& s : lists) {
     std::cout << std::left << std::setw(static_cast<int>(width)) << s.list.address.ToString()
               << "  " << std::right << std::setw(8) << s.members << "  "
-              << s.list.address.display_name << "\n";
+              << Printable(s.list.address.display_name) << "\n";
   }
   return kExitOk;
 }
 
-json KeyJson(const storage::KeyRecord& key) {
-  json out = {{"selector", key.selector},
-              {"algorithm", key.algorithm},
-              {"bits", key.bits},
-              {"state", std::string(storage::ToString(key.state))},
-              {"created_at", key.created_at}};
-  out["activated_at"] = key.activated_at ? json(*key.activated_at) : json(nullptr);
-  out["retired_at"] = key.retired_at ? json(*key.retired_at) : json(nullptr);
-  return out;
-}
-
-void PrintDetailsJson(const ListDetails& d) {
-  json settings = json::object();
-  for (const EffectiveSetting& s : d.settings) {
-    settings[std::string(s.spec->name)] = {{"value", s.value}, {"default", s.is_default}};
-  }
-  json keys = json::array();
-  for (const storage::KeyRecord& key : d.keys) keys.push_back(KeyJson(key));
-  json out = {{"address", d.list.address.ToString()},
-              {"name", d.list.address.display_name},
-              {"created_at", d.list.created_at},
-              {"members",
-               {{"member", d.members},
-                {"moderator", d.moderators},
-                {"owner", d.owners},
-                {"total", d.members + d.moderators + d.owners}}},
-              {"settings", settings},
-              {"keys", keys}};
-  std::cout << Dump(out) << "\n";
-}
-
 void PrintDetailsText(const ListDetails& d) {
   std::cout << "address:  " << d.list.address.ToString() << "\n"
-            << "name:     " << d.list.address.display_name << "\n"
+            << "name:     " << Printable(d.list.address.display_name) << "\n"
             << "created:  " << IsoTime(d.list.created_at) << "\n"
             << "members:  " << d.members + d.moderators + d.owners << " (" << d.members
             << " member, " << d.moderators << " moderator, " << d.owners << " owner)\n"
             << "settings: (* = set explicitly; others are defaults)\n";
   size_t width = 0;
-  for (const EffectiveSetting& s : d.settings) width = std::max(width, s.spec->name.size());
-  for (const EffectiveSetting& s : d.settings) {
+  for (const settings::EffectiveSetting& s : d.settings) {
+    width = std::max(width, s.spec->name.size());
+  }
+  for (const settings::EffectiveSetting& s : d.settings) {
     std::cout << "  " << (s.is_default ? ' ' : '*') << " " << std::left
               << std::setw(static_cast<int>(width)) << s.spec->name << "  "
               << (s.value.empty() ? "\"\"" : s.value) << "\n";
@@ -139,8 +109,9 @@ void PrintDetailsText(const ListDetails& d) {
   }
   std::cout << "keys:\n";
   for (const storage::KeyRecord& key : d.keys) {
-    std::cout << "    " << key.selector << "  " << key.algorithm << " " << key.bits << "  "
-              << storage::ToString(key.state) << "  created " << IsoTime(key.created_at) << "\n";
+    std::cout << "    " << key.selector << "  " << storage::ToString(key.algorithm) << " "
+              << key.bits << "  " << storage::ToString(key.state) << "  created "
+              << IsoTime(key.created_at) << "\n";
   }
 }
 
@@ -155,7 +126,7 @@ int Show(const std::string& program, const Args& args) {
   ListService service(*store, UnixActor("listctl"));
   ListDetails details = OrThrow(service.Show(vm["list"].as<std::string>()));
   if (vm.count("json")) {
-    PrintDetailsJson(details);
+    std::cout << views::Dump(views::ListDetailsView(details)) << "\n";
   } else {
     PrintDetailsText(details);
   }
@@ -165,9 +136,9 @@ int Show(const std::string& program, const Args& args) {
 std::string SettingsHelp() {
   std::ostringstream out;
   out << "settings:\n";
-  for (const SettingSpec& spec : SettingsCatalogue()) {
-    out << "  " << spec.name << ": " << spec.description << "\n      " << DescribeAllowed(spec)
-        << "\n";
+  for (const settings::SettingSpec& spec : settings::Catalogue()) {
+    out << "  " << spec.name << ": " << spec.description << "\n      "
+        << settings::DescribeAllowed(spec) << "\n";
   }
   return out.str();
 }
@@ -202,7 +173,7 @@ int Set(const std::string& program, const Args& args) {
   auto store = OpenStoreOrThrow(vm);
   ListService service(*store, UnixActor("listctl"));
   base::Status set = service.Set(vm["list"].as<std::string>(), assignments, reset, Now());
-  if (!set) throw CommandError{set.error() + " (nothing changed)"};
+  if (!set) throw CommandError{set.error() + " (nothing changed)", set.kind()};
   for (const auto& [name, value] : assignments) std::cout << "set " << name << "\n";
   for (const std::string& name : reset) std::cout << "reset " << name << " to its default\n";
   return kExitOk;
@@ -226,8 +197,7 @@ int Rm(const std::string& program, const Args& args) {
                        " members, " + std::to_string(details.keys.size()) +
                        " keys) without --yes; this cannot be undone"};
   }
-  base::Status removed = service.RemoveList(address, Now());
-  if (!removed) throw CommandError{removed.error()};
+  OrThrow(service.RemoveList(address, Now()));
   std::cout << "removed list " << address << "\n";
   return kExitOk;
 }
@@ -249,12 +219,8 @@ void PrintListUsage(std::ostream& out, const std::string& program) {
 
 int RunListCommand(const std::string& program, const Args& args) {
   return Dispatch(program, args,
-                  {{"create", Create},
-                   {"ls", Ls},
-                   {"show", Show},
-                   {"set", Set},
-                   {"rm", Rm}},
+                  {{"create", Create}, {"ls", Ls}, {"show", Show}, {"set", Set}, {"rm", Rm}},
                   PrintListUsage);
 }
 
-}  // namespace listd
+}  // namespace listd::cli

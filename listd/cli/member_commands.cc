@@ -1,6 +1,6 @@
 // listctl member add | rm | ls | import | export.
 //
-// Thin shells over ListService (listd/list_service.h). Listing, import and
+// Thin shells over MemberService (listd/service/member_service.h). Listing, import and
 // export stream one member at a time, so a list of 100,000 members costs
 // no more memory than a list of ten (bench/member_import.sh shows it).
 //
@@ -16,17 +16,23 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "listd/cli/cli.h"
 #include "listd/cli/cli_common.h"
-#include "listd/service/list_service.h"
+#include "listd/service/actor.h"
+#include "listd/service/list_lookup.h"
+#include "listd/service/member_service.h"
+#include "listd/views/json.h"
+#include "listd/views/member_view.h"
 
 namespace po = boost::program_options;
-using nlohmann::json;
+using listd::service::ImportReport;
+using listd::service::MemberChangeReport;
+using listd::service::MemberService;
+using listd::service::UnixActor;
 
-namespace listd {
+namespace listd::cli {
 namespace {
 
 storage::MemberRole RoleOrThrow(const std::string& text) {
@@ -59,7 +65,7 @@ int Add(const std::string& program, const Args& args) {
   }
   storage::MemberRole role = RoleOrThrow(vm["role"].as<std::string>());
   auto store = OpenStoreOrThrow(vm);
-  ListService service(*store, UnixActor("listctl"));
+  MemberService service(*store, UnixActor("listctl"));
   MemberChangeReport report = OrThrow(service.AddMembers(
       vm["list"].as<std::string>(), vm["address"].as<std::vector<std::string>>(), role, Now()));
   for (const std::string& a : report.changed) {
@@ -78,7 +84,7 @@ int Rm(const std::string& program, const Args& args) {
   po::variables_map vm;
   if (!ParseArgs(program + " rm LIST ADDR...", options, args, vm, &pos)) return kExitOk;
   auto store = OpenStoreOrThrow(vm);
-  ListService service(*store, UnixActor("listctl"));
+  MemberService service(*store, UnixActor("listctl"));
   MemberChangeReport report = OrThrow(service.RemoveMembers(
       vm["list"].as<std::string>(), vm["address"].as<std::vector<std::string>>(), Now()));
   for (const std::string& a : report.changed) std::cout << "removed " << a << "\n";
@@ -103,7 +109,7 @@ int Ls(const std::string& program, const Args& args) {
   if (vm.count("role")) filter.role = RoleOrThrow(vm["role"].as<std::string>());
   const bool as_json = vm.count("json") > 0;
   auto store = OpenStoreOrThrow(vm);
-  ListService service(*store, UnixActor("listctl"));
+  MemberService service(*store, UnixActor("listctl"));
   // Members are printed as they are read; the JSON array is written by
   // hand around one small document a member so it too streams.
   bool first = true;
@@ -111,17 +117,11 @@ int Ls(const std::string& program, const Args& args) {
   base::Status listed = service.ForEachMember(
       vm["list"].as<std::string>(), filter, [&](const storage::MemberRecord& m) {
         if (as_json) {
-          json one = {{"address", m.address.ToString()},
-                      {"name", m.address.display_name},
-                      {"role", std::string(storage::ToString(m.role))},
-                      {"delivery", std::string(storage::ToString(m.delivery))},
-                      {"bounce_score", m.bounce_score},
-                      {"subscribed_at", m.subscribed_at}};
-          std::cout << (first ? "\n  " : ",\n  ")
-                    << one.dump(-1, ' ', false, json::error_handler_t::replace);
+          std::cout << (first ? "\n  " : ",\n  ") << views::DumpLine(views::MemberView(m));
         } else {
-          std::cout << m.address.ToString() << '\t' << storage::ToString(m.role) << '\t'
-                    << storage::ToString(m.delivery) << '\t' << m.address.display_name << '\n';
+          std::cout << Printable(m.address.ToString()) << '\t' << storage::ToString(m.role) << '\t'
+                    << storage::ToString(m.delivery) << '\t' << Printable(m.address.display_name)
+                    << '\n';
         }
         first = false;
       });
@@ -130,7 +130,7 @@ int Ls(const std::string& program, const Args& args) {
     // leaves a truncated listing, which the exit status reports.
     if (as_json && !first) std::cout << "\n]\n";
     std::cout.flush();
-    throw CommandError{listed.error()};
+    throw CommandError{listed.error(), listed.kind()};
   }
   if (as_json) std::cout << (first ? "]\n" : "\n]\n");
   std::cout.flush();
@@ -174,10 +174,10 @@ int Import(const std::string& program, const Args& args) {
     in = &file;
   }
   auto store = OpenStoreOrThrow(vm);
-  ListService service(*store, UnixActor("listctl"));
+  MemberService service(*store, UnixActor("listctl"));
   base::Result<ImportReport> imported =
       service.ImportMembers(vm["list"].as<std::string>(), *in, Now());
-  if (!imported) throw CommandError{"importing " + path + ": " + imported.error()};
+  if (!imported) throw CommandError{"importing " + path + ": " + imported.error(), imported.kind()};
   const ImportReport& report = *imported;
   PrintImportReport(report);
   return kExitOk;
@@ -195,7 +195,7 @@ int Export(const std::string& program, const Args& args) {
   po::variables_map vm;
   if (!ParseArgs(program + " export LIST [FILE]", options, args, vm, &pos)) return kExitOk;
   auto store = OpenStoreOrThrow(vm);
-  ListService service(*store, UnixActor("listctl"));
+  MemberService service(*store, UnixActor("listctl"));
   const std::string list = vm["list"].as<std::string>();
   if (!vm.count("file") || vm["file"].as<std::string>() == "-") {
     OrThrow(service.ExportMembers(list, std::cout));
@@ -203,7 +203,7 @@ int Export(const std::string& program, const Args& args) {
   }
   const std::string path = vm["file"].as<std::string>();
   // Find the list first so an unknown list leaves no empty file behind.
-  OrThrow(service.FindList(list));
+  OrThrow(service::FindList(*store, list));
   // A member list is personal data: create the file for its owner only.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw CommandError{"cannot create " + path + ": " + std::strerror(errno)};
@@ -239,4 +239,4 @@ int RunMemberCommand(const std::string& program, const Args& args) {
                   PrintMemberUsage);
 }
 
-}  // namespace listd
+}  // namespace listd::cli

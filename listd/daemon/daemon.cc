@@ -1,27 +1,25 @@
 // Daemon (see daemon.h).
 #include "listd/daemon/daemon.h"
 
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <sstream>
-#include <sys/stat.h>
 
+#include "base/host_name.h"
 #include "dkim/unbound_txt_resolver.h"
-#include "listd/daemon/host_name.h"
-#include "listd/inbound/post_processor.h"
 
-namespace listd {
+namespace listd::daemon {
 namespace {
 
 // The SMTP password, from a file only its owner may read (like the master
 // key: a secret in a group- or world-readable file is refused).
 base::Result<std::string> ReadPasswordFile(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return base::Error{"cannot read " + path};
+  if (::stat(path.c_str(), &st) != 0) return base::NotFound("cannot read " + path);
   if ((st.st_mode & 077) != 0) {
-    return base::Error{path + " is readable by others; chmod 600 it"};
+    return base::Forbidden(path + " is readable by others; chmod 600 it");
   }
   std::ifstream file(path);
   std::string password;
@@ -32,8 +30,9 @@ base::Result<std::string> ReadPasswordFile(const std::string& path) {
 
 }  // namespace
 
-Daemon::Daemon(DaemonOptions options, Log log) : options_(std::move(options)), log_(std::move(log)) {
-  if (options_.hostname.empty()) options_.hostname = HostName();
+Daemon::Daemon(DaemonOptions options, Log log)
+    : options_(std::move(options)), log_(std::move(log)) {
+  if (options_.hostname.empty()) options_.hostname = base::HostName();
   if (options_.authserv_id.empty()) options_.authserv_id = options_.hostname;
 }
 
@@ -57,43 +56,38 @@ base::Status Daemon::Start() {
   transport.ca_file = options_.smtp_ca_file;
   if (!options_.smtp_password_file.empty()) {
     auto password = ReadPasswordFile(options_.smtp_password_file);
-    if (!password) return base::Error{"--smtp-password-file: " + password.error()};
+    if (!password) return password.failure().Prefixed("--smtp-password-file");
     transport.password = *password;
   }
   transport.timeout = std::chrono::seconds(options_.smtp_timeout_seconds);
   transport.helo_name = options_.hostname;
   auto transports = delivery::MakeTransportFactory(transport);
-  if (!transports) return base::Error{"--deliver: " + transports.error()};
+  if (!transports) return transports.failure().Prefixed("--deliver");
 
-  // The store is opened first so that its directory exists for the lock.
+  // One daemon per store; the claims on batches are then a dead run's:
+  // deliver them without waiting for their leases to run out.
   auto store = OpenStore();
-  if (!store) return base::Error{store.error()};
-  auto lock = storage::StoreLock::Acquire(options_.db);
-  if (!lock) return base::Error{lock.error()};
-  lock_.emplace(std::move(*lock));
+  if (!store) return store.failure();
   intake_store_ = std::move(*store);
-  // Claims on batches are a dead run's now: deliver them without waiting
-  // for their leases to run out.
-  auto released = intake_store_->spool().ReleaseLeases();
-  if (!released) return base::Error{released.error()};
+  auto released = intake_store_->ClaimDaemon();
+  if (!released) return released.failure();
   if (*released > 0) {
     log_("resuming " + std::to_string(*released) + " delivery batches a previous run had in hand");
   }
   auto pipeline_store = OpenStore();
-  if (!pipeline_store) return base::Error{pipeline_store.error()};
+  if (!pipeline_store) return pipeline_store.failure();
 
   DeliveryOptions delivery;
   delivery.workers = options_.delivery_workers;
-  delivery.retry_base_seconds = options_.retry_base_seconds;
-  delivery.retry_max_seconds = options_.retry_max_seconds;
-  delivery.give_up_after_seconds = options_.give_up_after_seconds;
+  delivery.retry.retry_base_seconds = options_.retry_base_seconds;
+  delivery.retry.retry_max_seconds = options_.retry_max_seconds;
+  delivery.retry.give_up_after_seconds = options_.give_up_after_seconds;
   delivery.idle_poll = std::chrono::milliseconds(options_.poll_ms);
   // A claim must outlast the slowest transaction a batch can take (every
   // recipient and the data each waiting out the SMTP timeout), or a second
   // worker would take the batch while the first still sends it.
-  delivery.lease_seconds =
-      std::max<int64_t>(600, static_cast<int64_t>(options_.batch_size + 4) *
-                                 options_.smtp_timeout_seconds);
+  delivery.lease_seconds = std::max<int64_t>(
+      600, static_cast<int64_t>(options_.batch_size + 4) * options_.smtp_timeout_seconds);
   delivery_ = std::make_unique<DeliveryPool>([this] { return OpenStore(); }, std::move(*transports),
                                              delivery, log_);
   base::Status delivering = delivery_->Start();
@@ -105,18 +99,23 @@ base::Status Daemon::Start() {
   dns.forwarder = options_.dns;
   dns.timeout_ms = options_.dns_timeout_ms;
   auto resolver = dkim::UnboundTxtResolver::Create(dns);
-  if (!resolver) return base::Error{"--dns: " + resolver.error()};
-  resolver_ = std::move(*resolver);
+  if (!resolver) return resolver.failure().Prefixed("--dns");
 
-  // The pipeline resumes every post a previous run left "received" before
-  // looking for new ones (RunPipeline starts with the spool's Pending()).
-  pipeline_ = std::thread([this, s = std::move(*pipeline_store)]() mutable {
-    RunPipeline(std::move(s));
-  });
+  // The worker resumes every post a previous run left "received" before
+  // looking for new ones.
+  inbound::ProcessorOptions processing;
+  processing.authserv_id = options_.authserv_id;
+  processing.trusted_authserv_ids = options_.trusted_authserv_ids;
+  processing.post.templates_dir = options_.templates_dir;
+  processing.post.batch_size = options_.batch_size;
+  posts_ = std::make_unique<PostWorker>(
+      std::move(*pipeline_store), std::move(*resolver), std::move(processing),
+      std::chrono::milliseconds(options_.poll_ms), log_, [this] { delivery_->Wake(); });
+  posts_->Start();
 
-  intake_ = std::make_unique<Intake>(*intake_store_, [this] { WakePipeline(); });
+  intake_ = std::make_unique<Intake>(*intake_store_, [this] { posts_->Wake(); });
   auto lmtp_address = SplitHostPort(options_.lmtp);
-  if (!lmtp_address) return base::Error{"--lmtp: " + lmtp_address.error()};
+  if (!lmtp_address) return lmtp_address.failure().Prefixed("--lmtp");
   lmtp::ServerOptions server;
   server.host = lmtp_address->first;
   server.port = lmtp_address->second;
@@ -127,72 +126,16 @@ base::Status Daemon::Start() {
   server.log = [this](std::string_view line) { log_(std::string(line)); };
   lmtp_ = std::make_unique<lmtp::Server>(*intake_, server);
   base::Status listening = lmtp_->Start();
-  if (!listening) return base::Error{"LMTP on " + options_.lmtp + ": " + listening.error()};
-  started_ = true;
+  if (!listening) return listening.failure().Prefixed("LMTP on " + options_.lmtp);
   return base::Ok();
 }
 
 void Daemon::Stop() {
-  // Intake first (no new posts), then the pipeline (the post in hand
+  // Intake first (no new posts), then the posts (the one in hand
   // finishes), then delivery (the batches in hand finish).
   if (lmtp_) lmtp_->Stop();
-  stopping_ = true;
-  wake_.notify_all();
-  if (pipeline_.joinable()) pipeline_.join();
+  if (posts_) posts_->Stop();
   if (delivery_) delivery_->Stop();
 }
 
-void Daemon::WakePipeline() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++wakes_;
-  }
-  wake_.notify_all();
-}
-
-void Daemon::RunPipeline(std::unique_ptr<storage::Store> store) {
-  // The resolver is this thread's alone from here on (it is not
-  // thread-safe); Start() made it so that a bad --dns stops start-up.
-  dkim::DnsKeyResolver keys(*resolver_);
-  PipelineOptions pipeline;
-  pipeline.authserv_id = options_.authserv_id;
-  pipeline.trusted_authserv_ids = options_.trusted_authserv_ids;
-  pipeline.templates_dir = options_.templates_dir;
-  pipeline.batch_size = options_.batch_size;
-  PostProcessor processor(*store, keys, resolver_.get(), pipeline);
-
-  uint64_t seen = 0;
-  while (!stopping_) {
-    auto pending = store->spool().Pending();
-    bool failed = !pending;
-    if (failed) log_("pipeline: " + pending.error());
-    for (int64_t post_id : pending ? *pending : std::vector<int64_t>()) {
-      if (stopping_) break;
-      const auto started = std::chrono::steady_clock::now();
-      auto outcome = processor.Process(post_id);
-      const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - started);
-      if (!outcome) {
-        // A store failure: the post stays "received" and is tried again
-        // after the poll interval.
-        log_("post " + std::to_string(post_id) + ": " + outcome.error());
-        failed = true;
-        continue;
-      }
-      std::ostringstream line;
-      line << "post " << outcome->message_id << " id=" << outcome->post_id
-           << " list=" << outcome->list << " auth=\"" << outcome->auth << "\""
-           << " action=" << outcome->action << " recipients=" << outcome->recipients
-           << " elapsed=" << elapsed.count() << "ms reason=\"" << outcome->reason << "\"";
-      log_(line.str());
-      if (outcome->recipients > 0) delivery_->Wake();
-    }
-    if (!failed && pending && !pending->empty()) continue;  // more may have come meanwhile
-    std::unique_lock<std::mutex> lock(mutex_);
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
-                   [&] { return stopping_ || wakes_ != seen; });
-    seen = wakes_;
-  }
-}
-
-}  // namespace listd
+}  // namespace listd::daemon

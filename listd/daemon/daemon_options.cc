@@ -5,17 +5,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "listd/mime/footer_template.h"
+
 namespace po = boost::program_options;
 
-namespace listd {
-
-std::string DefaultTemplatesDir() {
-#ifdef LISTD_TEMPLATES_DIR
-  return LISTD_TEMPLATES_DIR;
-#else
-  return "templates";
-#endif
-}
+namespace listd::daemon {
 
 base::Result<std::pair<std::string, int>> SplitHostPort(const std::string& text) {
   std::string host;
@@ -23,26 +17,26 @@ base::Result<std::pair<std::string, int>> SplitHostPort(const std::string& text)
   if (!text.empty() && text.front() == '[') {
     const size_t close = text.find(']');
     if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return base::Error{"'" + text + "' is not [ADDRESS]:PORT"};
+      return base::Error{base::ErrorKind::kInvalid, "'" + text + "' is not [ADDRESS]:PORT"};
     }
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
     const size_t colon = text.rfind(':');
-    if (colon == std::string::npos) return base::Error{"'" + text + "' is not HOST:PORT"};
+    if (colon == std::string::npos) return base::Error{base::ErrorKind::kInvalid, "'" + text + "' is not HOST:PORT"};
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
   if (host.empty() || port.empty() || port.size() > 5 ||
       port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
-    return base::Error{"'" + text + "' is not HOST:PORT"};
+    return base::Error{base::ErrorKind::kInvalid, "'" + text + "' is not HOST:PORT"};
   }
   return std::make_pair(host, std::stoi(port));
 }
 
 base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** argv) {
   DaemonOptions o;
-  o.templates_dir = DefaultTemplatesDir();
+  o.templates_dir = mime::BuiltInTemplatesDir();
   po::options_description general("listd options");
   general.add_options()("help,h", "show this help")(
       "config", po::value<std::string>(), "read options from FILE (name = value lines)");
@@ -101,20 +95,20 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
     if (vm.count("config")) {
       const std::string path = vm["config"].as<std::string>();
       std::ifstream file(path);
-      if (!file) return base::Error{"cannot read the config file " + path};
+      if (!file) return base::Error{base::ErrorKind::kInvalid, "cannot read the config file " + path};
       // Stored after the command line, so the command line's values win.
       po::store(po::parse_config_file(file, settings), vm);
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    return base::Error{e.what()};
+    return base::Error{base::ErrorKind::kInvalid, e.what()};
   }
-  if (o.delivery_workers < 1) return base::Error{"--delivery-workers must be at least 1"};
-  if (o.batch_size < 1) return base::Error{"--batch-size must be at least 1"};
-  if (o.retry_base_seconds < 1) return base::Error{"--retry-base must be at least 1"};
+  if (o.delivery_workers < 1) return base::Error{base::ErrorKind::kInvalid, "--delivery-workers must be at least 1"};
+  if (o.batch_size < 1) return base::Error{base::ErrorKind::kInvalid, "--batch-size must be at least 1"};
+  if (o.retry_base_seconds < 1) return base::Error{base::ErrorKind::kInvalid, "--retry-base must be at least 1"};
   auto lmtp = SplitHostPort(o.lmtp);
-  if (!lmtp) return base::Error{"--lmtp: " + lmtp.error()};
+  if (!lmtp) return base::Error{base::ErrorKind::kInvalid, "--lmtp: " + lmtp.error()};
   return std::optional<DaemonOptions>(std::move(o));
 }
 
-}  // namespace listd
+}  // namespace listd::daemon

@@ -6,8 +6,8 @@
 // LMTP listens on 127.0.0.1:8024, and mail is delivered into a Maildir
 // under var/maildir, one folder per recipient. Production points --deliver
 // at an SMTP smarthost.
-#ifndef LISTD_LISTD_DAEMON_OPTIONS_H_
-#define LISTD_LISTD_DAEMON_OPTIONS_H_
+#ifndef LISTD_LISTD_DAEMON_DAEMON_OPTIONS_H_
+#define LISTD_LISTD_DAEMON_DAEMON_OPTIONS_H_
 
 #include <cstdint>
 #include <optional>
@@ -16,18 +16,18 @@
 
 #include "base/result.h"
 
-namespace listd {
+namespace listd::daemon {
 
 struct DaemonOptions {
   std::string db = "var/listd.db";
-  std::string lmtp = "127.0.0.1:8024";      // HOST:PORT; port 0 picks a free one
+  std::string lmtp = "127.0.0.1:8024";          // HOST:PORT; port 0 picks a free one
   std::string deliver = "maildir:var/maildir";  // smtp://HOST:PORT | smtps://... | maildir:DIR
-  std::string dns;                          // forwarder HOST:PORT; "" = the system's resolvers
+  std::string dns;                              // forwarder HOST:PORT; "" = the system's resolvers
   int dns_timeout_ms = 5000;
-  std::string authserv_id;                  // "" = the host name
+  std::string authserv_id;  // "" = the host name
   std::vector<std::string> trusted_authserv_ids;
-  std::string templates_dir;                // where footer templates live
-  std::string hostname;                     // LMTP greeting and EHLO; "" = the host name
+  std::string templates_dir;  // where footer templates live
+  std::string hostname;       // LMTP greeting and EHLO; "" = the host name
   // Delivery.
   int delivery_workers = 2;
   size_t batch_size = 100;
@@ -36,8 +36,8 @@ struct DaemonOptions {
   int64_t give_up_after_seconds = 5 * 24 * 3600;
   bool smtp_starttls = false;
   std::string smtp_user;
-  std::string smtp_password_file;           // a file (0600) holding the password
-  std::string smtp_ca_file;                 // CAs for the smarthost's certificate; "" = system's
+  std::string smtp_password_file;  // a file (0600) holding the password
+  std::string smtp_ca_file;        // CAs for the smarthost's certificate; "" = system's
   int smtp_timeout_seconds = 60;
   // Intake.
   size_t max_message_bytes = 25 * 1024 * 1024;
@@ -51,13 +51,9 @@ struct DaemonOptions {
 // printing --help; an Error names the bad option.
 base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** argv);
 
-// Where footer templates are looked up unless --templates says otherwise:
-// the source tree's templates/ (fixed at build time).
-std::string DefaultTemplatesDir();
-
 // Splits "HOST:PORT" (or "[v6]:PORT").
 base::Result<std::pair<std::string, int>> SplitHostPort(const std::string& text);
 
-}  // namespace listd
+}  // namespace listd::daemon
 
-#endif  // LISTD_LISTD_DAEMON_OPTIONS_H_
+#endif  // LISTD_LISTD_DAEMON_DAEMON_OPTIONS_H_

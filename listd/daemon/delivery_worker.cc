@@ -1,114 +1,35 @@
 // DeliveryWorker (see delivery_worker.h).
 #include "listd/daemon/delivery_worker.h"
 
-#include <algorithm>
+#include <utility>
 
-#include "base/email_address.h"
+#include "listd/service/delivery_records.h"
 
-namespace listd {
-
-int64_t NextAttemptAt(const DeliveryOptions& options, int attempts, int64_t now) {
-  int64_t delay = options.retry_base_seconds;
-  for (int i = 0; i < attempts && delay < options.retry_max_seconds; ++i) delay *= 2;
-  return now + std::min(delay, options.retry_max_seconds);
-}
-
-namespace {
-
-// A 5xx for `recipient` of post `post_id`: an event and one more bounce
-// point for the member (if they still are one).
-base::Status RecordBounce(storage::Store& store, const DeliveryOptions& options, int64_t list_id,
-                          int64_t post_id, const std::string& recipient, const std::string& reply,
-                          int64_t now) {
-  if (list_id != 0) {
-    if (auto address = base::EmailAddress::Parse(recipient)) {
-      auto member = store.members().Find(list_id, *address);
-      if (!member) return base::Error{member.error()};
-      if (*member) {
-        base::Status scored =
-            store.members().SetBounceScore((*member)->id, (*member)->bounce_score + 1);
-        if (!scored) return scored;
-      }
-    }
-  }
-  return store.events().Record(now, options.actor,
-                               list_id == 0 ? std::nullopt : std::optional<int64_t>(list_id),
-                               "delivery.bounce",
-                               "post " + std::to_string(post_id) + " to <" + recipient +
-                                   ">: " + reply);
-}
-
-}  // namespace
+namespace listd::daemon {
 
 base::Result<BatchReport> DeliverBatch(storage::Store& store, delivery::Transport& transport,
                                        const storage::DeliveryBatch& batch,
                                        const DeliveryOptions& options, int64_t now) {
+  const delivery::SendResult sent =
+      transport.Send(batch.envelope_from, batch.recipients, batch.message);
+  delivery::AttemptVerdict verdict = delivery::JudgeAttempt(batch.recipients, sent, batch.attempts,
+                                                            batch.queued_at, now, options.retry);
   BatchReport report;
   report.batch_id = batch.id;
   report.post_id = batch.post_id;
-  const delivery::SendResult sent =
-      transport.Send(batch.envelope_from, batch.recipients, batch.message);
   report.error = sent.error;
-
-  std::vector<std::string> deferred;
-  std::vector<std::pair<std::string, std::string>> bounced;  // recipient, reply
-  for (size_t i = 0; i < batch.recipients.size(); ++i) {
-    // A transport that answered for fewer recipients than it was given has
-    // not delivered the rest: they wait for another attempt.
-    if (i >= sent.recipients.size()) {
-      deferred.push_back(batch.recipients[i]);
-      continue;
-    }
-    const delivery::RecipientResult& result = sent.recipients[i];
-    switch (result.outcome) {
-      case delivery::Outcome::kDelivered:
-        ++report.delivered;
-        break;
-      case delivery::Outcome::kTempFail:
-        deferred.push_back(batch.recipients[i]);
-        break;
-      case delivery::Outcome::kPermFail:
-        bounced.emplace_back(batch.recipients[i], result.reply);
-        break;
-    }
-  }
-
-  // Retrying ends give_up_after the batch was queued (RFC 5321 section
-  // 4.5.4.1), counted from the queueing, not from the post's arrival: a
-  // post a moderator approved after days has had no attempt yet.
-  if (!deferred.empty() && now - batch.queued_at >= options.give_up_after_seconds) {
-    const std::string why = "gave up after " + std::to_string(batch.attempts + 1) +
-                            " attempts: " +
-                            (sent.error.empty() ? std::string("deferred") : sent.error);
-    for (std::string& recipient : deferred) bounced.emplace_back(std::move(recipient), why);
-    deferred.clear();
-  }
-  // The post tells whose members bounced; only a bounce needs it.
-  int64_t list_id = 0;
-  if (!bounced.empty()) {
-    auto post = store.spool().Find(batch.post_id);
-    if (!post) return base::Error{post.error()};
-    if (*post) list_id = (*post)->list_id;
-  }
-  report.deferred = deferred.size();
-  report.bounced = bounced.size();
-
-  storage::Transaction transaction(store.db());
-  if (!transaction.begun()) return base::Error{transaction.begun().error()};
-  for (const auto& [recipient, reply] : bounced) {
-    base::Status recorded =
-        RecordBounce(store, options, list_id, batch.post_id, recipient, reply, now);
-    if (!recorded) return base::Error{recorded.error()};
-  }
-  base::Status updated =
-      deferred.empty()
-          ? store.spool().CompleteBatch(batch.id)
-          : store.spool().Reschedule(batch.id, deferred,
-                                     NextAttemptAt(options, batch.attempts, now),
-                                     sent.error.empty() ? "recipients deferred" : sent.error);
-  if (!updated) return base::Error{updated.error()};
-  base::Status committed = transaction.Commit();
-  if (!committed) return base::Error{committed.error()};
+  report.delivered = verdict.delivered;
+  report.deferred = verdict.deferred.size();
+  report.bounced = verdict.bounced.size();
+  service::DeliveryAttempt attempt;
+  attempt.batch_id = batch.id;
+  attempt.post_id = batch.post_id;
+  attempt.deferred = std::move(verdict.deferred);
+  attempt.bounced = std::move(verdict.bounced);
+  attempt.retry_at = verdict.retry_at;
+  attempt.error = sent.error;
+  base::Status recorded = service::RecordDeliveryAttempt(store, options.actor, attempt, now);
+  if (!recorded) return recorded.failure();
   return report;
 }
 
@@ -156,7 +77,7 @@ void DeliveryPool::Run(std::unique_ptr<storage::Store> store) {
   uint64_t seen = 0;
   while (!stopping_) {
     const int64_t now = now_();
-    auto claimed = store->spool().ClaimDueBatches(now, 1, now + options_.lease_seconds);
+    auto claimed = store->ClaimBatches(now, 1, now + options_.lease_seconds);
     if (!claimed) {
       if (log_) log_("delivery: " + claimed.error());
     } else if (!claimed->empty()) {
@@ -167,9 +88,8 @@ void DeliveryPool::Run(std::unique_ptr<storage::Store> store) {
           log_("delivery: batch " + std::to_string(batch.id) + ": " + report.error());
         } else {
           log_("delivery post=" + std::to_string(report->post_id) +
-               " batch=" + std::to_string(report->batch_id) +
-               " delivered=" + std::to_string(report->delivered) +
-               " deferred=" + std::to_string(report->deferred) +
+               " batch=" + std::to_string(report->batch_id) + " delivered=" +
+               std::to_string(report->delivered) + " deferred=" + std::to_string(report->deferred) +
                " bounced=" + std::to_string(report->bounced) +
                (report->error.empty() ? "" : " error=\"" + report->error + "\""));
         }
@@ -182,4 +102,4 @@ void DeliveryPool::Run(std::unique_ptr<storage::Store> store) {
   }
 }
 
-}  // namespace listd
+}  // namespace listd::daemon

@@ -8,13 +8,11 @@
 //   refusal of a list copy returns to the list, whose -bounces address is
 //   the envelope sender).
 // BEHAVIOUR
-//   Delivered recipients leave the batch. A 5xx refusal is recorded as a
-//   bounce for that member (an event, and the member's bounce score grows
-//   by one; bounce processing decides later what a score means). A 4xx
-//   refusal or a broken connection keeps the recipients in the batch, due
-//   again after retry_base * 2^attempts (capped at retry_max); once a
-//   batch was queued longer than give_up_after ago its remaining
-//   recipients bounce.
+//   Each round a worker claims a due batch (storage::Store::ClaimBatches),
+//   hands it to its Transport, judges the answer (delivery/retry.h:
+//   delivered, deferred with backoff, bounced) and records it
+//   (service/delivery_records.h: bounces are events and score points, the
+//   batch is done or rescheduled), all of one attempt in one transaction.
 // LIMITS (defaults)
 //   batches claimed per round: 1 per worker; lease on a claimed batch: 10
 //   minutes (a worker killed mid-send leaves it for others after that);
@@ -22,8 +20,8 @@
 // CONTRACT
 //   Each worker thread opens its own Store and Transport. Stop() lets the
 //   batch in hand finish, then joins.
-#ifndef LISTD_LISTD_DELIVERY_WORKER_H_
-#define LISTD_LISTD_DELIVERY_WORKER_H_
+#ifndef LISTD_LISTD_DAEMON_DELIVERY_WORKER_H_
+#define LISTD_LISTD_DAEMON_DELIVERY_WORKER_H_
 
 #include <atomic>
 #include <chrono>
@@ -37,23 +35,19 @@
 
 #include "base/result.h"
 #include "dkim/key_resolver.h"
+#include "listd/delivery/retry.h"
 #include "listd/delivery/transport.h"
 #include "storage/store.h"
 
-namespace listd {
+namespace listd::daemon {
 
 struct DeliveryOptions {
   int workers = 2;
-  int64_t retry_base_seconds = 60;
-  int64_t retry_max_seconds = 3600;
-  int64_t give_up_after_seconds = 5 * 24 * 3600;
+  delivery::RetryPolicy retry;
   int64_t lease_seconds = 600;
   std::chrono::milliseconds idle_poll{1000};  // how often an idle worker looks
   std::string actor = "listd";
 };
-
-// The next attempt after `attempts` failed ones, at `now`.
-int64_t NextAttemptAt(const DeliveryOptions& options, int attempts, int64_t now);
 
 // What one batch's attempt came to, for the log.
 struct BatchReport {
@@ -101,6 +95,6 @@ class DeliveryPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace listd
+}  // namespace listd::daemon
 
-#endif  // LISTD_LISTD_DELIVERY_WORKER_H_
+#endif  // LISTD_LISTD_DAEMON_DELIVERY_WORKER_H_

@@ -1,55 +1,35 @@
-// Intake: where posts enter listd, from the LMTP server or `listctl
-// inject`. It decides which recipients are list addresses and commits each
-// post to the spool before anyone is told 250.
+// Intake: the LMTP server's Handler. It answers each RCPT by whether the
+// address is one of a list's (service/list_address.h) and commits each
+// post to the spool (service/spool.h) before anyone is told 250.
 //
 // STANDARDS
 //   RFC 2033 section 4.2 (LMTP: one reply per recipient after DATA, and 2xx
-//   only once the message is safe), RFC 3463 (enhanced status codes),
-//   RFC 5321 section 4.5.3.1 (size limits are the LMTP server's).
+//   only once the message is safe), RFC 3463 (enhanced status codes).
 // ADDRESSES
-//   list@, list-request@, list-join@, list-leave@, list-owner@ and
-//   list-bounces@ with VERP (list-bounces+user=host@); anything else is
-//   550 5.1.1. Local parts compare case-insensitively for the suffixes.
+//   list@, list-request@, list-join@, list-leave@, list-owner@,
+//   list-confirm+TOKEN@ and list-bounces@ with VERP (list-bounces+user=host@);
+//   anything else is 550 5.1.1. Local parts compare case-insensitively for
+//   the suffixes.
 // CONTRACT
-//   One spool row per accepted recipient, all of a DATA in one transaction;
-//   a store failure answers 451 4.3.0 to every recipient (the MTA retries,
-//   nothing is lost). `spooled` is called after each commit, to wake the
-//   pipeline. Thread-safety: Intake serialises its use of its Store with a
-//   mutex, so the LMTP server may call it from every connection at once.
-#ifndef LISTD_LISTD_INTAKE_H_
-#define LISTD_LISTD_INTAKE_H_
+//   All of a DATA's recipients are spooled in one transaction; a store
+//   failure answers 451 4.3.0 to every recipient (the MTA retries, nothing
+//   is lost). `spooled` is called after each commit, to wake the pipeline.
+//   Thread-safety: Intake serialises its use of its Store with a mutex, so
+//   the LMTP server may call it from every connection at once.
+#ifndef LISTD_LISTD_DAEMON_INTAKE_H_
+#define LISTD_LISTD_DAEMON_INTAKE_H_
 
-#include <cstdint>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "base/result.h"
 #include "dkim/key_resolver.h"
 #include "listd/lmtp/handler.h"
-#include "listd/service/list_address.h"
 #include "storage/store.h"
 
-namespace listd {
-
-// A recipient that is one of a list's addresses.
-struct ResolvedAddress {
-  int64_t list_id = 0;
-  lmtp::AddressRole role = lmtp::AddressRole::kPost;
-};
-
-// Which list address `address` is, if any.
-base::Result<std::optional<ResolvedAddress>> ResolveListAddress(storage::Store& store,
-                                                                std::string_view address);
-
-// Commits one spool row per recipient (each must resolve) in one
-// transaction, with bare LF made CRLF; returns the post ids in recipient
-// order.
-base::Result<std::vector<int64_t>> SpoolPost(storage::Store& store, const std::string& envelope_from,
-                                             const std::vector<std::string>& recipients,
-                                             const std::string& message, int64_t now);
+namespace listd::daemon {
 
 class Intake : public lmtp::Handler {
  public:
@@ -66,6 +46,6 @@ class Intake : public lmtp::Handler {
   dkim::Clock now_;
 };
 
-}  // namespace listd
+}  // namespace listd::daemon
 
-#endif  // LISTD_LISTD_INTAKE_H_
+#endif  // LISTD_LISTD_DAEMON_INTAKE_H_

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "listd/cli/cli.h"
+#include "listd/cli/exit_codes.h"
 
 namespace {
 
@@ -21,40 +22,43 @@ void PrintUsage(std::ostream& out) {
          "groups:\n"
          "  list     create | ls | show | set | rm\n"
          "  member   add | rm | ls | import | export\n"
-         "  key      generate | dns | check | activate | rotate | retire | rm | ls | export | import\n"
+         "  key      generate | dns | check | activate | rotate | retire | rm | ls | export | "
+         "import\n"
          "  held     ls | show | approve | reject | discard   posts waiting for a moderator\n"
          "  inject   LIST < message: hand a post to listd (for pipe transports)\n"
          "  doctor   LIST: what a receiver would find wrong with the list's signing\n"
          "  dkim     keygen | sign | verify   DKIM with key files, outside the store\n"
          "  arc      seal | verify            ARC (RFC 8617) with key files, outside the store\n"
          "\n"
-         "Run 'listctl <group> <command> --help' for a command's options.\n";
+         "Run 'listctl <group> <command> --help' for a command's options.\n"
+         "\n"
+      << listd::cli::ExitCodesHelp();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
-  listd::Args args(argv + 1, argv + argc);
+  listd::cli::Args args(argv + 1, argv + argc);
   if (args.empty()) {
     PrintUsage(std::cerr);
-    return listd::kExitError;
+    return listd::cli::kExitInvalid;
   }
   const std::string group = args.front();
   args.erase(args.begin());
   if (group == "--help" || group == "-h" || group == "help") {
     PrintUsage(std::cout);
-    return listd::kExitOk;
+    return listd::cli::kExitOk;
   }
-  if (group == "dkim") return listd::RunDkimCommand("listctl dkim", args);
-  if (group == "arc") return listd::RunArcCommand("listctl arc", args);
-  if (group == "list") return listd::RunListCommand("listctl list", args);
-  if (group == "member") return listd::RunMemberCommand("listctl member", args);
-  if (group == "key") return listd::RunKeyCommand("listctl key", args);
-  if (group == "held") return listd::RunHeldCommand("listctl held", args);
-  if (group == "inject") return listd::RunInjectCommand("listctl inject", args);
-  if (group == "doctor") return listd::RunDoctorCommand("listctl doctor", args);
+  if (group == "dkim") return listd::cli::RunDkimCommand("listctl dkim", args);
+  if (group == "arc") return listd::cli::RunArcCommand("listctl arc", args);
+  if (group == "list") return listd::cli::RunListCommand("listctl list", args);
+  if (group == "member") return listd::cli::RunMemberCommand("listctl member", args);
+  if (group == "key") return listd::cli::RunKeyCommand("listctl key", args);
+  if (group == "held") return listd::cli::RunHeldCommand("listctl held", args);
+  if (group == "inject") return listd::cli::RunInjectCommand("listctl inject", args);
+  if (group == "doctor") return listd::cli::RunDoctorCommand("listctl doctor", args);
   std::cerr << "listctl: unknown group '" << group << "'\n";
   PrintUsage(std::cerr);
-  return listd::kExitError;
+  return listd::cli::kExitInvalid;
 }

@@ -11,13 +11,12 @@
 //   SIGTERM, SIGINT: stop accepting, finish the work in hand, exit 0.
 // EXIT STATUS
 //   0 after a clean stop; 2 when the options or the start-up fail.
-#include <csignal>
 #include <ctime>
 #include <iostream>
 #include <mutex>
-#include <pthread.h>
 
 #include "listd/daemon/daemon.h"
+#include "listd/daemon/signals.h"
 
 namespace {
 
@@ -36,35 +35,27 @@ void LogLine(const std::string& line) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto options = listd::ParseDaemonOptions(argc, argv);
+  namespace daemon = listd::daemon;
+  auto options = daemon::ParseDaemonOptions(argc, argv);
   if (!options) {
     std::cerr << "listd: " << options.error() << "\n";
     return 2;
   }
   if (!*options) return 0;  // --help
 
-  // Signals are taken by sigwait() below, so every thread started from here
-  // on must block them; a write to a closed socket is an error, not a death.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-
-  listd::Daemon daemon(**options, LogLine);
-  base::Status started = daemon.Start();
+  // Every thread started from here on inherits the blocked stop signals.
+  daemon::BlockStopSignals();
+  daemon::Daemon listd(**options, LogLine);
+  base::Status started = listd.Start();
   if (!started) {
     LogLine("cannot start: " + started.error());
     return 2;
   }
   LogLine("ready: LMTP on " + (*options)->lmtp.substr(0, (*options)->lmtp.rfind(':')) + ":" +
-          std::to_string(daemon.lmtp_port()) + ", delivering to " + (*options)->deliver +
+          std::to_string(listd.lmtp_port()) + ", delivering to " + (*options)->deliver +
           ", store " + (*options)->db);
-  int signal = 0;
-  sigwait(&signals, &signal);
-  LogLine(std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
-  daemon.Stop();
+  LogLine("stopping on " + daemon::WaitForStopSignal());
+  listd.Stop();
   LogLine("stopped");
   return 0;
 }

@@ -31,7 +31,7 @@ std::string Trimmed(std::string_view text) {
 // The one mailbox of From (RFC 5322 section 3.6.2), read by GMime.
 base::Result<Author> ReadAuthor(std::string_view message) {
   auto fields = ParseFields(message);
-  if (!fields) return base::Error{fields.error()};
+  if (!fields) return fields.failure();
   std::optional<std::string_view> from;
   for (const RawField& field : *fields) {
     if (base::LowerAscii(field.name) != "from") continue;
@@ -97,19 +97,19 @@ std::string ViaDisplayName(std::string_view author_name, std::string_view list_n
 
 base::Result<Mitigated> MungeFrom(std::string_view message, const MitigationRequest& request) {
   auto author = ReadAuthor(message);
-  if (!author) return base::Error{author.error()};
+  if (!author) return author.failure();
   auto munged = ReplaceFieldValue(message, "From", " " + ListFrom(*author, request.list));
-  if (!munged) return base::Error{munged.error()};
+  if (!munged) return munged.failure();
   auto kept = KeepAuthor(std::move(*munged), *author, request);
-  if (!kept) return base::Error{kept.error()};
+  if (!kept) return kept.failure();
   return Mitigated{std::move(*kept), author->raw};
 }
 
 base::Result<Mitigated> WrapMessage(std::string_view message, const MitigationRequest& request) {
   auto author = ReadAuthor(message);
-  if (!author) return base::Error{author.error()};
+  if (!author) return author.failure();
   auto fields = ParseFields(message);
-  if (!fields) return base::Error{fields.error()};
+  if (!fields) return fields.failure();
   // The outer message: our Authentication-Results and the fields a reader
   // sees; the original's own MIME and signature fields belong inside.
   std::string outer;
@@ -134,7 +134,7 @@ base::Result<Mitigated> WrapMessage(std::string_view message, const MitigationRe
   if (message.size() < 2 || message.substr(message.size() - 2) != "\r\n") outer += "\r\n";
   outer += "--" + boundary + "--\r\n";
   auto kept = KeepAuthor(std::move(outer), *author, request);
-  if (!kept) return base::Error{kept.error()};
+  if (!kept) return kept.failure();
   return Mitigated{std::move(*kept), author->raw};
 }
 

@@ -111,7 +111,7 @@ bool IsContentField(std::string_view name) {
 base::Result<FooterResult> Wrap(std::string_view message, const Parts& parts,
                                 const std::string& lf_footer, std::string why) {
   base::Result<std::vector<RawField>> fields = ParseFields(message);
-  if (!fields) return base::Error{fields.error()};
+  if (!fields) return fields.failure();
   std::string outer;
   std::string inner;
   bool has_mime_version = false;
@@ -288,7 +288,7 @@ base::Result<FooterResult> AddFooter(std::string_view message, std::string_view 
     return FooterResult{std::string(message), FooterPlacement::kNone, "no footer configured"};
   }
   base::Result<size_t> header_end = FindHeaderEnd(message);
-  if (!header_end) return base::Error{header_end.error()};
+  if (!header_end) return header_end.failure();
   if (!ParseMessage(message)) return base::Error{"GMime cannot parse the message"};
   Parts parts{message.substr(0, *header_end), message.substr(*header_end + 2)};
 

@@ -71,4 +71,12 @@ base::Result<std::string> LoadTemplate(const std::string& path) {
   return text;
 }
 
+std::string BuiltInTemplatesDir() {
+#ifdef LISTD_TEMPLATES_DIR
+  return LISTD_TEMPLATES_DIR;
+#else
+  return "templates";
+#endif
+}
+
 }  // namespace listd::mime

@@ -34,6 +34,11 @@ base::Result<std::string> RenderFooter(std::string_view mustache_template,
                                        const FooterContext& context,
                                        std::string_view template_name = "the footer template");
 
+// The directory of the templates listd ships (the source tree's templates/,
+// fixed at build time), where template names are looked up unless a
+// --templates option says otherwise.
+std::string BuiltInTemplatesDir();
+
 // The contents of the template file at `path`; Error if it cannot be read.
 base::Result<std::string> LoadTemplate(const std::string& path);
 

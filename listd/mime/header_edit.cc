@@ -43,7 +43,7 @@ base::Result<size_t> FindHeaderEnd(std::string_view message) {
 
 base::Result<std::vector<RawField>> ParseFields(std::string_view message) {
   base::Result<size_t> header_end = FindHeaderEnd(message);
-  if (!header_end) return base::Error{header_end.error()};
+  if (!header_end) return header_end.failure();
   std::vector<RawField> fields;
   size_t pos = 0;
   while (pos < *header_end) {
@@ -89,7 +89,7 @@ std::optional<std::string> GetFieldValue(std::string_view message, std::string_v
 base::Result<std::string> RemoveFields(std::string_view message,
                                        const std::vector<std::string>& names) {
   base::Result<std::vector<RawField>> fields = ParseFields(message);
-  if (!fields) return base::Error{fields.error()};
+  if (!fields) return fields.failure();
   std::string out;
   out.reserve(message.size());
   size_t copied = 0;
@@ -107,14 +107,14 @@ base::Result<std::string> RemoveFields(std::string_view message,
 base::Result<std::string> PrependFields(std::string_view message,
                                         const std::vector<FieldToAdd>& fields) {
   base::Result<size_t> header_end = FindHeaderEnd(message);
-  if (!header_end) return base::Error{header_end.error()};
+  if (!header_end) return header_end.failure();
   return Join(fields) + std::string(message);
 }
 
 base::Result<std::string> AppendFields(std::string_view message,
                                        const std::vector<FieldToAdd>& fields) {
   base::Result<size_t> header_end = FindHeaderEnd(message);
-  if (!header_end) return base::Error{header_end.error()};
+  if (!header_end) return header_end.failure();
   std::string out(message.substr(0, *header_end));
   out += Join(fields);
   out.append(message.substr(*header_end));
@@ -124,7 +124,7 @@ base::Result<std::string> AppendFields(std::string_view message,
 base::Result<std::string> ReplaceFieldValue(std::string_view message, std::string_view name,
                                             std::string_view new_raw_value) {
   base::Result<std::vector<RawField>> fields = ParseFields(message);
-  if (!fields) return base::Error{fields.error()};
+  if (!fields) return fields.failure();
   for (const RawField& field : *fields) {
     if (!SameName(field.name, name)) continue;
     const size_t value_begin = static_cast<size_t>(field.raw_value.data() - message.data());

@@ -3,7 +3,7 @@
 
 #include <ctime>
 
-namespace listd {
+namespace listd::outbound {
 
 std::string MailDate(int64_t now) {
   const std::time_t t = static_cast<std::time_t>(now);
@@ -48,4 +48,4 @@ std::string RejectionNotice(const NoticeRequest& request) {
   return notice;
 }
 
-}  // namespace listd
+}  // namespace listd::outbound

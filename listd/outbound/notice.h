@@ -3,13 +3,13 @@
 // address, marked Auto-Submitted (RFC 3834 section 5) so that well-behaved
 // responders do not answer it, and sent with a null envelope sender (RFC
 // 5321 section 4.5.5) so that nothing bounces back in a loop.
-#ifndef LISTD_LISTD_NOTICE_H_
-#define LISTD_LISTD_NOTICE_H_
+#ifndef LISTD_LISTD_OUTBOUND_NOTICE_H_
+#define LISTD_LISTD_OUTBOUND_NOTICE_H_
 
 #include <cstdint>
 #include <string>
 
-namespace listd {
+namespace listd::outbound {
 
 struct NoticeRequest {
   std::string from;        // "demo-owner@lists.example.org"
@@ -27,6 +27,6 @@ std::string RejectionNotice(const NoticeRequest& request);
 // An RFC 5322 date-time of `now` in UTC: "Mon, 23 Nov 2026 22:31:00 +0000".
 std::string MailDate(int64_t now);
 
-}  // namespace listd
+}  // namespace listd::outbound
 
-#endif  // LISTD_LISTD_NOTICE_H_
+#endif  // LISTD_LISTD_OUTBOUND_NOTICE_H_

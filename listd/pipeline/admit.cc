@@ -111,11 +111,15 @@ std::string HumanSize(uint64_t bytes) {
 
 Verdict NonMember(const std::string& who, const AdmitPolicy& policy) {
   std::string reason = "post from non-member " + who;
-  if (policy.nonmember_action == "hold") return {AdmitAction::kHold, reason};
-  if (policy.nonmember_action == "reject") return {AdmitAction::kReject, reason};
-  if (policy.nonmember_action == "discard") return {AdmitAction::kDiscard, reason};
-  return {AdmitAction::kHold,
-          reason + " (unknown nonmember_action '" + policy.nonmember_action + "')"};
+  switch (policy.nonmember_action) {
+    case settings::NonmemberAction::kHold:
+      return {AdmitAction::kHold, reason};
+    case settings::NonmemberAction::kReject:
+      return {AdmitAction::kReject, reason};
+    case settings::NonmemberAction::kDiscard:
+      return {AdmitAction::kDiscard, reason};
+  }
+  return {AdmitAction::kHold, reason};
 }
 
 bool IsModeratorOrOwner(MemberRole role) {
@@ -184,7 +188,7 @@ base::Result<std::vector<base::EmailAddress>> ParseMailboxList(std::string_view 
   MailboxText m;
   auto finish = [&](size_t end) -> base::Status {
     auto address = FinishMailbox(m, value, end);
-    if (!address.ok()) return base::Error{address.error()};
+    if (!address.ok()) return address.failure();
     if (*address) out.push_back(std::move(**address));
     m = MailboxText{};
     m.start = end + 1;
@@ -240,7 +244,7 @@ base::Result<std::vector<base::EmailAddress>> ParseMailboxList(std::string_view 
       continue;
     }
     if (c == ',' || c == ';') {
-      if (auto done = finish(i); !done.ok()) return base::Error{done.error()};
+      if (auto done = finish(i); !done.ok()) return done.failure();
       ++i;
       continue;
     }
@@ -248,7 +252,7 @@ base::Result<std::vector<base::EmailAddress>> ParseMailboxList(std::string_view 
     m.phrase += c;
     ++i;
   }
-  if (auto done = finish(value.size()); !done.ok()) return base::Error{done.error()};
+  if (auto done = finish(value.size()); !done.ok()) return done.failure();
   return out;
 }
 
@@ -275,22 +279,35 @@ Verdict Admit(const AdmitFacts& facts, const AdmitPolicy& policy) {
   const std::string who = facts.sender.from->ToString();
   const std::optional<MemberRole>& role = facts.sender.role;
   const std::string as_role = role ? std::string(storage::ToString(*role)) + " " + who : who;
-  const std::string& p = policy.posting_policy;
-  if (p == "open") return {AdmitAction::kAccept, "post from " + as_role + " to an open list"};
-  if (p == "members-only") {
-    if (role) return {AdmitAction::kAccept, "post from " + as_role};
-    return NonMember(who, policy);
+  switch (policy.posting_policy) {
+    case settings::PostingPolicy::kOpen:
+      return {AdmitAction::kAccept, "post from " + as_role + " to an open list"};
+    case settings::PostingPolicy::kMembersOnly:
+      if (role) return {AdmitAction::kAccept, "post from " + as_role};
+      return NonMember(who, policy);
+    case settings::PostingPolicy::kModerated:
+    case settings::PostingPolicy::kAnnounceOnly:
+      if (!role) return NonMember(who, policy);
+      if (IsModeratorOrOwner(*role)) return {AdmitAction::kAccept, "post from " + as_role};
+      if (policy.posting_policy == settings::PostingPolicy::kModerated) {
+        return {AdmitAction::kHold, "post from member " + who + " to a moderated list"};
+      }
+      return {AdmitAction::kHold, "post from member " + who +
+                                      " to an announce-only list (only moderators and owners "
+                                      "post)"};
   }
-  if (p == "moderated" || p == "announce-only") {
-    if (!role) return NonMember(who, policy);
-    if (IsModeratorOrOwner(*role)) return {AdmitAction::kAccept, "post from " + as_role};
-    if (p == "moderated") {
-      return {AdmitAction::kHold, "post from member " + who + " to a moderated list"};
-    }
-    return {AdmitAction::kHold, "post from member " + who +
-                                    " to an announce-only list (only moderators and owners post)"};
-  }
-  return {AdmitAction::kHold, "unknown posting policy '" + p + "'"};
+  return {AdmitAction::kHold, "unknown posting policy"};
+}
+
+AdmitPolicy PolicyFrom(const settings::ListSettings& list_settings, std::string list_id,
+                       std::string list_address) {
+  AdmitPolicy policy;
+  policy.posting_policy = list_settings.posting_policy();
+  policy.nonmember_action = list_settings.nonmember_action();
+  policy.max_size = list_settings.max_size();
+  policy.list_id = std::move(list_id);
+  policy.list_address = std::move(list_address);
+  return policy;
 }
 
 base::Result<AdmitFacts> GatherFacts(std::string_view message, int64_t list_id,

@@ -23,7 +23,6 @@
 //      and a non-member, wherever not accepted above, gets nonmember_action
 //      (hold, reject or discard: the setting says "what happens to a post
 //      from a non-member", whatever the policy).
-//   An unknown policy or action (a newer store?) holds: a human decides.
 //
 // STANDARDS
 //   RFC 5322 section 3.6.2 (From is a mailbox-list; with several mailboxes
@@ -55,6 +54,7 @@
 
 #include "base/email_address.h"
 #include "base/result.h"
+#include "listd/settings/list_settings.h"
 #include "storage/member_repository.h"
 
 namespace listd::pipeline {
@@ -64,14 +64,18 @@ enum class AdmitAction { kAccept, kHold, kReject, kDiscard };
 // "accept", "hold", "reject", "discard".
 std::string_view ToString(AdmitAction action);
 
-// The list's settings that admission reads (see listd/list_settings.h).
+// The list's settings that admission reads (listd/settings/list_settings.h).
 struct AdmitPolicy {
-  std::string posting_policy = "members-only";  // members-only|moderated|announce-only|open
-  std::string nonmember_action = "hold";        // hold|reject|discard
-  uint64_t max_size = 5242880;                  // bytes, 0 = no limit
-  std::string list_id;                          // our List-Id label, e.g. "demo.lists.example.org"
-  std::string list_address;                     // e.g. "demo@lists.example.org" (X-Loop)
+  settings::PostingPolicy posting_policy = settings::PostingPolicy::kMembersOnly;
+  settings::NonmemberAction nonmember_action = settings::NonmemberAction::kHold;
+  uint64_t max_size = 5242880;  // bytes, 0 = no limit
+  std::string list_id;          // our List-Id label, e.g. "demo.lists.example.org"
+  std::string list_address;     // e.g. "demo@lists.example.org" (X-Loop)
 };
+
+// The policy of a list with `list_settings`, its List-Id label and address.
+AdmitPolicy PolicyFrom(const settings::ListSettings& list_settings, std::string list_id,
+                       std::string list_address);
 
 // Who sent the post, as far as admission cares.
 struct Sender {

@@ -53,10 +53,10 @@
 #include <vector>
 
 #include "base/result.h"
-#include "dkim/auth_results.h"
-#include "dkim/key_resolver.h"
 #include "dkim/arc_validator.h"
+#include "dkim/auth_results.h"
 #include "dkim/dmarc_evaluator.h"
+#include "dkim/key_resolver.h"
 #include "dkim/txt_resolver.h"
 #include "dkim/verifier.h"
 

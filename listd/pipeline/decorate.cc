@@ -19,15 +19,15 @@ mime::ListIdentity IdentityOf(const ListContext& list) {
 
 // The footer text for `list`, "" when it has none.
 base::Result<std::string> FooterFor(const ListContext& list, const std::string& templates_dir) {
-  const std::string& setting = list.Setting("footer_template");
+  const std::string setting = list.settings.footer_template();
   if (setting.empty()) return std::string();
   const std::string path =
       setting.front() == '/' || templates_dir.empty() ? setting : templates_dir + "/" + setting;
   auto text = mime::LoadTemplate(path);
-  if (!text) return base::Error{text.error()};
+  if (!text) return text.failure();
   mime::FooterContext context;
-  context.list_name = list.list.address.display_name.empty() ? list.Address()
-                                                             : list.list.address.display_name;
+  context.list_name =
+      list.list.address.display_name.empty() ? list.Address() : list.list.address.display_name;
   context.list_address = list.Address();
   context.list_id = list.ListIdLabel();
   context.post_address = list.Address();
@@ -52,14 +52,14 @@ std::string_view Describe(mime::FooterPlacement placement) {
   return "no footer";
 }
 
-// The DMARC mitigation in force for this post: "none", "munge-from", "wrap".
-std::string MitigationFor(const ListContext& list, dkim::DmarcPolicy author_policy) {
-  const std::string& mitigation = list.Setting("dmarc_mitigation");
-  if (mitigation == "none" || mitigation.empty()) return "none";
+// The DMARC mitigation in force for this post.
+settings::DmarcMitigation MitigationFor(const ListContext& list, dkim::DmarcPolicy author_policy) {
+  const settings::DmarcMitigation mitigation = list.settings.dmarc_mitigation();
+  if (mitigation == settings::DmarcMitigation::kNone) return mitigation;
   const bool strict = author_policy == dkim::DmarcPolicy::kQuarantine ||
                       author_policy == dkim::DmarcPolicy::kReject;
-  if (strict || list.Setting("dmarc_mitigate_unconditionally") == "on") return mitigation;
-  return "none";
+  if (strict || list.settings.dmarc_mitigate_unconditionally()) return mitigation;
+  return settings::DmarcMitigation::kNone;
 }
 
 }  // namespace
@@ -69,33 +69,43 @@ base::Result<Decorated> Decorate(std::string_view message, const ListContext& li
                                  dkim::DmarcPolicy author_policy) {
   std::string mitigated;
   std::string summary;
-  const std::string mitigation = MitigationFor(list, author_policy);
-  if (mitigation != "none") {
+  const settings::DmarcMitigation mitigation = MitigationFor(list, author_policy);
+  if (mitigation != settings::DmarcMitigation::kNone) {
+    const bool wrap = mitigation == settings::DmarcMitigation::kWrap;
     mime::MitigationRequest request;
     request.list = IdentityOf(list);
-    request.reply_to_list = list.Setting("reply_to") == "list";
-    auto done = mitigation == "wrap" ? mime::WrapMessage(message, request)
-                                     : mime::MungeFrom(message, request);
-    if (!done) return base::Error{"DMARC mitigation (" + mitigation + "): " + done.error()};
+    request.reply_to_list = list.settings.reply_to() == settings::ReplyTo::kList;
+    auto done = wrap ? mime::WrapMessage(message, request) : mime::MungeFrom(message, request);
+    if (!done) {
+      return done.failure().Prefixed("DMARC mitigation (" +
+                                     std::string(settings::ToString(mitigation)) + ")");
+    }
     mitigated = std::move(done->message);
     message = mitigated;
-    summary = (mitigation == "wrap" ? "wrapped" : "From munged") + std::string(" for DMARC p=") +
+    summary = (wrap ? "wrapped" : "From munged") + std::string(" for DMARC p=") +
               std::string(dkim::ToString(author_policy)) + ", ";
   }
   auto footer = FooterFor(list, templates_dir);
-  if (!footer) return base::Error{footer.error()};
+  if (!footer) return footer.failure();
   mime::Decoration decoration;
-  decoration.subject_tag = list.Setting("subject_tag");
+  decoration.subject_tag = list.settings.subject_tag();
   decoration.footer = std::move(*footer);
   decoration.list = IdentityOf(list);
   decoration.add_list_headers = true;
-  decoration.remove_author_dkim = list.Setting("remove_dkim_signatures") == "on";
-  const std::string& reply_to = list.Setting("reply_to");
-  decoration.reply_to = reply_to == "list"     ? mime::Decoration::ReplyTo::kList
-                        : reply_to == "author" ? mime::Decoration::ReplyTo::kAuthor
-                                               : mime::Decoration::ReplyTo::kNone;
+  decoration.remove_author_dkim = list.settings.remove_dkim_signatures();
+  switch (list.settings.reply_to()) {
+    case settings::ReplyTo::kList:
+      decoration.reply_to = mime::Decoration::ReplyTo::kList;
+      break;
+    case settings::ReplyTo::kAuthor:
+      decoration.reply_to = mime::Decoration::ReplyTo::kAuthor;
+      break;
+    case settings::ReplyTo::kNone:
+      decoration.reply_to = mime::Decoration::ReplyTo::kNone;
+      break;
+  }
   auto report = mime::Decorate(message, decoration);
-  if (!report) return base::Error{report.error()};
+  if (!report) return report.failure();
   Decorated out;
   out.message = std::move(report->message);
   out.summary = summary + (report->subject_tagged ? "tagged, " : "");

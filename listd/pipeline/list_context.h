@@ -11,32 +11,31 @@
 #ifndef LISTD_LISTD_PIPELINE_LIST_CONTEXT_H_
 #define LISTD_LISTD_PIPELINE_LIST_CONTEXT_H_
 
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/result.h"
 #include "dkim/crypto.h"
-#include "storage/store.h"
+#include "listd/settings/list_settings.h"
+#include "storage/key_repository.h"
 #include "storage/list_repository.h"
+#include "storage/store.h"
 
 namespace listd::pipeline {
 
 // One active key the list signs with.
 struct SigningKey {
   std::string selector;
-  std::string algorithm;  // "rsa" or "ed25519"
+  storage::KeyAlgorithm algorithm = storage::KeyAlgorithm::kRsa;
   dkim::PrivateKey key;
 };
 
 struct ListContext {
   storage::ListRecord list;
-  std::map<std::string, std::string> settings;  // every catalogued setting, in force
-  std::vector<SigningKey> keys;                 // active and chosen by signing.algorithms
+  settings::ListSettings settings;  // in force
+  std::vector<SigningKey> keys;     // active and chosen by signing.algorithms
 
-  // The value in force of a catalogued setting ("" if unknown).
-  const std::string& Setting(std::string_view name) const;
   // "demo@lists.example.org"
   std::string Address() const;
   // The list's address with a role suffix: Role("bounces") is

@@ -7,8 +7,8 @@ namespace {
 // Collects recipients and writes a batch each time `batch_size` are in hand.
 class BatchWriter {
  public:
-  BatchWriter(storage::Store& store, int64_t post_id, std::string envelope_from, const std::string& message,
-              const QueueOptions& options)
+  BatchWriter(storage::Store& store, int64_t post_id, std::string envelope_from,
+              const std::string& message, const QueueOptions& options)
       : store_(store),
         post_id_(post_id),
         envelope_from_(std::move(envelope_from)),
@@ -31,7 +31,7 @@ class BatchWriter {
     batch.next_attempt_at = options_.now;
     pending_.clear();
     auto added = store_.spool().AddBatch(batch);
-    if (!added) return base::Error{added.error()};
+    if (!added) return added.failure();
     queued_.recipients += batch.recipients.size();
     ++queued_.batches;
     return base::Ok();
@@ -51,8 +51,9 @@ class BatchWriter {
 
 }  // namespace
 
-base::Result<Queued> QueueForMembers(storage::Store& store, int64_t post_id, const ListContext& list,
-                                     const std::string& message, const QueueOptions& options) {
+base::Result<Queued> QueueForMembers(storage::Store& store, int64_t post_id,
+                                     const ListContext& list, const std::string& message,
+                                     const QueueOptions& options) {
   BatchWriter writer(store, post_id, list.RoleAddress("bounces"), message, options);
   base::Status failed = base::Ok();
   storage::MemberFilter enabled;
@@ -62,23 +63,24 @@ base::Result<Queued> QueueForMembers(storage::Store& store, int64_t post_id, con
         failed = writer.Add(member.address.local_part + "@" + member.address.domain);
         return failed.ok();
       });
-  if (!listed) return base::Error{listed.error()};
-  if (!failed) return base::Error{failed.error()};
+  if (!listed) return listed.failure();
+  if (!failed) return failed.failure();
   base::Status flushed = writer.Flush();
-  if (!flushed) return base::Error{flushed.error()};
+  if (!flushed) return flushed.failure();
   return writer.queued();
 }
 
-base::Result<Queued> QueueFor(storage::Store& store, int64_t post_id, const std::string& envelope_from,
+base::Result<Queued> QueueFor(storage::Store& store, int64_t post_id,
+                              const std::string& envelope_from,
                               const std::vector<std::string>& recipients,
                               const std::string& message, const QueueOptions& options) {
   BatchWriter writer(store, post_id, envelope_from, message, options);
   for (const std::string& recipient : recipients) {
     base::Status added = writer.Add(recipient);
-    if (!added) return base::Error{added.error()};
+    if (!added) return added.failure();
   }
   base::Status flushed = writer.Flush();
-  if (!flushed) return base::Error{flushed.error()};
+  if (!flushed) return flushed.failure();
   return writer.queued();
 }
 

@@ -37,12 +37,14 @@ struct Queued {
 };
 
 // Queues `message` for every member of the list whose delivery is enabled.
-base::Result<Queued> QueueForMembers(storage::Store& store, int64_t post_id, const ListContext& list,
-                                     const std::string& message, const QueueOptions& options);
+base::Result<Queued> QueueForMembers(storage::Store& store, int64_t post_id,
+                                     const ListContext& list, const std::string& message,
+                                     const QueueOptions& options);
 
 // Queues `message` for the given addresses (the list's owners, a notice to
 // an author), in batches like QueueForMembers.
-base::Result<Queued> QueueFor(storage::Store& store, int64_t post_id, const std::string& envelope_from,
+base::Result<Queued> QueueFor(storage::Store& store, int64_t post_id,
+                              const std::string& envelope_from,
                               const std::vector<std::string>& recipients,
                               const std::string& message, const QueueOptions& options);
 

@@ -43,8 +43,8 @@ std::string AuthenticationSummary(const Authentication& auth) {
   if (auth.dmarc) {
     out += " dmarc=";
     out += dkim::ToString(auth.dmarc->result);
-    out += "(" + auth.dmarc->from_domain + " p=" +
-           std::string(dkim::ToString(auth.dmarc->applied_policy)) + ")";
+    out += "(" + auth.dmarc->from_domain +
+           " p=" + std::string(dkim::ToString(auth.dmarc->applied_policy)) + ")";
   }
   return out;
 }

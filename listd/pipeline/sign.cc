@@ -10,7 +10,6 @@
 #include "dkim/canonicalization.h"
 #include "dkim/message.h"
 #include "dkim/signer.h"
-#include "listd/settings/catalogue.h"
 
 namespace listd::pipeline {
 namespace {
@@ -20,10 +19,19 @@ namespace {
 // since a forged List-Unsubscribe added in transit would be a phishing
 // vector (RFC 8058 section 4 asks the same of List-Unsubscribe-Post).
 const std::vector<std::string>& ListFields() {
-  static const std::vector<std::string> fields = {
-      "List-Id",          "List-Post",  "List-Help",        "List-Subscribe",
-      "List-Unsubscribe", "List-Owner", "List-Unsubscribe-Post"};
+  static const std::vector<std::string> fields = {"List-Id",
+                                                  "List-Post",
+                                                  "List-Help",
+                                                  "List-Subscribe",
+                                                  "List-Unsubscribe",
+                                                  "List-Owner",
+                                                  "List-Unsubscribe-Post"};
   return fields;
+}
+
+dkim::SigningAlgorithm AlgorithmOf(const SigningKey& key) {
+  return key.algorithm == storage::KeyAlgorithm::kRsa ? dkim::SigningAlgorithm::kRsaSha256
+                                                      : dkim::SigningAlgorithm::kEd25519Sha256;
 }
 
 // Appends the names of `more` that `names` lacks (case-insensitive).
@@ -39,14 +47,14 @@ void AddMissing(std::vector<std::string>& names, const std::vector<std::string>&
 }  // namespace
 
 std::vector<std::string> SignedFields(const ListContext& list) {
-  std::vector<std::string> names = SplitFieldNames(list.Setting("signing.headers"));
+  std::vector<std::string> names = list.settings.signed_headers();
   AddMissing(names, ListFields());
   AddMissing(names, {"Precedence", "Authentication-Results"});
   return names;
 }
 
 std::vector<std::string> OversignedFields(const ListContext& list) {
-  std::vector<std::string> names = SplitFieldNames(list.Setting("signing.oversign"));
+  std::vector<std::string> names = list.settings.oversigned_headers();
   AddMissing(names, ListFields());
   return names;
 }
@@ -59,7 +67,10 @@ base::Result<std::pair<std::string, std::string>> Seal(std::string message, List
                                                        int64_t now, const SealRequest& seal) {
   SigningKey* key = nullptr;
   for (SigningKey& candidate : list.keys) {
-    if (!key || (candidate.algorithm == "rsa" && key->algorithm != "rsa")) key = &candidate;
+    if (!key || (candidate.algorithm == storage::KeyAlgorithm::kRsa &&
+                 key->algorithm != storage::KeyAlgorithm::kRsa)) {
+      key = &candidate;
+    }
   }
   if (!key) return std::make_pair(std::move(message), std::string("not sealed: no active key"));
   if (seal.chain->newest_seal_says_fail) {
@@ -69,24 +80,22 @@ base::Result<std::pair<std::string, std::string>> Seal(std::string message, List
   auto parsed = dkim::Message::Parse(std::move(message));
   if (!parsed) return base::Error{"sealing: cannot parse the signed post: " + parsed.error()};
   dkim::ArcSealerOptions options;
-  options.domain = list.Setting("signing.domain");
+  options.domain = list.settings.signing_domain();
   options.selector = key->selector;
-  options.algorithm = key->algorithm == "rsa" ? dkim::SigningAlgorithm::kRsaSha256
-                                              : dkim::SigningAlgorithm::kEd25519Sha256;
+  options.algorithm = AlgorithmOf(*key);
   options.authserv_id = seal.authserv_id;
   options.headers = SignedFields(list);
   AddMissing(options.headers, {"DKIM-Signature"});
   options.oversign = OversignedFields(list);
   auto sealer = dkim::ArcSealer::Create(std::move(options), key->key.Clone());
-  if (!sealer) return base::Error{"sealing with " + key->selector + ": " + sealer.error()};
-  auto fields = sealer->Seal(*parsed, *seal.chain,
-                             dkim::CollectAuthResults(*parsed, seal.authserv_id), now);
-  if (!fields) return base::Error{"sealing with " + key->selector + ": " + fields.error()};
+  if (!sealer) return sealer.failure().Prefixed("sealing with " + key->selector);
+  auto fields =
+      sealer->Seal(*parsed, *seal.chain, dkim::CollectAuthResults(*parsed, seal.authserv_id), now);
+  if (!fields) return fields.failure().Prefixed("sealing with " + key->selector);
   std::string sealed = *fields;
   sealed += parsed->bytes();
-  return std::make_pair(std::move(sealed),
-                        "sealed i=" + std::to_string(seal.chain->instances + 1) + " s=" +
-                            key->selector);
+  return std::make_pair(std::move(sealed), "sealed i=" + std::to_string(seal.chain->instances + 1) +
+                                               " s=" + key->selector);
 }
 
 }  // namespace
@@ -101,9 +110,9 @@ base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now,
   }
   auto parsed = dkim::Message::Parse(std::move(message));
   if (!parsed) return base::Error{"signing: cannot parse the decorated post: " + parsed.error()};
-  auto canonicalization = dkim::ParseCanonicalization(list.Setting("signing.canonicalization"));
-  if (!canonicalization) return base::Error{"signing: " + canonicalization.error()};
-  const int64_t lifetime = std::stoll("0" + list.Setting("signing.expire"));
+  auto canonicalization = dkim::ParseCanonicalization(list.settings.canonicalization());
+  if (!canonicalization) return canonicalization.failure().Prefixed("signing");
+  const int64_t lifetime = list.settings.signature_lifetime();
 
   std::string fields;
   std::string summary = "signed";
@@ -113,10 +122,9 @@ base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now,
   std::optional<std::string> body_hash;
   for (SigningKey& key : list.keys) {
     dkim::SignerOptions options;
-    options.domain = list.Setting("signing.domain");
+    options.domain = list.settings.signing_domain();
     options.selector = key.selector;
-    options.algorithm = key.algorithm == "rsa" ? dkim::SigningAlgorithm::kRsaSha256
-                                               : dkim::SigningAlgorithm::kEd25519Sha256;
+    options.algorithm = AlgorithmOf(key);
     options.canonicalization = *canonicalization;
     options.headers = SignedFields(list);
     options.oversign = OversignedFields(list);
@@ -124,22 +132,22 @@ base::Result<Signed> Sign(std::string message, ListContext& list, int64_t now,
     // The Signer takes its key; each post gets a clone so the list's opened
     // keys serve every post of the pass.
     auto signer = dkim::Signer::Create(std::move(options), key.key.Clone());
-    if (!signer) return base::Error{"signing with " + key.selector + ": " + signer.error()};
+    if (!signer) return signer.failure().Prefixed("signing with " + key.selector);
     if (!body_hash) body_hash = signer->BodyHash(*parsed);
     auto field = signer->Sign(*parsed, now, body_hash);
-    if (!field) return base::Error{"signing with " + key.selector + ": " + field.error()};
+    if (!field) return field.failure().Prefixed("signing with " + key.selector);
     fields += *field;
     summary += out.signatures == 0 ? " " : ", ";
-    summary += key.algorithm == "rsa" ? "rsa-sha256" : "ed25519-sha256";
+    summary += key.algorithm == storage::KeyAlgorithm::kRsa ? "rsa-sha256" : "ed25519-sha256";
     summary += " s=" + key.selector;
     ++out.signatures;
   }
   out.message = fields;
   out.message += parsed->bytes();
-  out.summary = summary + " d=" + list.Setting("signing.domain");
-  if (seal && seal->chain && list.Setting("arc") == "on") {
+  out.summary = summary + " d=" + list.settings.signing_domain();
+  if (seal && seal->chain && list.settings.arc()) {
     auto sealed = Seal(std::move(out.message), list, now, *seal);
-    if (!sealed) return base::Error{sealed.error()};
+    if (!sealed) return sealed.failure();
     out.message = std::move(sealed->first);
     out.summary += "; " + sealed->second;
   }

@@ -43,7 +43,8 @@ namespace listd::pipeline {
 
 struct Signed {
   std::string message;  // the post with its new DKIM-Signature fields on top
-  std::string summary;  // "signed rsa-sha256 s=s2026-11, ed25519-sha256 s=s2026-11e" or "unsigned: ..."
+  std::string
+      summary;  // "signed rsa-sha256 s=s2026-11, ed25519-sha256 s=s2026-11e" or "unsigned: ..."
   size_t signatures = 0;
 };
 

@@ -1,40 +1,29 @@
 // The doctor's examinations (see doctor.h for the rules and their sources).
 #include "listd/service/doctor.h"
-#include "base/ascii.h"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <map>
 #include <optional>
 #include <set>
 
+#include "base/ascii.h"
+#include "dkim/dmarc_discovery.h"
+#include "dkim/organizational_domain.h"
 #include "dkim/tag_list.h"
 #include "listd/service/key_service.h"
-#include "listd/settings/catalogue.h"
+#include "listd/service/list_lookup.h"
 
-namespace listd {
+namespace listd::service {
 
 using base::Error;
 using base::Result;
+using storage::KeyAlgorithm;
 using storage::KeyRecord;
 using storage::KeyState;
 
 namespace {
 
-// A name as compared here: ASCII lower case, without the root's trailing dot.
-std::string NormalizedDomain(std::string_view text) {
-  std::string out = base::LowerAscii(text);
-  while (!out.empty() && out.back() == '.') out.pop_back();
-  return out;
-}
-
-int64_t ParseSeconds(const std::string& text) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return 0;
-  return value;
-}
+std::string Name(KeyAlgorithm algorithm) { return std::string(storage::ToString(algorithm)); }
 
 // Collects findings; the list's address goes into the fixes so they can
 // be pasted as they are.
@@ -58,41 +47,38 @@ class Findings {
 };
 
 std::string KeyName(const KeyRecord& key) {
-  return "the " + key.algorithm + " key '" + key.selector + "'";
+  return "the " + Name(key.algorithm) + " key '" + key.selector + "'";
 }
 
-// Which algorithms the list signs with, per its signing.algorithms.
-bool SignsWith(const std::string& setting, const std::string& algorithm) {
-  return setting == "both" || setting == algorithm;
-}
-
-void ExamineSigningKeys(const std::vector<KeyRecord>& keys, const std::string& algorithms,
-                        Findings& out) {
-  std::set<std::string> active;
-  std::set<std::string> signing;
+void ExamineSigningKeys(const std::vector<KeyRecord>& keys,
+                        const settings::ListSettings& list_settings, Findings& out) {
+  const std::string algorithms(settings::ToString(list_settings.signing_algorithms()));
+  std::set<KeyAlgorithm> active;
+  std::set<KeyAlgorithm> signing;
   const KeyRecord* waiting = nullptr;
   for (const KeyRecord& key : keys) {
     // The fix names a waiting key, RSA first: every receiver verifies RSA.
     if (key.state == KeyState::kGenerated &&
-        (waiting == nullptr || (waiting->algorithm != "rsa" && key.algorithm == "rsa"))) {
+        (waiting == nullptr ||
+         (waiting->algorithm != KeyAlgorithm::kRsa && key.algorithm == KeyAlgorithm::kRsa))) {
       waiting = &key;
     }
     if (key.state != KeyState::kActive) continue;
     active.insert(key.algorithm);
-    if (SignsWith(algorithms, key.algorithm)) signing.insert(key.algorithm);
+    if (list_settings.SignsWith(key.algorithm)) signing.insert(key.algorithm);
   }
   const std::string& list = out.list();
   if (signing.empty()) {
     std::string message = active.empty()
                               ? "no active key: the list will deliver its mail unsigned"
                               : "no active key signs: signing.algorithms is " + algorithms +
-                                    " but the active keys are " + *active.begin() +
+                                    " but the active keys are " + Name(*active.begin()) +
                                     " keys, so the list will deliver its mail unsigned";
     std::string fix =
         waiting != nullptr
             ? "publish " + KeyName(*waiting) + " (listctl key dns " + list + " --selector " +
                   waiting->selector + "), then listctl key activate " + list + " --selector " +
-                  waiting->selector + " --algo " + waiting->algorithm
+                  waiting->selector + " --algo " + Name(waiting->algorithm)
             : "listctl key generate " + list +
                   " --algo rsa, publish the record listctl key dns prints, then listctl key "
                   "activate " +
@@ -104,16 +90,16 @@ void ExamineSigningKeys(const std::vector<KeyRecord>& keys, const std::string& a
     out.Add(Severity::kError, "no-active-key", message, fix);
     return;
   }
-  for (const std::string& algorithm : active) {
+  for (KeyAlgorithm algorithm : active) {
     if (!signing.count(algorithm)) {
       out.Add(Severity::kNote, "active-key-unused",
-              "the list has an active " + algorithm + " key but signing.algorithms is " +
+              "the list has an active " + Name(algorithm) + " key but signing.algorithms is " +
                   algorithms + ", so it does not sign",
-              "listctl list set " + list + " signing.algorithms=both, or retire the " + algorithm +
-                  " key");
+              "listctl list set " + list + " signing.algorithms=both, or retire the " +
+                  Name(algorithm) + " key");
     }
   }
-  if (signing.count("rsa") == 0) {
+  if (signing.count(KeyAlgorithm::kRsa) == 0) {
     // RFC 8463 section 6: signers add an RSA signature beside Ed25519 for
     // the receivers that do not verify Ed25519 yet.
     out.Add(Severity::kWarning, "ed25519-only",
@@ -121,7 +107,8 @@ void ExamineSigningKeys(const std::vector<KeyRecord>& keys, const std::string& a
             "no valid signature",
             "add an RSA key beside it: listctl key generate " + list +
                 " --algo rsa, publish it and activate it (RFC 8463 section 6)");
-  } else if (signing.count("ed25519") == 0 && algorithms == "both") {
+  } else if (signing.count(KeyAlgorithm::kEd25519) == 0 &&
+             list_settings.signing_algorithms() == settings::SigningAlgorithms::kBoth) {
     out.Add(Severity::kNote, "rsa-only",
             "the list signs with RSA only; signers SHOULD also sign with Ed25519 (RFC 8463 "
             "section 5)",
@@ -132,7 +119,7 @@ void ExamineSigningKeys(const std::vector<KeyRecord>& keys, const std::string& a
 // RFC 8301 section 3.2, for keys that sign or are about to.
 void ExamineKeySizes(const std::vector<KeyRecord>& keys, Findings& out) {
   for (const KeyRecord& key : keys) {
-    if (key.algorithm != "rsa" || key.state == KeyState::kRetired) continue;
+    if (key.algorithm != KeyAlgorithm::kRsa || key.state == KeyState::kRetired) continue;
     if (key.bits >= kRecommendedRsaBits) continue;
     const bool signs = key.state == KeyState::kActive;
     const std::string fix = "listctl key rotate " + out.list() +
@@ -175,7 +162,7 @@ void ExamineRecords(const std::vector<KeyCheck>& checks, Findings& out) {
           out.Add(Severity::kNote, "key-ready",
                   KeyName(key) + " is published and matches; it can be activated",
                   "listctl key activate " + list + " --selector " + key.selector + " --algo " +
-                      key.algorithm);
+                      Name(key.algorithm));
         }
         break;
       case KeyCheckOutcome::kMissing:
@@ -231,9 +218,9 @@ void ExamineRetiredRecords(const std::vector<KeyRecord>& keys, const std::string
 // may use either (RFC 6376 section 3.6.2.2) and fail a good signature.
 void ExamineSharedSelectors(const std::vector<KeyRecord>& keys, Findings& out) {
   std::map<std::string, std::vector<const KeyRecord*>> by_selector;
-  for (const KeyRecord& key : keys) by_selector[NormalizedDomain(key.selector)].push_back(&key);
+  for (const KeyRecord& key : keys) by_selector[base::LowerAscii(key.selector)].push_back(&key);
   for (const auto& [selector, sharing] : by_selector) {
-    std::set<std::string> algorithms;
+    std::set<KeyAlgorithm> algorithms;
     int active = 0;
     for (const KeyRecord* key : sharing) {
       algorithms.insert(key->algorithm);
@@ -255,74 +242,18 @@ void ExamineSharedSelectors(const std::vector<KeyRecord>& keys, Findings& out) {
   }
 }
 
-// A DMARC record found for a domain (RFC 7489 section 6.6.3).
-struct DmarcLookup {
-  enum class Outcome { kFound, kNone, kMultiple, kTempError } outcome = Outcome::kNone;
-  std::string domain;  // where it was found, or where we looked first
-  std::string record;
-  std::string error;
-};
-
-// RFC 7489 section 6.3: the record starts with "v=DMARC1" (the version
-// tag, case-sensitive, blanks allowed around '=').
-bool IsDmarcRecord(std::string_view text) {
-  size_t i = 0;
-  auto skip_blanks = [&] {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-  };
-  skip_blanks();
-  if (i >= text.size() || text[i] != 'v') return false;
-  ++i;
-  skip_blanks();
-  if (i >= text.size() || text[i] != '=') return false;
-  ++i;
-  skip_blanks();
-  if (text.substr(i, 6) != "DMARC1") return false;
-  i += 6;
-  skip_blanks();
-  return i == text.size() || text[i] == ';';
-}
-
-DmarcLookup LookupDmarcAt(const std::string& domain, dkim::TxtResolver& dns) {
-  DmarcLookup result;
-  result.domain = domain;
-  dkim::TxtAnswer answer = dns.LookupTxt("_dmarc." + domain);
-  if (answer.status == dkim::TxtAnswer::Status::kTempFail) {
-    result.outcome = DmarcLookup::Outcome::kTempError;
-    result.error = answer.error;
-    return result;
-  }
-  std::vector<std::string> records;
-  if (answer.status == dkim::TxtAnswer::Status::kFound) {
-    for (const std::string& text : answer.records) {
-      if (IsDmarcRecord(text)) records.push_back(text);
-    }
-  }
-  if (records.empty()) return result;
-  result.outcome =
-      records.size() == 1 ? DmarcLookup::Outcome::kFound : DmarcLookup::Outcome::kMultiple;
-  result.record = records.front();
-  return result;
-}
-
-// RFC 7489 section 6.6.3 steps 1-4: the From domain, then its
-// organizational domain when different.
-DmarcLookup LookupDmarc(const std::string& domain, dkim::TxtResolver& dns) {
-  DmarcLookup at_domain = LookupDmarcAt(domain, dns);
-  const std::string organizational = OrganizationalDomain(domain);
-  if (at_domain.outcome != DmarcLookup::Outcome::kNone || organizational == domain) {
-    return at_domain;
-  }
-  return LookupDmarcAt(organizational, dns);
-}
-
 void ExamineDmarc(const std::string& list_domain, const std::string& signing_domain,
-                  const std::string& mitigation, dkim::TxtResolver& dns, Findings& out) {
+                  settings::DmarcMitigation mitigation_setting, dkim::TxtResolver& dns,
+                  Findings& out) {
   const std::string& list = out.list();
-  DmarcLookup dmarc = LookupDmarc(list_domain, dns);
+  const std::string mitigation(settings::ToString(mitigation_setting));
+  // RFC 7489 section 6.6.3: the list's domain, then its organizational
+  // domain (libpsl, so that lists.example.co.uk falls back to
+  // example.co.uk, never to co.uk).
+  const dkim::DmarcDiscovery dmarc = dkim::DiscoverDmarcRecord(list_domain, dns);
+  const std::string list_organization = dkim::OrganizationalDomain(list_domain);
   const bool strict_match = signing_domain == list_domain;
-  const bool relaxed_match =
-      OrganizationalDomain(signing_domain) == OrganizationalDomain(list_domain);
+  const bool relaxed_match = dkim::OrganizationalDomain(signing_domain) == list_organization;
 
   if (!relaxed_match) {
     // Mail the list sends in its own name (every post when From is
@@ -330,7 +261,7 @@ void ExamineDmarc(const std::string& list_domain, const std::string& signing_dom
     // DKIM only with an aligned d= (RFC 7489 section 3.1.1). With From
     // rewriting that is every post, so it is an error; otherwise only the
     // list's own mail suffers, a warning.
-    const bool rewrites_from = mitigation != "none";
+    const bool rewrites_from = mitigation_setting != settings::DmarcMitigation::kNone;
     out.Add(rewrites_from ? Severity::kError : Severity::kWarning, "domain-not-aligned",
             "the signing domain " + signing_domain + " is not aligned with the list's domain " +
                 list_domain + " (different organizational domains, RFC 7489 section 3.1.1): " +
@@ -342,39 +273,40 @@ void ExamineDmarc(const std::string& list_domain, const std::string& signing_dom
   }
 
   switch (dmarc.outcome) {
-    case DmarcLookup::Outcome::kTempError:
+    case dkim::DmarcDiscovery::Outcome::kTempError:
+    case dkim::DmarcDiscovery::Outcome::kPermError:
       out.Add(Severity::kWarning, "dmarc-unchecked",
               "could not look up the DMARC record at _dmarc." + dmarc.domain + ": " + dmarc.error,
               "try again later, or name a working DNS server with --dns HOST:PORT");
       return;
-    case DmarcLookup::Outcome::kNone:
+    case dkim::DmarcDiscovery::Outcome::kNone:
       out.Add(Severity::kNote, "no-dmarc-record",
               "the list's domain " + list_domain + " publishes no DMARC record" +
-                  (OrganizationalDomain(list_domain) != list_domain
-                       ? " (nor does " + OrganizationalDomain(list_domain) + ")"
-                       : std::string()) +
+                  (list_organization != list_domain ? " (nor does " + list_organization + ")"
+                                                    : std::string()) +
                   ": receivers apply no DMARC policy to mail in the list's name and send no "
                   "reports (RFC 7489 section 6.6.3)",
               "publish _dmarc." + list_domain +
                   " IN TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@" + list_domain +
                   "\" to start receiving reports");
       return;
-    case DmarcLookup::Outcome::kMultiple:
+    case dkim::DmarcDiscovery::Outcome::kMultiple:
       out.Add(Severity::kWarning, "dmarc-multiple",
               "_dmarc." + dmarc.domain +
                   " holds more than one DMARC record, so receivers apply no DMARC policy at all "
                   "(RFC 7489 section 6.6.3, step 5)",
               "keep exactly one TXT record starting with v=DMARC1 at _dmarc." + dmarc.domain);
       return;
-    case DmarcLookup::Outcome::kFound:
+    case dkim::DmarcDiscovery::Outcome::kFound:
       break;
   }
   // adkim=s asks for an exact d= match (RFC 7489 section 6.3).
-  Result<dkim::TagList> tags = dkim::TagList::Parse(dmarc.record);
+  Result<dkim::TagList> tags = dkim::TagList::Parse(dmarc.record_text);
   if (!tags) return;
   std::optional<std::string_view> adkim = tags->Get("adkim");
   if (adkim && *adkim == "s" && relaxed_match && !strict_match) {
-    out.Add(mitigation != "none" ? Severity::kError : Severity::kWarning,
+    out.Add(mitigation_setting != settings::DmarcMitigation::kNone ? Severity::kError
+                                                                   : Severity::kWarning,
             "domain-not-aligned-strict",
             "the DMARC record at _dmarc." + dmarc.domain +
                 " asks for strict DKIM alignment (adkim=s) but the signing domain " +
@@ -403,43 +335,21 @@ bool DoctorReport::HasErrors() const {
                      [](const Finding& f) { return f.severity == Severity::kError; });
 }
 
-// Without libpsl (DESIGN.md names it, with Debian's publicsuffix, for
-// this), the last two labels stand in for the organizational domain. That
-// is right for example.org and lists.example.org, and wrong under
-// multi-label public suffixes: for a.example.co.uk it yields co.uk, so two
-// unrelated domains under co.uk would wrongly count as aligned. Replace
-// with psl_registrable_domain() when libpsl arrives.
-std::string OrganizationalDomain(std::string_view domain) {
-  std::string name = NormalizedDomain(domain);
-  size_t last = name.rfind('.');
-  if (last == std::string::npos || last == 0) return name;
-  size_t second = name.rfind('.', last - 1);
-  return second == std::string::npos ? name : name.substr(second + 1);
-}
-
 Result<DoctorReport> Diagnose(storage::Store& store, std::string_view list, dkim::TxtResolver& dns,
                               int64_t now) {
-  Result<base::EmailAddress> address = base::EmailAddress::Parse(list);
-  if (!address)
-    return Error{"'" + std::string(list) + "' is not a list address: " + address.error()};
-  Result<std::optional<storage::ListRecord>> found = store.lists().Find(*address);
-  if (!found) return Error{found.error()};
-  if (!found->has_value()) return Error{"no list " + address->ToString()};
-  const storage::ListRecord& record = **found;
-  Result<std::map<std::string, std::string>> settings = store.lists().Settings(record.id);
-  if (!settings) return Error{settings.error()};
-  auto setting = [&](std::string_view name) {
-    return EffectiveValue(record.address, *settings, name);
-  };
+  Result<FoundList> found = FindListWithSettings(store, list);
+  if (!found) return found.failure();
+  const storage::ListRecord& record = found->record;
+  const settings::ListSettings& in_force = found->settings;
   Result<std::vector<KeyRecord>> keys = store.keys().ForList(record.id);
-  if (!keys) return Error{keys.error()};
+  if (!keys) return keys.failure();
 
   DoctorReport report;
   report.list = record.address.ToString();
-  report.signing_domain = NormalizedDomain(setting("signing.domain"));
+  report.signing_domain = dkim::NormalizeDomainName(in_force.signing_domain());
   Findings out(report.list);
 
-  ExamineSigningKeys(*keys, setting("signing.algorithms"), out);
+  ExamineSigningKeys(*keys, in_force, out);
   ExamineKeySizes(*keys, out);
   ExamineSharedSelectors(*keys, out);
   // The service's check is the doctor's: one definition of "matches".
@@ -448,15 +358,14 @@ Result<DoctorReport> Diagnose(storage::Store& store, std::string_view list, dkim
       keys->begin(), keys->end(), [](const KeyRecord& k) { return k.state != KeyState::kRetired; });
   if (any_unretired) {
     Result<std::vector<KeyCheck>> checks = service.Check(report.list, std::nullopt, dns);
-    if (!checks) return Error{checks.error()};
+    if (!checks) return checks.failure();
     ExamineRecords(*checks, out);
   }
-  ExamineRetiredRecords(*keys, report.signing_domain, ParseSeconds(setting("signing.expire")), now,
-                        dns, out);
-  ExamineDmarc(NormalizedDomain(record.address.domain), report.signing_domain, setting("dmarc_mitigation"),
-               dns, out);
+  ExamineRetiredRecords(*keys, report.signing_domain, in_force.signature_lifetime(), now, dns, out);
+  ExamineDmarc(dkim::NormalizeDomainName(record.address.domain), report.signing_domain,
+               in_force.dmarc_mitigation(), dns, out);
   report.findings = out.Take();
   return report;
 }
 
-}  // namespace listd
+}  // namespace listd::service

@@ -18,13 +18,14 @@
 //     organizational domain) publishes a DMARC record (RFC 7489 section
 //     6.6.3)
 //
-// LIMITS
-//   The organizational domain is approximated by the last two labels until
-//   libpsl is wired in (see OrganizationalDomain in doctor.cc).
+//   The organizational domain is libpsl's (dkim/organizational_domain.h)
+//   and the DMARC record is found as receivers find it
+//   (dkim/dmarc_discovery.h), so lists.example.co.uk and example.co.uk
+//   align while two registrants under co.uk do not.
 //
 // Contract: read-only; DNS is the caller's resolver, the clock the caller's.
-#ifndef LISTD_LISTD_DOCTOR_H_
-#define LISTD_LISTD_DOCTOR_H_
+#ifndef LISTD_LISTD_SERVICE_DOCTOR_H_
+#define LISTD_LISTD_SERVICE_DOCTOR_H_
 
 #include <cstdint>
 #include <string>
@@ -35,7 +36,7 @@
 #include "dkim/txt_resolver.h"
 #include "storage/store.h"
 
-namespace listd {
+namespace listd::service {
 
 enum class Severity { kError, kWarning, kNote };
 // "error", "warning", "note".
@@ -58,13 +59,9 @@ struct DoctorReport {
 };
 
 // Examines the list at `list`, looking records up through `dns`.
-base::Result<DoctorReport> Diagnose(storage::Store& store, std::string_view list, dkim::TxtResolver& dns,
-                                    int64_t now);
+base::Result<DoctorReport> Diagnose(storage::Store& store, std::string_view list,
+                                    dkim::TxtResolver& dns, int64_t now);
 
-// The organizational domain of `domain` (RFC 7489 section 3.2), for now
-// approximated by its last two labels.
-std::string OrganizationalDomain(std::string_view domain);
+}  // namespace listd::service
 
-}  // namespace listd
-
-#endif  // LISTD_LISTD_DOCTOR_H_
+#endif  // LISTD_LISTD_SERVICE_DOCTOR_H_

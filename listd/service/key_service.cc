@@ -1,6 +1,5 @@
 // The key rollover over the store (see key_service.h for the standards).
 #include "listd/service/key_service.h"
-#include "base/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,16 +8,18 @@
 #include <set>
 #include <utility>
 
+#include "base/ascii.h"
 #include "dkim/crypto.h"
 #include "dkim/key_record.h"
-#include "listd/settings/catalogue.h"
+#include "listd/service/list_lookup.h"
 
-namespace listd {
+namespace listd::service {
 
 using base::Error;
 using base::Ok;
 using base::Result;
 using base::Status;
+using storage::KeyAlgorithm;
 using storage::KeyRecord;
 using storage::KeyState;
 
@@ -34,35 +35,31 @@ namespace {
 
 // DNS names compare case-insensitively, so "S2026" and "s2026" are one
 // record name and one selector.
-bool SameSelector(std::string_view a, std::string_view b) { return base::LowerAscii(a) == base::LowerAscii(b); }
-
-std::optional<dkim::KeyType> ParseAlgorithm(std::string_view name) {
-  if (name == "rsa") return dkim::KeyType::kRsa;
-  if (name == "ed25519") return dkim::KeyType::kEd25519;
-  return std::nullopt;
+bool SameSelector(std::string_view a, std::string_view b) {
+  return base::LowerAscii(a) == base::LowerAscii(b);
 }
 
-std::string AlgorithmName(dkim::KeyType type) {
-  return type == dkim::KeyType::kRsa ? "rsa" : "ed25519";
+dkim::KeyType TypeOf(KeyAlgorithm algorithm) {
+  return algorithm == KeyAlgorithm::kRsa ? dkim::KeyType::kRsa : dkim::KeyType::kEd25519;
 }
+
+KeyAlgorithm AlgorithmOf(dkim::KeyType type) {
+  return type == dkim::KeyType::kRsa ? KeyAlgorithm::kRsa : KeyAlgorithm::kEd25519;
+}
+
+std::string Name(KeyAlgorithm algorithm) { return std::string(storage::ToString(algorithm)); }
 
 std::string Describe(const KeyRecord& key) {
-  return "the " + key.algorithm + " key '" + key.selector + "'";
-}
-
-int64_t ParseSeconds(const std::string& text) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return 0;
-  return value;
+  return "the " + Name(key.algorithm) + " key '" + key.selector + "'";
 }
 
 // The RSA size rules of RFC 8301 section 3.2, as an error or warnings.
 Status CheckRsaBits(int bits, std::vector<std::string>& warnings) {
   if (bits < kMinRsaBits) {
-    return Error{"an RSA key of " + std::to_string(bits) +
-                 " bits is too short: signers MUST use at least 1024 bits and verifiers treat "
-                 "shorter keys as failing (RFC 8301 section 3.2); use 2048"};
+    return Error{base::ErrorKind::kInvalid,
+                 "an RSA key of " + std::to_string(bits) +
+                     " bits is too short: signers MUST use at least 1024 bits and verifiers treat "
+                     "shorter keys as failing (RFC 8301 section 3.2); use 2048"};
   }
   if (bits < kRecommendedRsaBits) {
     warnings.push_back("an RSA key of " + std::to_string(bits) +
@@ -85,7 +82,7 @@ Status CheckRsaBits(int bits, std::vector<std::string>& warnings) {
 bool SamePublicKey(const KeyRecord& stored, std::string_view stored_der,
                    const dkim::KeyRecord& published) {
   if (published.public_key_der == stored_der) return true;
-  if (stored.algorithm != "rsa" || published.public_key == nullptr) return false;
+  if (stored.algorithm != KeyAlgorithm::kRsa || published.public_key == nullptr) return false;
   const std::string& der = published.public_key_der;
   return !der.empty() && der.size() < stored_der.size() &&
          stored_der.compare(stored_der.size() - der.size(), der.size(), der) == 0 &&
@@ -152,8 +149,7 @@ KeyCheck CompareWithRecord(const KeyRecord& key, const std::string& name,
     check.detail = "the stored public key is not valid base64 (" + stored_der.error() + ")";
     return check;
   }
-  const dkim::KeyType stored_type =
-      key.algorithm == "ed25519" ? dkim::KeyType::kEd25519 : dkim::KeyType::kRsa;
+  const dkim::KeyType stored_type = TypeOf(key.algorithm);
   std::vector<std::string> found;
   bool match = false;
   int same_type = 0;
@@ -210,7 +206,8 @@ KeyCheck CompareWithRecord(const KeyRecord& key, const std::string& name,
   return check;
 }
 
-KeyService::KeyService(storage::Store& store, std::string actor) : store_(store), actor_(std::move(actor)) {}
+KeyService::KeyService(storage::Store& store, std::string actor)
+    : store_(store), actor_(std::move(actor)) {}
 
 std::string KeyService::RecordName(std::string_view selector, std::string_view domain) {
   return std::string(selector) + "._domainkey." + std::string(domain);
@@ -226,29 +223,19 @@ std::string KeyService::DatedSelector(int64_t now) {
 }
 
 Result<KeyService::ListContext> KeyService::Load(std::string_view list) {
-  Result<base::EmailAddress> address = base::EmailAddress::Parse(list);
-  if (!address)
-    return Error{"'" + std::string(list) + "' is not a list address: " + address.error()};
-  Result<std::optional<storage::ListRecord>> found = store_.lists().Find(*address);
-  if (!found) return Error{found.error()};
-  if (!found->has_value()) return Error{"no list " + address->ToString()};
+  Result<FoundList> found = FindListWithSettings(store_, list);
+  if (!found) return found.failure();
   ListContext context;
-  context.list = std::move(**found);
-  Result<std::map<std::string, std::string>> settings = store_.lists().Settings(context.list.id);
-  if (!settings) return Error{settings.error()};
-  context.signing_domain = EffectiveValue(context.list.address, *settings, "signing.domain");
-  context.lifetime =
-      ParseSeconds(EffectiveValue(context.list.address, *settings, "signing.expire"));
+  context.list = std::move(found->record);
+  context.signing_domain = found->settings.signing_domain();
+  context.lifetime = found->settings.signature_lifetime();
   Result<std::vector<KeyRecord>> keys = store_.keys().ForList(context.list.id);
-  if (!keys) return Error{keys.error()};
+  if (!keys) return keys.failure();
   context.keys = std::move(*keys);
   return context;
 }
 
 Result<KeyRecord> KeyService::Select(const ListContext& context, const KeySelection& which) {
-  if (which.algorithm && !ParseAlgorithm(*which.algorithm)) {
-    return Error{"the algorithm must be rsa or ed25519, not '" + *which.algorithm + "'"};
-  }
   std::vector<const KeyRecord*> chosen;
   for (const KeyRecord& key : context.keys) {
     if (!SameSelector(key.selector, which.selector)) continue;
@@ -257,12 +244,15 @@ Result<KeyRecord> KeyService::Select(const ListContext& context, const KeySelect
   }
   const std::string list = context.list.address.ToString();
   if (chosen.empty()) {
-    return Error{"list " + list + " has no " + (which.algorithm ? *which.algorithm + " " : "") +
-                 "key with selector '" + which.selector + "'"};
+    return Error{base::ErrorKind::kNotFound,
+                 "list " + list + " has no " +
+                     (which.algorithm ? Name(*which.algorithm) + " " : "") + "key with selector '" +
+                     which.selector + "'"};
   }
   if (chosen.size() > 1) {
-    return Error{"selector '" + which.selector + "' of list " + list +
-                 " names both an rsa and an ed25519 key; say which with --algo"};
+    return Error{base::ErrorKind::kInvalid,
+                 "selector '" + which.selector + "' of list " + list +
+                     " names both an rsa and an ed25519 key; say which with --algo"};
   }
   return *chosen.front();
 }
@@ -274,24 +264,23 @@ Status KeyService::Record(int64_t list_id, int64_t now, const std::string& actio
 
 Result<std::string> KeyService::SigningDomain(std::string_view list) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   return context->signing_domain;
 }
 
-Result<NewKey> KeyService::StoreNewKey(const ListContext& context, const std::string& algorithm,
-                                       int bits, const std::string& public_key,
-                                       const std::string& pem,
+Result<NewKey> KeyService::StoreNewKey(const ListContext& context, KeyAlgorithm algorithm, int bits,
+                                       const std::string& public_key, const std::string& pem,
                                        const std::optional<std::string>& selector, int64_t now,
                                        const std::string& action, const std::string& why,
                                        std::vector<std::string> warnings) {
-  storage::Transaction tx(store_.db());
-  if (!tx.begun()) return Error{"cannot store the new key: " + tx.begun().error()};
+  storage::Transaction tx = store_.Begin();
+  if (!tx.begun()) return tx.begun().failure().Prefixed("cannot store the new key");
   // The selector is chosen inside the transaction (which holds the write
   // lock), so two admins generating at once cannot pick the same one.
   Result<std::vector<KeyRecord>> keys = store_.keys().ForList(context.list.id);
-  if (!keys) return Error{keys.error()};
+  if (!keys) return keys.failure();
   auto used_by = [&](const std::string& name) {
-    std::set<std::string> algorithms;
+    std::set<KeyAlgorithm> algorithms;
     for (const KeyRecord& key : *keys) {
       if (SameSelector(key.selector, name)) algorithms.insert(key.algorithm);
     }
@@ -300,13 +289,15 @@ Result<NewKey> KeyService::StoreNewKey(const ListContext& context, const std::st
   std::string chosen;
   if (selector) {
     chosen = *selector;
-    std::set<std::string> users = used_by(chosen);
+    std::set<KeyAlgorithm> users = used_by(chosen);
     if (users.count(algorithm)) {
-      return Error{"list " + context.list.address.ToString() + " already has an " + algorithm +
-                   " key with selector '" + chosen + "'"};
+      return Error{base::ErrorKind::kConflict, "list " + context.list.address.ToString() +
+                                                   " already has an " + Name(algorithm) +
+                                                   " key with selector '" + chosen + "'"};
     }
     if (!users.empty()) {
-      warnings.push_back("selector '" + chosen + "' already holds the list's " + *users.begin() +
+      warnings.push_back("selector '" + chosen + "' already holds the list's " +
+                         Name(*users.begin()) +
                          " key; one selector can publish only one key record, so keys of "
                          "different algorithms need different selectors (RFC 8463 section 6)");
     }
@@ -317,51 +308,51 @@ Result<NewKey> KeyService::StoreNewKey(const ListContext& context, const std::st
     chosen = base;
     for (char suffix = 'b'; !used_by(chosen).empty(); ++suffix) {
       if (suffix > 'z') {
-        return Error{"every default selector " + base + ", " + base + "b ... " + base +
-                     "z is taken; choose one with --selector"};
+        return Error{base::ErrorKind::kConflict, "every default selector " + base + ", " + base +
+                                                     "b ... " + base +
+                                                     "z is taken; choose one with --selector"};
       }
       chosen = base + suffix;
     }
   }
   Result<KeyRecord> added =
       store_.keys().Add(context.list.id, chosen, algorithm, bits, public_key, pem, now);
-  if (!added) return Error{added.error()};
+  if (!added) return added.failure();
   Status recorded =
       Record(context.list.id, now, action,
-             algorithm + " key '" + chosen + "' (" + std::to_string(bits) + " bits) " + why);
-  if (!recorded) return Error{recorded.error()};
+             Name(algorithm) + " key '" + chosen + "' (" + std::to_string(bits) + " bits) " + why);
+  if (!recorded) return recorded.failure();
   Status committed = tx.Commit();
-  if (!committed) return Error{"cannot store the new key: " + committed.error()};
+  if (!committed) return committed.failure().Prefixed("cannot store the new key");
 
   NewKey result;
   result.key = std::move(*added);
   result.record_name = RecordName(chosen, context.signing_domain);
-  dkim::KeyType type = *ParseAlgorithm(algorithm);
+  dkim::KeyType type = TypeOf(algorithm);
   result.zone_record = dkim::FormatZoneFileRecord(chosen, context.signing_domain,
                                                   dkim::FormatKeyRecord(type, public_key));
   result.warnings = std::move(warnings);
   return result;
 }
 
-Result<NewKey> KeyService::Generate(std::string_view list, const std::string& algorithm, int bits,
+Result<NewKey> KeyService::Generate(std::string_view list, KeyAlgorithm algorithm, int bits,
                                     const std::optional<std::string>& selector, int64_t now) {
-  std::optional<dkim::KeyType> type = ParseAlgorithm(algorithm);
-  if (!type) return Error{"the algorithm must be rsa or ed25519, not '" + algorithm + "'"};
+  const dkim::KeyType type = TypeOf(algorithm);
   std::vector<std::string> warnings;
-  if (*type == dkim::KeyType::kRsa) {
+  if (type == dkim::KeyType::kRsa) {
     Status size = CheckRsaBits(bits, warnings);
-    if (!size) return Error{size.error()};
+    if (!size) return size.failure();
     // Beyond this, generation takes minutes and the record no longer fits
     // the DNS answers many resolvers accept; most likely a typing slip.
-    if (bits > 8192) return Error{"RSA keys above 8192 bits are refused; use 2048 or 4096"};
+    if (bits > 8192) return base::Invalid("RSA keys above 8192 bits are refused; use 2048 or 4096");
   }
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   // Generation first, outside the transaction: RSA takes a while and the
   // write lock should not wait for it.
-  Result<dkim::PrivateKey> key = dkim::PrivateKey::Generate(*type, bits);
+  Result<dkim::PrivateKey> key = dkim::PrivateKey::Generate(type, bits);
   if (!key) return Error{"cannot generate the key: " + key.error()};
-  const int size = *type == dkim::KeyType::kRsa ? key->bits() : 256;
+  const int size = type == dkim::KeyType::kRsa ? key->bits() : 256;
   return StoreNewKey(*context, algorithm, size, key->PublicKeyBase64(), key->ToPem(), selector, now,
                      "key.generate", "generated", std::move(warnings));
 }
@@ -369,22 +360,23 @@ Result<NewKey> KeyService::Generate(std::string_view list, const std::string& al
 Result<std::vector<KeyDnsRecord>> KeyService::Dns(std::string_view list,
                                                   const std::optional<std::string>& selector) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   std::vector<KeyDnsRecord> records;
   for (const KeyRecord& key : context->keys) {
     if (selector && !SameSelector(key.selector, *selector)) continue;
     KeyDnsRecord record;
     record.key = key;
     record.name = RecordName(key.selector, context->signing_domain);
-    record.value = dkim::FormatKeyRecord(*ParseAlgorithm(key.algorithm), key.public_key);
+    record.value = dkim::FormatKeyRecord(TypeOf(key.algorithm), key.public_key);
     record.zone_file =
         dkim::FormatZoneFileRecord(key.selector, context->signing_domain, record.value);
     records.push_back(std::move(record));
   }
   if (records.empty()) {
-    return Error{"list " + context->list.address.ToString() + " has no " +
-                 (selector ? "key with selector '" + *selector + "'" : std::string("keys")) +
-                 " (listctl key generate makes one)"};
+    return Error{base::ErrorKind::kNotFound,
+                 "list " + context->list.address.ToString() + " has no " +
+                     (selector ? "key with selector '" + *selector + "'" : std::string("keys")) +
+                     " (listctl key generate makes one)"};
   }
   return records;
 }
@@ -393,7 +385,7 @@ Result<std::vector<KeyCheck>> KeyService::Check(std::string_view list,
                                                 const std::optional<std::string>& selector,
                                                 dkim::TxtResolver& dns) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   std::vector<const KeyRecord*> keys;
   for (const KeyRecord& key : context->keys) {
     if (selector ? SameSelector(key.selector, *selector) : key.state != KeyState::kRetired) {
@@ -401,10 +393,11 @@ Result<std::vector<KeyCheck>> KeyService::Check(std::string_view list,
     }
   }
   if (keys.empty()) {
-    return Error{"list " + context->list.address.ToString() + " has no " +
-                 (selector ? "key with selector '" + *selector + "'"
-                           : std::string("generated or active keys")) +
-                 " to check"};
+    return Error{base::ErrorKind::kNotFound,
+                 "list " + context->list.address.ToString() + " has no " +
+                     (selector ? "key with selector '" + *selector + "'"
+                               : std::string("generated or active keys")) +
+                     " to check"};
   }
   std::vector<std::string> names;
   for (const KeyRecord* key : keys) {
@@ -428,10 +421,10 @@ Result<std::vector<KeyCheck>> KeyService::Check(std::string_view list,
 Result<ActivateReport> KeyService::Activate(std::string_view list, const KeySelection& which,
                                             dkim::TxtResolver* dns, bool force, int64_t now) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   Result<KeyRecord> key = Select(*context, which);
-  if (!key) return Error{key.error()};
-  if (key->state == KeyState::kActive) return Error{Describe(*key) + " is already active"};
+  if (!key) return key.failure();
+  if (key->state == KeyState::kActive) return base::Conflict(Describe(*key) + " is already active");
   ActivateReport report;
   report.key = *key;
   if (dns != nullptr) {
@@ -440,22 +433,23 @@ Result<ActivateReport> KeyService::Activate(std::string_view list, const KeySele
   }
   const bool matches = report.check && report.check->outcome == KeyCheckOutcome::kMatch;
   if (!matches && !force) {
-    if (!report.check) return Error{"activating " + Describe(*key) + " needs a DNS check"};
+    if (!report.check) return base::Invalid("activating " + Describe(*key) + " needs a DNS check");
     return report;  // refused: the caller shows the check
   }
-  storage::Transaction tx(store_.db());
-  if (!tx.begun()) return Error{"cannot activate " + Describe(*key) + ": " + tx.begun().error()};
+  storage::Transaction tx = store_.Begin();
+  if (!tx.begun()) return tx.begun().failure().Prefixed("cannot activate " + Describe(*key));
   Status set = store_.keys().SetState(key->id, KeyState::kActive, now);
-  if (!set) return Error{set.error()};
+  if (!set) return set.failure();
   std::string how = matches ? "DNS check: match"
                     : report.check
                         ? "forced; DNS check: " + std::string(ToString(report.check->outcome))
                         : "forced without a DNS check";
-  Status recorded = Record(context->list.id, now, "key.activate",
-                           key->algorithm + " key '" + key->selector + "' activated (" + how + ")");
-  if (!recorded) return Error{recorded.error()};
+  Status recorded =
+      Record(context->list.id, now, "key.activate",
+             Name(key->algorithm) + " key '" + key->selector + "' activated (" + how + ")");
+  if (!recorded) return recorded.failure();
   Status committed = tx.Commit();
-  if (!committed) return Error{"cannot activate " + Describe(*key) + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed("cannot activate " + Describe(*key));
   report.activated = true;
   report.key.state = KeyState::kActive;
   report.key.activated_at = now;
@@ -470,72 +464,72 @@ Result<ActivateReport> KeyService::Activate(std::string_view list, const KeySele
 }
 
 Result<std::vector<NewKey>> KeyService::Rotate(std::string_view list,
-                                               const std::optional<std::string>& algorithm,
+                                               const std::optional<KeyAlgorithm>& algorithm,
                                                const std::optional<int>& bits, int64_t now) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   const std::string name = context->list.address.ToString();
   // What to rotate: each algorithm that signs now, or the one asked for.
-  std::vector<std::string> algorithms;
+  std::vector<KeyAlgorithm> algorithms;
   int active_rsa_bits = 0;
   for (const KeyRecord& key : context->keys) {
     if (key.state != KeyState::kActive) continue;
-    if (key.algorithm == "rsa") active_rsa_bits = std::max(active_rsa_bits, key.bits);
+    if (key.algorithm == KeyAlgorithm::kRsa) active_rsa_bits = std::max(active_rsa_bits, key.bits);
     if (std::find(algorithms.begin(), algorithms.end(), key.algorithm) == algorithms.end()) {
       algorithms.push_back(key.algorithm);
     }
   }
   if (algorithm) {
-    if (!ParseAlgorithm(*algorithm)) {
-      return Error{"the algorithm must be rsa or ed25519, not '" + *algorithm + "'"};
-    }
     algorithms = {*algorithm};
   } else if (algorithms.empty()) {
-    return Error{"list " + name +
-                 " has no active key to rotate; make a first one with listctl key generate"};
+    return Error{base::ErrorKind::kConflict,
+                 "list " + name +
+                     " has no active key to rotate; make a first one with listctl key generate"};
   }
   // A fixed order, so a rotation of both names its selectors predictably.
   std::sort(algorithms.begin(), algorithms.end());
-  for (const std::string& algo : algorithms) {
+  for (KeyAlgorithm algo : algorithms) {
     for (const KeyRecord& key : context->keys) {
       if (key.algorithm == algo && key.state == KeyState::kGenerated) {
-        return Error{Describe(key) + " of list " + name +
-                     " is generated and not active yet: publish it and activate it (or remove "
-                     "it) before rotating again"};
+        return Error{base::ErrorKind::kConflict,
+                     Describe(key) + " of list " + name +
+                         " is generated and not active yet: publish it and activate it (or remove "
+                         "it) before rotating again"};
       }
     }
   }
   // Generate all keys first (slow), then store them in one transaction.
   struct Made {
-    std::string algorithm;
+    KeyAlgorithm algorithm;
     int bits;
     std::string public_key;
     std::string pem;
     std::vector<std::string> warnings;
   };
   std::vector<Made> made;
-  for (const std::string& algo : algorithms) {
+  for (KeyAlgorithm algo : algorithms) {
     Made m;
     m.algorithm = algo;
-    dkim::KeyType type = *ParseAlgorithm(algo);
+    dkim::KeyType type = TypeOf(algo);
     int want = 256;
     if (type == dkim::KeyType::kRsa) {
       // Never rotate down: keep the active size, and at least the size
       // RFC 8301 section 3.2 recommends.
       want = bits.value_or(std::max(active_rsa_bits, kRecommendedRsaBits));
       Status size = CheckRsaBits(want, m.warnings);
-      if (!size) return Error{size.error()};
-      if (want > 8192) return Error{"RSA keys above 8192 bits are refused; use 2048 or 4096"};
+      if (!size) return size.failure();
+      if (want > 8192)
+        return base::Invalid("RSA keys above 8192 bits are refused; use 2048 or 4096");
     }
     Result<dkim::PrivateKey> key = dkim::PrivateKey::Generate(type, want);
-    if (!key) return Error{"cannot generate the " + algo + " key: " + key.error()};
+    if (!key) return Error{"cannot generate the " + Name(algo) + " key: " + key.error()};
     m.bits = type == dkim::KeyType::kRsa ? key->bits() : 256;
     m.public_key = key->PublicKeyBase64();
     m.pem = key->ToPem();
     made.push_back(std::move(m));
   }
-  storage::Transaction tx(store_.db());
-  if (!tx.begun()) return Error{"cannot store the new keys: " + tx.begun().error()};
+  storage::Transaction tx = store_.Begin();
+  if (!tx.begun()) return tx.begun().failure().Prefixed("cannot store the new keys");
   std::vector<NewKey> keys;
   for (Made& m : made) {
     // Each StoreNewKey is a savepoint inside this transaction: a rotation of
@@ -543,35 +537,37 @@ Result<std::vector<NewKey>> KeyService::Rotate(std::string_view list,
     Result<NewKey> stored =
         StoreNewKey(*context, m.algorithm, m.bits, m.public_key, m.pem, {}, now, "key.rotate",
                     "generated by rotation", std::move(m.warnings));
-    if (!stored) return Error{stored.error()};
+    if (!stored) return stored.failure();
     keys.push_back(std::move(*stored));
   }
   Status committed = tx.Commit();
-  if (!committed) return Error{"cannot store the new keys: " + committed.error()};
+  if (!committed) return committed.failure().Prefixed("cannot store the new keys");
   return keys;
 }
 
 Result<RetireReport> KeyService::Retire(std::string_view list, const KeySelection& which,
                                         int64_t now) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   Result<KeyRecord> key = Select(*context, which);
-  if (!key) return Error{key.error()};
-  if (key->state == KeyState::kRetired) return Error{Describe(*key) + " is already retired"};
+  if (!key) return key.failure();
+  if (key->state == KeyState::kRetired)
+    return base::Conflict(Describe(*key) + " is already retired");
   if (key->state == KeyState::kGenerated) {
-    return Error{Describe(*key) +
-                 " never signed (state generated): there is nothing to retire; remove it with "
-                 "listctl key rm"};
+    return Error{base::ErrorKind::kConflict,
+                 Describe(*key) +
+                     " never signed (state generated): there is nothing to retire; remove it with "
+                     "listctl key rm"};
   }
-  storage::Transaction tx(store_.db());
-  if (!tx.begun()) return Error{"cannot retire " + Describe(*key) + ": " + tx.begun().error()};
+  storage::Transaction tx = store_.Begin();
+  if (!tx.begun()) return tx.begun().failure().Prefixed("cannot retire " + Describe(*key));
   Status set = store_.keys().SetState(key->id, KeyState::kRetired, now);
-  if (!set) return Error{set.error()};
+  if (!set) return set.failure();
   Status recorded = Record(context->list.id, now, "key.retire",
-                           key->algorithm + " key '" + key->selector + "' retired");
-  if (!recorded) return Error{recorded.error()};
+                           Name(key->algorithm) + " key '" + key->selector + "' retired");
+  if (!recorded) return recorded.failure();
   Status committed = tx.Commit();
-  if (!committed) return Error{"cannot retire " + Describe(*key) + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed("cannot retire " + Describe(*key));
 
   RetireReport report;
   report.key = *key;
@@ -592,25 +588,27 @@ Result<RetireReport> KeyService::Retire(std::string_view list, const KeySelectio
 Result<RemoveReport> KeyService::Remove(std::string_view list, const KeySelection& which,
                                         bool force, int64_t now) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   Result<KeyRecord> key = Select(*context, which);
-  if (!key) return Error{key.error()};
+  if (!key) return key.failure();
   if (key->state == KeyState::kActive && !force) {
-    return Error{Describe(*key) +
-                 " is active (the list signs with it): retire it first with listctl key retire, "
-                 "or remove it anyway with --force"};
+    return Error{
+        base::ErrorKind::kConflict,
+        Describe(*key) +
+            " is active (the list signs with it): retire it first with listctl key retire, "
+            "or remove it anyway with --force"};
   }
-  storage::Transaction tx(store_.db());
-  if (!tx.begun()) return Error{"cannot remove " + Describe(*key) + ": " + tx.begun().error()};
+  storage::Transaction tx = store_.Begin();
+  if (!tx.begun()) return tx.begun().failure().Prefixed("cannot remove " + Describe(*key));
   Status removed = store_.keys().Remove(key->id);
-  if (!removed) return Error{removed.error()};
+  if (!removed) return removed.failure();
   Status recorded =
       Record(context->list.id, now, "key.remove",
-             key->algorithm + " key '" + key->selector + "' removed (was " +
+             Name(key->algorithm) + " key '" + key->selector + "' removed (was " +
                  std::string(storage::ToString(key->state)) + (force ? ", forced" : "") + ")");
-  if (!recorded) return Error{recorded.error()};
+  if (!recorded) return recorded.failure();
   Status committed = tx.Commit();
-  if (!committed) return Error{"cannot remove " + Describe(*key) + ": " + committed.error()};
+  if (!committed) return committed.failure().Prefixed("cannot remove " + Describe(*key));
 
   RemoveReport report;
   report.key = *key;
@@ -630,46 +628,47 @@ Result<RemoveReport> KeyService::Remove(std::string_view list, const KeySelectio
 
 Result<std::vector<KeyRecord>> KeyService::List(std::string_view list) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   return std::move(context->keys);
 }
 
 Result<std::string> KeyService::Export(std::string_view list, const KeySelection& which,
                                        int64_t now) {
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   Result<KeyRecord> key = Select(*context, which);
-  if (!key) return Error{key.error()};
+  if (!key) return key.failure();
   Result<std::string> pem = store_.keys().PrivateKeyPem(key->id);
-  if (!pem) return Error{pem.error()};
+  if (!pem) return pem.failure();
   // A private key leaving the store is worth a line in the log: whoever
   // holds it can sign as the list.
-  storage::Transaction tx(store_.db());
-  if (!tx.begun()) return Error{"cannot record the export: " + tx.begun().error()};
-  Status recorded = Record(context->list.id, now, "key.export",
-                           key->algorithm + " key '" + key->selector + "' private key exported");
-  if (!recorded) return Error{recorded.error()};
+  storage::Transaction tx = store_.Begin();
+  if (!tx.begun()) return tx.begun().failure().Prefixed("cannot record the export");
+  Status recorded =
+      Record(context->list.id, now, "key.export",
+             Name(key->algorithm) + " key '" + key->selector + "' private key exported");
+  if (!recorded) return recorded.failure();
   Status committed = tx.Commit();
-  if (!committed) return Error{"cannot record the export: " + committed.error()};
+  if (!committed) return committed.failure().Prefixed("cannot record the export");
   return std::move(*pem);
 }
 
 Result<NewKey> KeyService::Import(std::string_view list, const std::string& selector,
                                   std::string_view pem, int64_t now) {
   Result<dkim::PrivateKey> key = dkim::PrivateKey::Load(pem);
-  if (!key) return Error{"cannot read the private key: " + key.error()};
+  if (!key) return base::Invalid("cannot read the private key: " + key.error());
   std::vector<std::string> warnings;
   int bits = 256;
   if (key->type() == dkim::KeyType::kRsa) {
     bits = key->bits();
     Status size = CheckRsaBits(bits, warnings);
-    if (!size) return Error{size.error()};
+    if (!size) return size.failure();
   }
   Result<ListContext> context = Load(list);
-  if (!context) return Error{context.error()};
+  if (!context) return context.failure();
   // The store keeps the normalised PKCS#8 form, whatever form came in.
-  return StoreNewKey(*context, AlgorithmName(key->type()), bits, key->PublicKeyBase64(),
-                     key->ToPem(), selector, now, "key.import", "imported", std::move(warnings));
+  return StoreNewKey(*context, AlgorithmOf(key->type()), bits, key->PublicKeyBase64(), key->ToPem(),
+                     selector, now, "key.import", "imported", std::move(warnings));
 }
 
-}  // namespace listd
+}  // namespace listd::service

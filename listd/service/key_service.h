@@ -25,6 +25,10 @@
 //   Remove          -> gone (refused for an active key unless forced)
 //
 // Contract:
+// - Errors have kinds (base/result.h): an unknown list or key is
+//   not_found, a request the key's state forbids (activating an active key,
+//   removing one that signs) conflict, a bad size or an ambiguous selector
+//   invalid.
 // - Every write is one transaction holding the change and its row in the
 //   events log, attributed to the actor given at construction
 //   ("listctl:alice"). Exporting a private key is recorded too.
@@ -36,8 +40,8 @@
 //   the list's own domain.
 //
 // Thread-safety: as the Store it works on (one thread at a time).
-#ifndef LISTD_LISTD_KEY_SERVICE_H_
-#define LISTD_LISTD_KEY_SERVICE_H_
+#ifndef LISTD_LISTD_SERVICE_KEY_SERVICE_H_
+#define LISTD_LISTD_SERVICE_KEY_SERVICE_H_
 
 #include <cstdint>
 #include <optional>
@@ -49,7 +53,7 @@
 #include "dkim/txt_resolver.h"
 #include "storage/store.h"
 
-namespace listd {
+namespace listd::service {
 
 // RSA keys shorter than this are refused (RFC 8301 section 3.2: MUST).
 constexpr int kMinRsaBits = 1024;
@@ -67,7 +71,7 @@ constexpr int64_t kRecordGraceSeconds = 7 * 24 * 3600;
 // shared by an RSA and an Ed25519 key, one algorithm.
 struct KeySelection {
   std::string selector;
-  std::optional<std::string> algorithm;  // "rsa" or "ed25519"
+  std::optional<storage::KeyAlgorithm> algorithm;
 };
 
 // A newly generated or imported key and what to do next.
@@ -143,11 +147,11 @@ class KeyService {
   // The list's signing domain: "signing.domain", else the list's domain.
   base::Result<std::string> SigningDomain(std::string_view list);
 
-  // Generates a key of `algorithm` ("rsa"|"ed25519"); `bits` is the RSA
+  // Generates a key of `algorithm`; `bits` is the RSA
   // size (refused below 1024, warned below 2048). Without a selector, the
   // dated default "sYYYY-MM" of `now` (UTC), with a suffix b, c, ... when
   // the list already uses it.
-  base::Result<NewKey> Generate(std::string_view list, const std::string& algorithm, int bits,
+  base::Result<NewKey> Generate(std::string_view list, storage::KeyAlgorithm algorithm, int bits,
                                 const std::optional<std::string>& selector, int64_t now);
   // The records to publish: every key of the list (retired ones too, whose
   // records should stay a while), or only those of `selector`.
@@ -168,7 +172,7 @@ class KeyService {
   // `bits` says otherwise. The active keys stay active. Refused while a
   // generated key of that algorithm is waiting to be activated.
   base::Result<std::vector<NewKey>> Rotate(std::string_view list,
-                                           const std::optional<std::string>& algorithm,
+                                           const std::optional<storage::KeyAlgorithm>& algorithm,
                                            const std::optional<int>& bits, int64_t now);
   // Stops the selected key signing.
   base::Result<RetireReport> Retire(std::string_view list, const KeySelection& which, int64_t now);
@@ -194,7 +198,7 @@ class KeyService {
   struct ListContext;
   base::Result<ListContext> Load(std::string_view list);
   base::Result<storage::KeyRecord> Select(const ListContext& context, const KeySelection& which);
-  base::Result<NewKey> StoreNewKey(const ListContext& context, const std::string& algorithm,
+  base::Result<NewKey> StoreNewKey(const ListContext& context, storage::KeyAlgorithm algorithm,
                                    int bits, const std::string& public_key, const std::string& pem,
                                    const std::optional<std::string>& selector, int64_t now,
                                    const std::string& action, const std::string& why,
@@ -211,6 +215,6 @@ class KeyService {
 KeyCheck CompareWithRecord(const storage::KeyRecord& key, const std::string& name,
                            const dkim::TxtAnswer& answer);
 
-}  // namespace listd
+}  // namespace listd::service
 
-#endif  // LISTD_LISTD_KEY_SERVICE_H_
+#endif  // LISTD_LISTD_SERVICE_KEY_SERVICE_H_

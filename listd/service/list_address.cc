@@ -8,8 +8,10 @@
 #include <utility>
 
 #include "base/ascii.h"
+#include "base/email_address.h"
+#include "storage/store.h"
 
-namespace listd::lmtp {
+namespace listd::service {
 namespace {
 
 struct Suffix {
@@ -17,15 +19,17 @@ struct Suffix {
   AddressRole role;
 };
 
-constexpr std::array<Suffix, 5> kSuffixes{{
+constexpr std::array<Suffix, 6> kSuffixes{{
     {"-request", AddressRole::kRequest},
     {"-join", AddressRole::kJoin},
     {"-leave", AddressRole::kLeave},
     {"-owner", AddressRole::kOwner},
     {"-bounces", AddressRole::kBounces},
+    {"-confirm", AddressRole::kConfirm},
 }};
 
 constexpr std::string_view kVerpMarker = "-bounces+";
+constexpr std::string_view kConfirmMarker = "-confirm+";
 
 // "alice=example.org" -> "alice@example.org"; "" when malformed.
 std::string DecodeVerp(std::string_view encoded) {
@@ -44,17 +48,23 @@ std::vector<ListAddress> ClassifyLocalPart(std::string_view local_part) {
   std::size_t verp = lower.find(kVerpMarker);
   if (verp != std::string::npos && verp > 0) {
     out.push_back(ListAddress{lower.substr(0, verp), AddressRole::kBounces,
-                              DecodeVerp(local_part.substr(verp + kVerpMarker.size()))});
+                              DecodeVerp(local_part.substr(verp + kVerpMarker.size())), ""});
+    return out;
+  }
+  std::size_t confirm = lower.find(kConfirmMarker);
+  if (confirm != std::string::npos && confirm > 0) {
+    out.push_back(ListAddress{lower.substr(0, confirm), AddressRole::kConfirm, "",
+                              std::string(local_part.substr(confirm + kConfirmMarker.size()))});
     return out;
   }
   for (const Suffix& suffix : kSuffixes) {
     if (lower.size() > suffix.text.size() && lower.ends_with(suffix.text)) {
       out.push_back(
-          ListAddress{lower.substr(0, lower.size() - suffix.text.size()), suffix.role, ""});
+          ListAddress{lower.substr(0, lower.size() - suffix.text.size()), suffix.role, "", ""});
       break;  // the suffixes do not end one another, so at most one matches
     }
   }
-  out.push_back(ListAddress{lower, AddressRole::kPost, ""});
+  out.push_back(ListAddress{lower, AddressRole::kPost, "", ""});
   return out;
 }
 
@@ -72,8 +82,27 @@ std::string_view ToString(AddressRole role) {
       return "owner";
     case AddressRole::kBounces:
       return "bounces";
+    case AddressRole::kConfirm:
+      return "confirm";
   }
   return "unknown";
 }
 
-}  // namespace listd::lmtp
+base::Result<std::optional<ResolvedAddress>> ResolveListAddress(storage::Store& store,
+                                                                std::string_view recipient) {
+  auto parsed = base::EmailAddress::Parse(recipient);
+  if (!parsed) return std::optional<ResolvedAddress>();
+  for (ListAddress& candidate : ClassifyLocalPart(parsed->local_part)) {
+    base::EmailAddress list;
+    list.local_part = candidate.list_local_part;
+    list.domain = base::LowerAscii(parsed->domain);
+    auto found = store.lists().Find(list);
+    if (!found) return found.failure();
+    if (*found) {
+      return std::optional<ResolvedAddress>(ResolvedAddress{(*found)->id, std::move(candidate)});
+    }
+  }
+  return std::optional<ResolvedAddress>();
+}
+
+}  // namespace listd::service

@@ -9,15 +9,15 @@
 //   subject_tag at most 100 bytes; template paths at most 4096 bytes;
 //   sizes and durations at most 2^62.
 #include "listd/settings/catalogue.h"
-#include "base/ascii.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 
+#include "base/ascii.h"
 #include "dkim/signer.h"
 
-namespace listd {
+namespace listd::settings {
 namespace {
 
 constexpr size_t kMaxTextBytes = 100;
@@ -50,92 +50,109 @@ bool HasControl(std::string_view s) {
 
 const std::vector<SettingSpec>& BuildCatalogue() {
   static const std::vector<SettingSpec> catalogue = {
-      {"subject_tag",
+      {SettingId::kSubjectTag,
+       "subject_tag",
        "text put in front of every post's Subject (empty: none)",
        SettingType::kText,
        {},
        [](const base::EmailAddress& list) { return "[" + list.local_part + "]"; }},
-      {"footer_template",
+      {SettingId::kFooterTemplate,
+       "footer_template",
        "Mustache template appended to every post, a path relative to listd's templates "
        "directory or absolute (empty: no footer)",
        SettingType::kTemplatePath,
        {},
        [](const base::EmailAddress&) { return Fixed("footer.mustache"); }},
-      {"reply_to",
+      {SettingId::kReplyTo,
+       "reply_to",
        "where replies go: leave the post's own (none), the list, or the author",
        SettingType::kEnum,
        {"none", "list", "author"},
        [](const base::EmailAddress&) { return Fixed("none"); }},
-      {"posting_policy",
+      {SettingId::kPostingPolicy,
+       "posting_policy",
        "who may post",
        SettingType::kEnum,
        {"members-only", "moderated", "announce-only", "open"},
        [](const base::EmailAddress&) { return Fixed("members-only"); }},
-      {"nonmember_action",
+      {SettingId::kNonmemberAction,
+       "nonmember_action",
        "what happens to a post from a non-member",
        SettingType::kEnum,
        {"hold", "reject", "discard"},
        [](const base::EmailAddress&) { return Fixed("hold"); }},
-      {"max_size",
+      {SettingId::kMaxSize,
+       "max_size",
        "largest post accepted, in bytes (0: no limit)",
        SettingType::kBytes,
        {},
        [](const base::EmailAddress&) { return Fixed("5242880"); }},
-      {"dmarc_mitigation",
+      {SettingId::kDmarcMitigation,
+       "dmarc_mitigation",
        "change made to posts whose author domain's DMARC policy is quarantine or reject "
        "(munge-from: From becomes the list, the author goes to Reply-To or Cc; wrap: the "
        "post goes inside a message from the list)",
        SettingType::kEnum,
        {"none", "munge-from", "wrap"},
        [](const base::EmailAddress&) { return Fixed("munge-from"); }},
-      {"dmarc_mitigate_unconditionally",
+      {SettingId::kDmarcMitigateUnconditionally,
+       "dmarc_mitigate_unconditionally",
        "apply dmarc_mitigation to every post, whatever the author domain's DMARC policy",
        SettingType::kEnum,
        {"on", "off"},
        [](const base::EmailAddress&) { return Fixed("off"); }},
-      {"authserv_id",
+      {SettingId::kAuthservId,
+       "authserv_id",
        "authserv-id of the Authentication-Results field (empty: listd's own)",
        SettingType::kAuthservId,
        {},
        [](const base::EmailAddress&) { return Fixed(""); }},
-      {"signing.domain",
+      {SettingId::kSigningDomain,
+       "signing.domain",
        "the d= of the list's DKIM signatures",
        SettingType::kDomain,
        {},
        [](const base::EmailAddress& list) { return list.domain; }},
-      {"signing.algorithms",
+      {SettingId::kSigningAlgorithms,
+       "signing.algorithms",
        "which active keys sign: RSA, Ed25519 or both",
        SettingType::kEnum,
        {"rsa", "ed25519", "both"},
        [](const base::EmailAddress&) { return Fixed("both"); }},
-      {"signing.headers",
+      {SettingId::kSigningHeaders,
+       "signing.headers",
        "header fields signed (h=); From is required",
        SettingType::kHeaderList,
        {},
        [](const base::EmailAddress&) {
          return Join(dkim::SignerOptions::DefaultSignedHeaders(), ":");
        }},
-      {"signing.oversign",
+      {SettingId::kSigningOversign,
+       "signing.oversign",
        "fields signed once more than they occur, so none can be added",
        SettingType::kHeaderList,
        {},
        [](const base::EmailAddress&) { return Fixed("From:Subject"); }},
-      {"signing.canonicalization",
+      {SettingId::kSigningCanonicalization,
+       "signing.canonicalization",
        "c= as header/body",
        SettingType::kCanonicalization,
        {},
        [](const base::EmailAddress&) { return Fixed("relaxed/relaxed"); }},
-      {"signing.expire",
+      {SettingId::kSigningExpire,
+       "signing.expire",
        "signature lifetime for x=, in seconds (0: no x=)",
        SettingType::kSeconds,
        {},
        [](const base::EmailAddress&) { return Fixed("0"); }},
-      {"remove_dkim_signatures",
+      {SettingId::kRemoveDkimSignatures,
+       "remove_dkim_signatures",
        "remove the author's DKIM-Signature fields, which the subject tag and footer break",
        SettingType::kEnum,
        {"on", "off"},
        [](const base::EmailAddress&) { return Fixed("off"); }},
-      {"arc",
+      {SettingId::kArc,
+       "arc",
        "seal every post with an ARC set (RFC 8617) after signing it, when the list has a key",
        SettingType::kEnum,
        {"on", "off"},
@@ -219,7 +236,8 @@ base::Result<std::string> ValidateHeaderList(const SettingSpec& spec, std::strin
   std::vector<std::string> seen;
   value = Trim(value);
   if (value.empty()) {
-    if (name == "signing.headers") return base::Error{name + " must list at least From"};
+    if (spec.id == SettingId::kSigningHeaders)
+      return base::Error{base::ErrorKind::kInvalid, name + " must list at least From"};
     return std::string();
   }
   size_t start = 0;
@@ -228,23 +246,27 @@ base::Result<std::string> ValidateHeaderList(const SettingSpec& spec, std::strin
     if (end == std::string_view::npos) end = value.size();
     std::string_view field = Trim(value.substr(start, end - start));
     if (!IsFieldName(field)) {
-      return base::Error{name + " must be header field names separated by ':', not '" +
-                         std::string(value) + "' ('" + std::string(field) +
-                         "' is not a field name)"};
+      return base::Error{base::ErrorKind::kInvalid,
+                         name + " must be header field names separated by ':', not '" +
+                             std::string(value) + "' ('" + std::string(field) +
+                             "' is not a field name)"};
     }
     std::string lower = base::LowerAscii(field);
     if (std::find(seen.begin(), seen.end(), lower) != seen.end()) {
-      return base::Error{name + " names " + std::string(field) +
-                         " twice (to sign a field once more than it occurs, use "
-                         "signing.oversign)"};
+      return base::Error{base::ErrorKind::kInvalid,
+                         name + " names " + std::string(field) +
+                             " twice (to sign a field once more than it occurs, use "
+                             "signing.oversign)"};
     }
     seen.push_back(lower);
     fields.emplace_back(field);
     start = end + 1;
   }
   // RFC 6376 section 5.4: the From header field MUST be signed.
-  if (name == "signing.headers" && std::find(seen.begin(), seen.end(), "from") == seen.end()) {
-    return base::Error{name + " must include From (RFC 6376 section 5.4 requires it signed)"};
+  if (spec.id == SettingId::kSigningHeaders &&
+      std::find(seen.begin(), seen.end(), "from") == seen.end()) {
+    return base::Error{base::ErrorKind::kInvalid,
+                       name + " must include From (RFC 6376 section 5.4 requires it signed)"};
   }
   return Join(fields, ":");
 }
@@ -261,18 +283,21 @@ base::Result<std::string> ValidateCanonicalization(const SettingSpec& spec,
   }
   auto known = [](const std::string& c) { return c == "simple" || c == "relaxed"; };
   if (!known(header) || !known(body)) {
-    return base::Error{std::string(spec.name) + " must be " + DescribeAllowed(spec) + ", not '" +
-                       std::string(value) + "'"};
+    return base::Error{base::ErrorKind::kInvalid, std::string(spec.name) + " must be " +
+                                                      DescribeAllowed(spec) + ", not '" +
+                                                      std::string(value) + "'"};
   }
   return header + "/" + body;
 }
 
 }  // namespace
 
-const std::vector<SettingSpec>& SettingsCatalogue() { return BuildCatalogue(); }
+const std::vector<SettingSpec>& Catalogue() { return BuildCatalogue(); }
+
+const SettingSpec& Spec(SettingId id) { return Catalogue()[static_cast<size_t>(id)]; }
 
 const SettingSpec* FindSetting(std::string_view name) {
-  for (const SettingSpec& spec : SettingsCatalogue()) {
+  for (const SettingSpec& spec : Catalogue()) {
     if (spec.name == name) return &spec;
   }
   return nullptr;
@@ -308,33 +333,24 @@ std::string DescribeAllowed(const SettingSpec& spec) {
   return "";
 }
 
-std::vector<std::string> SplitFieldNames(std::string_view value) {
-  std::vector<std::string> names;
-  while (!value.empty()) {
-    const size_t end = value.find(':');
-    std::string_view name = value.substr(0, end);
-    if (!name.empty()) names.emplace_back(name);
-    if (end == std::string_view::npos) break;
-    value.remove_prefix(end + 1);
+base::Error UnknownSetting(std::string_view name) {
+  std::string known;
+  for (const SettingSpec& s : Catalogue()) {
+    if (!known.empty()) known += ", ";
+    known += s.name;
   }
-  return names;
+  return base::Invalid("unknown setting '" + std::string(name) + "'; settings are: " + known);
 }
 
-base::Result<std::string> ValidateSetting(std::string_view name, std::string_view value) {
+base::Result<std::string> Validate(std::string_view name, std::string_view value) {
   const SettingSpec* spec = FindSetting(name);
-  if (spec == nullptr) {
-    std::string known;
-    for (const SettingSpec& s : SettingsCatalogue()) {
-      if (!known.empty()) known += ", ";
-      known += s.name;
-    }
-    return base::Error{"unknown setting '" + std::string(name) + "'; settings are: " + known};
-  }
+  if (spec == nullptr) return UnknownSetting(name);
   const std::string key(spec->name);
   const std::string given(value);
   auto must_be = [&](const std::string& why = "") {
-    return base::Error{key + " must be " + DescribeAllowed(*spec) + ", not '" + given + "'" +
-                       (why.empty() ? "" : " (" + why + ")")};
+    return base::Error{base::ErrorKind::kInvalid, key + " must be " + DescribeAllowed(*spec) +
+                                                      ", not '" + given + "'" +
+                                                      (why.empty() ? "" : " (" + why + ")")};
   };
   switch (spec->type) {
     case SettingType::kEnum: {
@@ -390,28 +406,4 @@ base::Result<std::string> ValidateSetting(std::string_view name, std::string_vie
   return must_be();
 }
 
-std::vector<EffectiveSetting> EffectiveSettings(const base::EmailAddress& list,
-                                                const std::map<std::string, std::string>& stored) {
-  std::vector<EffectiveSetting> out;
-  out.reserve(SettingsCatalogue().size());
-  for (const SettingSpec& spec : SettingsCatalogue()) {
-    auto it = stored.find(std::string(spec.name));
-    if (it != stored.end()) {
-      out.push_back({&spec, it->second, false});
-    } else {
-      out.push_back({&spec, spec.default_for(list), true});
-    }
-  }
-  return out;
-}
-
-std::string EffectiveValue(const base::EmailAddress& list,
-                           const std::map<std::string, std::string>& stored,
-                           std::string_view name) {
-  auto it = stored.find(std::string(name));
-  if (it != stored.end()) return it->second;
-  const SettingSpec* spec = FindSetting(name);
-  return spec != nullptr ? spec->default_for(list) : std::string();
-}
-
-}  // namespace listd
+}  // namespace listd::settings

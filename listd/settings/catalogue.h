@@ -2,11 +2,12 @@
 // one-line description, the kind of value it takes, and its default.
 //
 // It is the single place where a setting's name, allowed values and
-// default are defined. `listctl list set` validates through it before
-// anything is stored; the store (storage::ListRepository) keeps only the
-// values an admin set explicitly, so a changed default reaches every list
-// that never chose otherwise. Readers (the pipeline, doctor) ask
-// Effective() for the value in force.
+// default are defined. Faces that take settings by name (`listctl list
+// set`, later the REST API) validate through Validate() before anything is
+// stored; the store keeps only the values an admin set explicitly, so a
+// changed default reaches every list that never chose otherwise. Code that
+// reads a setting does so by its SettingId through the typed accessors of
+// ListSettings (list_settings.h), never by spelling its name.
 //
 // Validation is syntactic: signing.domain must be a valid domain name, but
 // whether it aligns with the list's domain (DMARC, RFC 7489 section 3.1) is
@@ -14,10 +15,9 @@
 //
 // Thread-safety: the catalogue is immutable after first use; all functions
 // are safe to call from any thread.
-#ifndef LISTD_LISTD_LIST_SETTINGS_H_
-#define LISTD_LISTD_LIST_SETTINGS_H_
+#ifndef LISTD_LISTD_SETTINGS_CATALOGUE_H_
+#define LISTD_LISTD_SETTINGS_CATALOGUE_H_
 
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,7 +25,29 @@
 #include "base/email_address.h"
 #include "base/result.h"
 
-namespace listd {
+namespace listd::settings {
+
+// Every setting, in the order `list show` prints them.
+enum class SettingId {
+  kSubjectTag,
+  kFooterTemplate,
+  kReplyTo,
+  kPostingPolicy,
+  kNonmemberAction,
+  kMaxSize,
+  kDmarcMitigation,
+  kDmarcMitigateUnconditionally,
+  kAuthservId,
+  kSigningDomain,
+  kSigningAlgorithms,
+  kSigningHeaders,
+  kSigningOversign,
+  kSigningCanonicalization,
+  kSigningExpire,
+  kRemoveDkimSignatures,
+  kArc,
+};
+inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kArc) + 1;
 
 // What kind of value a setting takes; decides validation and how the
 // allowed values are described.
@@ -42,24 +64,21 @@ enum class SettingType {
 };
 
 struct SettingSpec {
+  SettingId id;
   std::string_view name;
   std::string_view description;
   SettingType type;
   std::vector<std::string_view> allowed;  // kEnum only
   // The default for a list at `list`; most ignore the address, but
-  // signing.domain defaults to the list's own domain.
+  // subject_tag and signing.domain are made from it.
   std::string (*default_for)(const base::EmailAddress& list);
 };
 
-// A setting's value in force for one list.
-struct EffectiveSetting {
-  const SettingSpec* spec;
-  std::string value;
-  bool is_default;  // true when the list has not set it explicitly
-};
+// Every setting, in SettingId order.
+const std::vector<SettingSpec>& Catalogue();
 
-// Every setting, in the order `list show` prints them.
-const std::vector<SettingSpec>& SettingsCatalogue();
+// The setting `id`.
+const SettingSpec& Spec(SettingId id);
 
 // The setting called `name`, or nullptr.
 const SettingSpec* FindSetting(std::string_view name);
@@ -70,24 +89,14 @@ std::string DescribeAllowed(const SettingSpec& spec);
 
 // Checks `value` for the setting `name` and returns it in the form to store
 // (e.g. "5M" becomes "5242880", "relaxed" becomes "relaxed/simple"). The
-// error names the setting and what it accepts, e.g. "posting_policy must be
-// one of members-only, moderated, announce-only, open, not 'closed'".
-base::Result<std::string> ValidateSetting(std::string_view name, std::string_view value);
+// error (kind invalid) names the setting and what it accepts, e.g.
+// "posting_policy must be one of members-only, moderated, announce-only,
+// open, not 'closed'".
+base::Result<std::string> Validate(std::string_view name, std::string_view value);
 
-// Every catalogued setting for the list at `list`, with `stored` (the
-// explicitly set values) laid over the defaults. Stored names that are not
-// in the catalogue (from a newer or older listd) are left out.
-std::vector<EffectiveSetting> EffectiveSettings(const base::EmailAddress& list,
-                                                const std::map<std::string, std::string>& stored);
+// The error for a name that is not in the catalogue, listing those that are.
+base::Error UnknownSetting(std::string_view name);
 
-// The field names of a kHeaderList value ("From:To:Subject"), empty items
-// skipped.
-std::vector<std::string> SplitFieldNames(std::string_view value);
+}  // namespace listd::settings
 
-// The value in force of one setting; `name` must be catalogued.
-std::string EffectiveValue(const base::EmailAddress& list,
-                           const std::map<std::string, std::string>& stored, std::string_view name);
-
-}  // namespace listd
-
-#endif  // LISTD_LISTD_LIST_SETTINGS_H_
+#endif  // LISTD_LISTD_SETTINGS_CATALOGUE_H_

@@ -249,7 +249,7 @@ def test_whole_rollover(env):
         assert "activated" in proc.stdout, proc.stdout
         key = env.key(old)
         assert key["state"] == "active" and key["activated_at"], key
-        env.expect(2, "key", "activate", LIST, "--selector", old, "--dns", dns.address)
+        env.expect(4, "key", "activate", LIST, "--selector", old, "--dns", dns.address)
 
         # 4. The doctor finds nothing wrong with the keys.
         code, codes, _ = env.doctor(dns, expect=0)
@@ -268,7 +268,7 @@ def test_whole_rollover(env):
         assert env.key(old)["state"] == "active"
         assert env.key(new)["bits"] == 2048
         # A second rotation waits until the first one is done.
-        proc = env.expect(2, "key", "rotate", LIST)
+        proc = env.expect(4, "key", "rotate", LIST)
         assert "not active yet" in proc.stderr, proc.stderr
 
         # 6. Publish the new record beside the old one; both match.
@@ -283,7 +283,7 @@ def test_whole_rollover(env):
         # 8. Retire the old one: it stops signing; the record should stay.
         proc = env.ok("key", "retire", LIST, "--selector", old)
         assert "keep its record %s published until" % record_name(old) in proc.stdout, proc.stdout
-        env.expect(2, "key", "retire", LIST, "--selector", old)  # already retired
+        env.expect(4, "key", "retire", LIST, "--selector", old)  # already retired: conflict
         states = {k["selector"]: k["state"] for k in env.keys()}
         assert states == {old: "retired", new: "active"}, states
         text = env.ok("key", "ls", LIST).stdout
@@ -298,11 +298,11 @@ def test_whole_rollover(env):
         assert codes.get("retired-record-withdrawn") == ["warning"], codes
 
         # 9. Remove: the active key only with --force; the retired one freely.
-        proc = env.expect(2, "key", "rm", LIST, "--selector", new)
+        proc = env.expect(4, "key", "rm", LIST, "--selector", new)
         assert "active" in proc.stderr and "--force" in proc.stderr, proc.stderr
         env.ok("key", "rm", LIST, "--selector", old)
         assert [k["selector"] for k in env.keys()] == [new]
-        env.expect(2, "key", "rm", LIST, "--selector", old)  # gone
+        env.expect(3, "key", "rm", LIST, "--selector", old)  # gone: not found
 
         # 10. Every write left one event, attributed to the Unix user.
         events = env.events()
@@ -328,7 +328,7 @@ def test_generate_options(env):
     assert "at least 1024" in proc.stderr, proc.stderr
     proc = env.expect(2, "key", "generate", LIST, "--algo", "dsa")
     assert "rsa or ed25519" in proc.stderr, proc.stderr
-    proc = env.expect(2, "key", "generate", LIST, "--algo", "rsa", "--selector", "small")
+    proc = env.expect(4, "key", "generate", LIST, "--algo", "rsa", "--selector", "small")
     assert "already has" in proc.stderr, proc.stderr
     proc = env.expect(2, "key", "generate", LIST, "--algo", "rsa", "--selector", "bad selector")
     assert "selector" in proc.stderr, proc.stderr
@@ -338,7 +338,7 @@ def test_generate_options(env):
     proc = env.expect(2, "key", "export", LIST, "--selector", "small")
     assert "--algo" in proc.stderr, proc.stderr
     env.ok("key", "export", LIST, "--selector", "small", "--algo", "ed25519")
-    env.expect(2, "key", "generate", "nobody@example.org", "--algo", "rsa")
+    env.expect(3, "key", "generate", "nobody@example.org", "--algo", "rsa")
     # `key dns` under signing.domain.
     env.ok("list", "set", LIST, "signing.domain=mail.example.net")
     records = zone_records(env.ok("key", "dns", LIST, "--selector", first).stdout)
@@ -359,7 +359,7 @@ def test_export_import_round_trip(env):
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600, oct(os.stat(out).st_mode)
     with open(out) as f:
         assert f.read() == pem
-    proc = env.expect(2, "key", "export", LIST, "--selector", sel, "--out", out)
+    proc = env.expect(4, "key", "export", LIST, "--selector", sel, "--out", out)
     assert "--force" in proc.stderr, proc.stderr
     os.chmod(out, 0o644)
     env.ok("key", "export", LIST, "--selector", sel, "--out", out, "--force")
@@ -542,15 +542,15 @@ def test_help_and_usage(env):
     env.expect(2, "key", "generate", LIST)  # --algo missing
     env.expect(2, "key", "activate", LIST)  # --selector missing
     env.create_list()
-    env.expect(2, "key", "dns", LIST)  # no keys yet
-    env.expect(2, "key", "check", LIST)
-    proc = env.expect(2, "key", "retire", LIST, "--selector", "nothere")
+    env.expect(3, "key", "dns", LIST)  # no keys yet: not found
+    env.expect(3, "key", "check", LIST)
+    proc = env.expect(3, "key", "retire", LIST, "--selector", "nothere")
     assert "no key with selector" in proc.stderr, proc.stderr
     sel = env.generate("rsa")
-    proc = env.expect(2, "key", "retire", LIST, "--selector", sel)
+    proc = env.expect(4, "key", "retire", LIST, "--selector", sel)  # its state: conflict
     assert "never signed" in proc.stderr, proc.stderr
     env.ok("key", "rm", LIST, "--selector", sel)  # a generated key goes freely
-    env.expect(2, "doctor", "nobody@example.org", "--dns", "127.0.0.1:1", *FAST)
+    env.expect(3, "doctor", "nobody@example.org", "--dns", "127.0.0.1:1", *FAST)
     proc = env.ok("key", "ls", LIST)
     assert proc.stdout.startswith("no keys"), proc.stdout
 

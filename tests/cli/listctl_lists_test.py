@@ -127,7 +127,8 @@ def test_ls_empty(env):
 
 def test_create_twice_refused(env):
     env.ok("list", "create", LIST)
-    proc = env.fails(2, "list", "create", "team@LISTS.example.org")
+    # Exit 4: a conflict with what exists (listctl --help, exit status).
+    proc = env.fails(4, "list", "create", "team@LISTS.example.org")
     expect_in("already exists", proc.stderr, "stderr")
 
 
@@ -176,7 +177,8 @@ def test_show_json(env):
 def test_show_keys_summary(env):
     env.ok("list", "create", LIST)
     # A key row as `listctl key generate` would leave it (its commands are
-    # tested in tests/keys); show only summarises, it never unseals.
+    # tested in listctl_keys_test.py); show only summarises, it never
+    # unseals: the one key view of listd/views, public half only.
     with sqlite3.connect(env.db) as db:
         db.execute("INSERT INTO keys (list_id, selector, algorithm, bits, public_key, "
                    "private_key_sealed, state, created_at, activated_at) "
@@ -185,7 +187,12 @@ def test_show_keys_summary(env):
     keys = env.show()["keys"]
     expect(keys == [{"selector": "s2026-11", "algorithm": "ed25519", "bits": 256,
                      "state": "active", "created_at": 1795000000,
-                     "activated_at": 1795000100, "retired_at": None}], "keys: %r" % keys)
+                     "activated_at": 1795000100, "retired_at": None,
+                     "record_name": "s2026-11._domainkey.lists.example.org",
+                     "public_key": "AAAA"}], "keys: %r" % keys)
+    # The same view as key ls --json gives.
+    listed = json.loads(env.ok("key", "ls", LIST, "--json").stdout)["keys"]
+    expect(listed == keys, "key ls and list show agree: %r vs %r" % (listed, keys))
     expect_in("s2026-11  ed25519 256  active", env.ok("list", "show", LIST).stdout)
 
 
@@ -292,7 +299,7 @@ def test_list_rm_needs_yes(env):
     expect(len(json.loads(env.ok("list", "ls", "--json").stdout)) == 1, "still there")
     env.ok("list", "rm", LIST, "--yes")
     expect(json.loads(env.ok("list", "ls", "--json").stdout) == [], "removed")
-    proc = env.fails(2, "list", "show", LIST)
+    proc = env.fails(3, "list", "show", LIST)  # 3: not found
     expect_in("no list " + LIST, proc.stderr, "stderr")
 
 
@@ -461,10 +468,10 @@ def test_unknown_list(env):
                  ["list", "rm", nosuch, "--yes"], ["member", "add", nosuch, "a@example.org"],
                  ["member", "rm", nosuch, "a@example.org"], ["member", "ls", nosuch],
                  ["member", "import", nosuch, path], ["member", "export", nosuch]):
-        proc = env.fails(2, *args)
+        proc = env.fails(3, *args)  # 3: not found
         expect_in("no list " + nosuch, proc.stderr, "stderr of %s" % " ".join(args))
     out_path = os.path.join(env.dir, "export.txt")
-    env.fails(2, "member", "export", nosuch, out_path)
+    env.fails(3, "member", "export", nosuch, out_path)
     expect(not os.path.exists(out_path), "no empty export file for an unknown list")
 
 
@@ -475,9 +482,9 @@ def test_file_modes(env):
     expect(key_mode == 0o600, "master key mode 0600, got %o" % key_mode)
     db_mode = stat.S_IMODE(os.stat(env.db).st_mode)
     expect(db_mode & 0o022 == 0, "database not writable by group or others, got %o" % db_mode)
-    # A master key others can read is refused, saying why.
+    # A master key others can read is refused, saying why (5: forbidden).
     os.chmod(key, 0o644)
-    proc = env.fails(2, "list", "ls")
+    proc = env.fails(5, "list", "ls")
     expect_in(key, proc.stderr, "stderr")
     os.chmod(key, 0o600)
     env.ok("list", "ls")

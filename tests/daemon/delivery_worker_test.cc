@@ -8,19 +8,20 @@
 #include <string>
 #include <vector>
 
-#include "listd/delivery/transport.h"
 #include "listd/daemon/delivery_worker.h"
+#include "listd/delivery/transport.h"
 #include "listd/pipeline/queue.h"
 #include "tests/support/list_fixture.h"
 #include "tests/support/test_mail.h"
 
 namespace {
 
-using listd::DeliverBatch;
-using listd::DeliveryOptions;
-using listd::NextAttemptAt;
+using listd::daemon::DeliverBatch;
+using listd::daemon::DeliveryOptions;
+using listd::delivery::NextAttemptAt;
 using listd::delivery::Outcome;
 using listd::delivery::RecipientResult;
+using listd::delivery::RetryPolicy;
 using listd::delivery::SendResult;
 using namespace pipeline_test;
 
@@ -86,13 +87,13 @@ struct WorkerFixture {
 
   // Claims the one due batch at `now`, as a worker would.
   storage::DeliveryBatch Claim(int64_t now) {
-    auto claimed = f.store->spool().ClaimDueBatches(now, 10, now + options.lease_seconds);
+    auto claimed = f.store->ClaimBatches(now, 10, now + options.lease_seconds);
     REQUIRE(claimed.ok());
     REQUIRE(claimed->size() == 1);
     return (*claimed)[0];
   }
 
-  listd::BatchReport Deliver(int64_t now) {
+  listd::daemon::BatchReport Deliver(int64_t now) {
     const storage::DeliveryBatch batch = Claim(now);
     auto report = DeliverBatch(*f.store, transport, batch, options, now);
     INFO((report.ok() ? std::string() : report.error()));
@@ -129,7 +130,7 @@ TEST_CASE(
     "delivery: RFC 5321 section 4.5.4.1, retries back off from retry_base doubling "
     "to retry_max",
     "[delivery_worker]") {
-  DeliveryOptions o;
+  RetryPolicy o;
   o.retry_base_seconds = 60;
   o.retry_max_seconds = 3600;
   CHECK(NextAttemptAt(o, 0, kNow) == kNow + 60);
@@ -208,7 +209,7 @@ TEST_CASE(
   REQUIRE(queue.size() == 1);
   CHECK(queue[0].recipients == std::vector<std::string>{kAlice, kCarol});
   CHECK(queue[0].attempts == 1);
-  CHECK(queue[0].next_attempt_at == NextAttemptAt(w.options, 0, kNow));
+  CHECK(queue[0].next_attempt_at == NextAttemptAt(w.options.retry, 0, kNow));
   CHECK(queue[0].next_attempt_at == kNow + 60);
   CHECK_FALSE(queue[0].last_error.empty());
   // Not due before then.
@@ -256,7 +257,7 @@ TEST_CASE(
     "[delivery_worker]") {
   DeliveryOptions defaults;
   // Received and queued more than five days before the second attempt.
-  const int64_t then = kNow - defaults.give_up_after_seconds - 1;
+  const int64_t then = kNow - defaults.retry.give_up_after_seconds - 1;
   WorkerFixture w(then, then);
   w.transport.codes[kAlice] = 451;
   const auto first = w.Deliver(then);
@@ -281,7 +282,7 @@ TEST_CASE(
 TEST_CASE("delivery: past give_up_after a 5xx and a 4xx both bounce in the same attempt",
           "[delivery_worker]") {
   DeliveryOptions defaults;
-  const int64_t then = kNow - defaults.give_up_after_seconds - 1;
+  const int64_t then = kNow - defaults.retry.give_up_after_seconds - 1;
   WorkerFixture w(then, then);
   w.transport.codes[kAlice] = 451;
   w.Deliver(then);
@@ -316,7 +317,7 @@ TEST_CASE(
     "because its post was held for days",
     "[delivery_worker]") {
   DeliveryOptions defaults;
-  WorkerFixture w(kNow - defaults.give_up_after_seconds - 86400, kNow);
+  WorkerFixture w(kNow - defaults.retry.give_up_after_seconds - 86400, kNow);
   w.transport.codes[kAlice] = 451;
   const auto report = w.Deliver(kNow);
   CHECK(report.delivered == 2);
@@ -328,7 +329,7 @@ TEST_CASE(
 
 TEST_CASE("delivery: just inside give_up_after a 4xx is still retried", "[delivery_worker]") {
   DeliveryOptions defaults;
-  const int64_t then = kNow - defaults.give_up_after_seconds + 1;
+  const int64_t then = kNow - defaults.retry.give_up_after_seconds + 1;
   WorkerFixture w(then, then);
   w.transport.codes[kAlice] = 451;
   const auto report = w.Deliver(kNow);

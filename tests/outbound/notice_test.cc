@@ -11,9 +11,9 @@
 
 namespace {
 
-using listd::MailDate;
-using listd::NoticeRequest;
-using listd::RejectionNotice;
+using listd::outbound::MailDate;
+using listd::outbound::NoticeRequest;
+using listd::outbound::RejectionNotice;
 
 NoticeRequest Request() {
   NoticeRequest r;

@@ -12,8 +12,8 @@
 #include "dkim/message.h"
 #include "listd/pipeline/decorate.h"
 #include "tests/support/list_fixture.h"
-#include "tests/support/test_mail.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_mail.h"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "listd/service/list_service.h"
-#include "listd/settings/catalogue.h"
 #include "listd/pipeline/list_context.h"
+#include "listd/service/list_service.h"
+#include "listd/settings/list_settings.h"
 #include "tests/support/list_fixture.h"
 #include "tests/support/test_mail.h"
 
@@ -16,6 +16,8 @@ namespace {
 
 using listd::pipeline::ListContext;
 using listd::pipeline::LoadListContext;
+using listd::settings::ReplyTo;
+using listd::settings::SettingId;
 using namespace pipeline_test;
 
 std::vector<std::string> Selectors(const ListContext& list) {
@@ -30,16 +32,16 @@ TEST_CASE("list_context: every catalogued setting is in force, defaults where no
   ListFixture f;
   const ListContext list = f.Context();
   CHECK(list.list.id == f.list.id);
-  CHECK(list.settings.size() == listd::SettingsCatalogue().size());
-  CHECK(list.Setting("subject_tag") == "[demo]");  // "[" + local part + "]"
-  CHECK(list.Setting("reply_to") == "none");
-  CHECK(list.Setting("footer_template") == "footer.mustache");
-  CHECK(list.Setting("signing.algorithms") == "both");
-  CHECK(list.Setting("signing.domain") == "lists.example.org");  // the list's own domain
-  CHECK(list.Setting("signing.oversign") == "From:Subject");
-  CHECK(list.Setting("signing.expire") == "0");
-  CHECK(list.Setting("remove_dkim_signatures") == "off");
-  CHECK(list.Setting("no.such.setting").empty());
+  CHECK(list.settings.All().size() == listd::settings::kSettingCount);
+  for (const auto& setting : list.settings.All()) CHECK(setting.is_default);
+  CHECK(list.settings.subject_tag() == "[demo]");  // "[" + local part + "]"
+  CHECK(list.settings.reply_to() == ReplyTo::kNone);
+  CHECK(list.settings.footer_template() == "footer.mustache");
+  CHECK(list.settings.signing_algorithms() == listd::settings::SigningAlgorithms::kBoth);
+  CHECK(list.settings.signing_domain() == "lists.example.org");  // the list's own domain
+  CHECK(list.settings.oversigned_headers() == std::vector<std::string>{"From", "Subject"});
+  CHECK(list.settings.signature_lifetime() == 0);
+  CHECK_FALSE(list.settings.remove_dkim_signatures());
 }
 
 TEST_CASE("list_context: stored values override the defaults; reset returns to them",
@@ -50,17 +52,21 @@ TEST_CASE("list_context: stored values override the defaults; reset returns to t
          {"signing.expire", "2h"},
          {"reply_to", "list"}});
   ListContext list = f.Context();
-  CHECK(list.Setting("subject_tag") == "[Demo!]");
-  CHECK(list.Setting("signing.domain") == "example.org");  // stored normalised
-  CHECK(list.Setting("signing.expire") == "7200");
-  CHECK(list.Setting("reply_to") == "list");
-  CHECK(list.Setting("posting_policy") == "members-only");  // untouched: default
+  CHECK(list.settings.subject_tag() == "[Demo!]");
+  CHECK_FALSE(list.settings.IsDefault(SettingId::kSubjectTag));
+  CHECK(list.settings.signing_domain() == "example.org");  // stored normalised
+  CHECK(list.settings.Text(SettingId::kSigningExpire) == "7200");
+  CHECK(list.settings.signature_lifetime() == 7200);
+  CHECK(list.settings.reply_to() == ReplyTo::kList);
+  // untouched: default
+  CHECK(list.settings.posting_policy() == listd::settings::PostingPolicy::kMembersOnly);
+  CHECK(list.settings.IsDefault(SettingId::kPostingPolicy));
 
-  listd::ListService lists(*f.store, "test");
+  listd::service::ListService lists(*f.store, "test");
   REQUIRE(lists.Set(kListAddress, {}, {"subject_tag"}, kNow).ok());
-  CHECK(f.Context().Setting("subject_tag") == "[demo]");
+  CHECK(f.Context().settings.subject_tag() == "[demo]");
   // The context already loaded is a snapshot.
-  CHECK(list.Setting("subject_tag") == "[Demo!]");
+  CHECK(list.settings.subject_tag() == "[Demo!]");
 }
 
 TEST_CASE("list_context: RFC 2369 role addresses and the RFC 2919 section 2 List-Id label",
@@ -90,12 +96,13 @@ TEST_CASE("list_context: only active keys are loaded; generated and retired ones
   CHECK(Selectors(list) == std::vector<std::string>{"ed-active", "rsa-active"});
   for (const auto& key : list.keys) {
     // Opened from the sealed form: the very key whose public half is stored.
-    const storage::KeyRecord& stored = key.algorithm == "rsa" ? rsa : ed;
+    const storage::KeyRecord& stored = key.algorithm == storage::KeyAlgorithm::kRsa ? rsa : ed;
     INFO(key.selector);
     CHECK(key.selector == stored.selector);
     CHECK(key.key.PublicKeyBase64() == stored.public_key);
-    CHECK(key.key.type() ==
-          (key.algorithm == "rsa" ? dkim::KeyType::kRsa : dkim::KeyType::kEd25519));
+    CHECK(key.key.type() == (key.algorithm == storage::KeyAlgorithm::kRsa
+                                 ? dkim::KeyType::kRsa
+                                 : dkim::KeyType::kEd25519));
   }
 }
 
@@ -115,6 +122,7 @@ TEST_CASE("list_context: a list that does not exist is an error", "[list_context
   ListFixture f;
   auto missing = LoadListContext(*f.store, f.list.id + 1000);
   REQUIRE_FALSE(missing.ok());
+  CHECK(missing.kind() == base::ErrorKind::kNotFound);
   CHECK_THAT(missing.error(), Catch::Contains(std::to_string(f.list.id + 1000)));
 }
 

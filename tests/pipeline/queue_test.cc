@@ -69,7 +69,7 @@ TEST_CASE(
   options.batch_size = 100;
   options.now = kNow;
   {
-    storage::Transaction transaction(f.store->db());
+    storage::Transaction transaction = f.store->Begin();
     REQUIRE(transaction.begun().ok());
     auto queued = QueueForMembers(*f.store, post, list, kSigned, options);
     REQUIRE(queued.ok());
@@ -167,7 +167,7 @@ TEST_CASE("queue: the batches belong to the caller's transaction; rolled back, n
   const int64_t post = f.SpoolPost(kNow, kPost);
   const auto list = f.Context();
   {
-    storage::Transaction transaction(f.store->db());
+    storage::Transaction transaction = f.store->Begin();
     REQUIRE(transaction.begun().ok());
     auto queued = QueueForMembers(*f.store, post, list, kSigned, QueueOptions{2, kNow});
     REQUIRE(queued.ok());

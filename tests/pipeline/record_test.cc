@@ -3,9 +3,9 @@
 // back, and the log summary.
 #include <catch2/catch.hpp>
 
-#include "dkim/dmarc_evaluator.h"
 #include <sstream>
 #include <string>
+#include "dkim/dmarc_evaluator.h"
 
 #include "dkim/auth_results.h"
 #include "listd/pipeline/record.h"

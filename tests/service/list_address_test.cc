@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace listd::lmtp {
+namespace listd::service {
 
 TEST_CASE("list address: the plain local part is a post", "[list_address]") {
   auto c = ClassifyLocalPart("demo");
@@ -93,4 +93,4 @@ TEST_CASE("list address: role names", "[list_address]") {
   CHECK(ToString(AddressRole::kBounces) == "bounces");
 }
 
-}  // namespace listd::lmtp
+}  // namespace listd::service

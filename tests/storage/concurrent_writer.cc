@@ -37,14 +37,14 @@ storage::Status AddRow(storage::Database& db, const std::string& actor, int i) {
   storage::Transaction transaction(db);
   if (!transaction.begun()) return transaction.begun();
   auto newest = db.Prepare("SELECT coalesce(max(id), 0) FROM events");
-  if (!newest) return storage::Error{newest.error()};
+  if (!newest) return newest.failure();
   auto row = (*newest)->Step();
-  if (!row) return storage::Error{row.error()};
+  if (!row) return row.failure();
   const int64_t seen = (*newest)->ColumnInt(0);
   (*newest)->Reset();
   auto insert =
       db.Prepare("INSERT INTO events (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)");
-  if (!insert) return storage::Error{insert.error()};
+  if (!insert) return insert.failure();
   storage::Status ran = (*insert)
                             ->Bind(1, int64_t{i})
                             .Bind(2, actor)

@@ -73,7 +73,7 @@ std::string QueryText(Database& db, std::string_view sql) {
 // Adds an events row (the one table without a required parent).
 storage::Status AddEventStatus(Database& db, const std::string& actor) {
   auto insert = db.Prepare("INSERT INTO events (at, actor, action) VALUES (1, ?1, 'test')");
-  if (!insert) return storage::Error{insert.error()};
+  if (!insert) return insert.failure();
   return (*insert)->Bind(1, actor).Run();
 }
 

@@ -203,7 +203,8 @@ TEST_CASE("the database file and its WAL hold no private key material", "[storag
         lists.Create(*base::EmailAddress::Parse("announce@example.org"), 1)->id;
     for (size_t i = 0; i < keys.size(); ++i) {
       const KeyMaterial& key = keys[i];
-      auto stored = repository.Add(i < 2 ? discuss : announce, "s2026-11", key.algorithm, key.bits,
+      auto stored = repository.Add(i < 2 ? discuss : announce, "s2026-11",
+                                   *storage::ParseKeyAlgorithm(key.algorithm), key.bits,
                                    key.public_key, key.pem, 10);
       REQUIRE(stored.ok());
       REQUIRE(repository.SetState(stored->id, storage::KeyState::kActive, 20).ok());

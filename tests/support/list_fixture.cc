@@ -5,6 +5,7 @@
 
 #include "listd/service/key_service.h"
 #include "listd/service/list_service.h"
+#include "listd/service/member_service.h"
 #include "tests/support/test_mail.h"
 
 namespace pipeline_test {
@@ -15,14 +16,14 @@ ListFixture::ListFixture() {
   auto opened = storage::Store::Open(options);
   REQUIRE(opened.ok());
   store = std::move(*opened);
-  listd::ListService lists(*store, "test");
+  listd::service::ListService lists(*store, "test");
   auto created = lists.CreateList(kListAddress, "Demo", std::nullopt, kNow);
   REQUIRE(created.ok());
   list = *created;
 }
 
 void ListFixture::Set(const std::vector<std::pair<std::string, std::string>>& assignments) {
-  listd::ListService lists(*store, "test");
+  listd::service::ListService lists(*store, "test");
   auto set = lists.Set(kListAddress, assignments, {}, kNow);
   INFO((set.ok() ? std::string() : set.error()));
   REQUIRE(set.ok());
@@ -30,7 +31,7 @@ void ListFixture::Set(const std::vector<std::pair<std::string, std::string>>& as
 
 storage::KeyRecord ListFixture::AddKey(const dkim::PrivateKey& key, const std::string& selector,
                                        KeyState state) {
-  listd::KeyService keys(*store, "test");
+  listd::service::KeyService keys(*store, "test");
   auto imported = keys.Import(kListAddress, selector, key.ToPem(), kNow);
   INFO((imported.ok() ? std::string() : imported.error()));
   REQUIRE(imported.ok());
@@ -48,8 +49,8 @@ storage::KeyRecord ListFixture::AddKey(const dkim::PrivateKey& key, const std::s
 }
 
 void ListFixture::AddMembers(const std::vector<std::string>& addresses) {
-  listd::ListService lists(*store, "test");
-  auto added = lists.AddMembers(kListAddress, addresses, storage::MemberRole::kMember, kNow);
+  listd::service::MemberService members(*store, "test");
+  auto added = members.AddMembers(kListAddress, addresses, storage::MemberRole::kMember, kNow);
   REQUIRE(added.ok());
 }
 
@@ -73,7 +74,7 @@ listd::pipeline::ListContext ListFixture::Context() {
 }
 
 std::string KeyRecordText(const storage::KeyRecord& key) {
-  return "v=DKIM1; k=" + key.algorithm + "; p=" + key.public_key;
+  return "v=DKIM1; k=" + std::string(storage::ToString(key.algorithm)) + "; p=" + key.public_key;
 }
 
 }  // namespace pipeline_test

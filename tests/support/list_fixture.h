@@ -14,8 +14,8 @@
 
 #include "dkim/crypto.h"
 #include "listd/pipeline/list_context.h"
-#include "storage/store.h"
 #include "storage/key_repository.h"
+#include "storage/store.h"
 #include "tests/support/temp_dir.h"
 
 namespace pipeline_test {

@@ -37,7 +37,7 @@
 
 namespace po = boost::program_options;
 
-namespace listd {
+namespace listd::cli {
 namespace {
 
 dkim::Message ReadMessage() {
@@ -161,4 +161,4 @@ int RunArcCommand(const std::string& program, const Args& args) {
   return Dispatch(program, args, {{"seal", Seal}, {"verify", Verify}}, PrintArcUsage);
 }
 
-}  // namespace listd
+}  // namespace listd::cli

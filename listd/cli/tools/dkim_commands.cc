@@ -16,7 +16,9 @@
 #include <memory>
 #include <optional>
 
+#include "base/host_name.h"
 #include "dkim/auth_results.h"
+#include "dkim/header_selection.h"
 #include "dkim/key_record.h"
 #include "dkim/key_resolver.h"
 #include "dkim/message.h"
@@ -25,12 +27,10 @@
 #include "dkim/verifier.h"
 #include "listd/cli/cli.h"
 #include "listd/cli/cli_common.h"
-#include "listd/daemon/host_name.h"
-#include "listd/settings/catalogue.h"
 
 namespace po = boost::program_options;
 
-namespace listd {
+namespace listd::cli {
 namespace {
 
 std::optional<std::string> ReadFile(const std::string& path) {
@@ -102,8 +102,9 @@ int Keygen(const std::string& program, const Args& args) {
 }
 
 int Sign(const std::string& program, const Args& args) {
-  po::options_description options("options (--domain, --selector, --key and --algo may repeat; "
-                                  "the n-th of each make the n-th signature)");
+  po::options_description options(
+      "options (--domain, --selector, --key and --algo may repeat; "
+      "the n-th of each make the n-th signature)");
   options.add_options()("help,h", "show this help")(
       "domain", po::value<std::vector<std::string>>()->required(), "signing domain (d=)")(
       "selector", po::value<std::vector<std::string>>()->required(), "selector (s=)")(
@@ -119,8 +120,8 @@ int Sign(const std::string& program, const Args& args) {
       "identity", po::value<std::string>(), "i= (must be within d=)")(
       "expire", po::value<int64_t>(), "add x= this many seconds after t=")(
       "body-length", "add l= (not recommended: lets others append to the body)")(
-      "no-timestamp", "omit t=")(
-      "now", po::value<int64_t>(), "signing time, seconds since the epoch (default: now)");
+      "no-timestamp", "omit t=")("now", po::value<int64_t>(),
+                                 "signing time, seconds since the epoch (default: now)");
   po::variables_map vm;
   if (!ParseArgs(program + " sign --domain D --selector S --key KEYFILE [--algo A] "
                            "[--canon relaxed/relaxed] [--headers from:to:subject] < msg > signed",
@@ -135,7 +136,8 @@ int Sign(const std::string& program, const Args& args) {
   auto nth = [](const std::vector<std::string>& values, size_t i) -> const std::string& {
     return values[std::min(i, values.size() - 1)];
   };
-  if (domains.size() > keys.size() || selectors.size() > keys.size() || algos.size() > keys.size()) {
+  if (domains.size() > keys.size() || selectors.size() > keys.size() ||
+      algos.size() > keys.size()) {
     throw CommandError{"more --domain/--selector/--algo than --key options"};
   }
   dkim::Result<dkim::Canonicalization> canon =
@@ -163,8 +165,8 @@ int Sign(const std::string& program, const Args& args) {
       so.algorithm = key->type() == dkim::KeyType::kRsa ? dkim::SigningAlgorithm::kRsaSha256
                                                         : dkim::SigningAlgorithm::kEd25519Sha256;
     }
-    if (vm.count("headers")) so.headers = SplitFieldNames(vm["headers"].as<std::string>());
-    so.oversign = SplitFieldNames(vm["oversign"].as<std::string>());
+    if (vm.count("headers")) so.headers = dkim::SplitFieldNames(vm["headers"].as<std::string>());
+    so.oversign = dkim::SplitFieldNames(vm["oversign"].as<std::string>());
     if (vm.count("identity")) so.identity = vm["identity"].as<std::string>();
     if (vm.count("expire")) so.lifetime = vm["expire"].as<int64_t>();
     so.body_length = vm.count("body-length") > 0;
@@ -185,14 +187,14 @@ int Verify(const std::string& program, const Args& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help");
   AddDnsOptions(options);
-  options.add_options()(
-      "authserv-id", po::value<std::string>(), "authserv-id of the result (default: host name)")(
+  options.add_options()("authserv-id", po::value<std::string>(),
+                        "authserv-id of the result (default: host name)")(
       "max-signatures", po::value<size_t>()->default_value(10),
       "signatures evaluated at most (the rest get policy)")(
       "now", po::value<int64_t>(), "verification time, seconds since the epoch (default: now)");
   po::variables_map vm;
-  if (!ParseArgs(program + " verify [--dns 127.0.0.1:PORT] [--authserv-id ID] < msg", options,
-                 args, vm)) {
+  if (!ParseArgs(program + " verify [--dns 127.0.0.1:PORT] [--authserv-id ID] < msg", options, args,
+                 vm)) {
     return kExitOk;
   }
   auto dns = MakeResolver(vm);
@@ -205,7 +207,7 @@ int Verify(const std::string& program, const Args& args) {
   verifier_options.max_signatures = vm["max-signatures"].as<size_t>();
   dkim::Verifier verifier(keys, verifier_options);
   std::vector<dkim::SignatureResult> results = verifier.Verify(*message, NowOrOption(vm));
-  std::string id = vm.count("authserv-id") ? vm["authserv-id"].as<std::string>() : HostName();
+  std::string id = vm.count("authserv-id") ? vm["authserv-id"].as<std::string>() : base::HostName();
   std::cout << dkim::FormatAuthenticationResults(dkim::DkimAuthenticationResults(id, results));
   for (const dkim::SignatureResult& r : results) {
     if (r.result == dkim::DkimResult::kPass) return kExitOk;
@@ -224,11 +226,8 @@ void PrintDkimUsage(std::ostream& out, const std::string& program) {
 }  // namespace
 
 int RunDkimCommand(const std::string& program, const Args& args) {
-  return Dispatch(program, args,
-                  {{"keygen", Keygen},
-                   {"sign", Sign},
-                   {"verify", Verify}},
+  return Dispatch(program, args, {{"keygen", Keygen}, {"sign", Sign}, {"verify", Verify}},
                   PrintDkimUsage);
 }
 
-}  // namespace listd
+}  // namespace listd::cli

@@ -1,9 +1,9 @@
 // HostName (see host_name.h).
-#include "listd/daemon/host_name.h"
+#include "base/host_name.h"
 
 #include <unistd.h>
 
-namespace listd {
+namespace base {
 
 std::string HostName() {
   char name[256] = {};
@@ -11,4 +11,4 @@ std::string HostName() {
   return name;
 }
 
-}  // namespace listd
+}  // namespace base

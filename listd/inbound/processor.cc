@@ -1,0 +1,58 @@
+// Processor (see processor.h).
+#include "listd/inbound/processor.h"
+
+#include <utility>
+
+#include "listd/pipeline/authenticate.h"
+#include "listd/pipeline/record.h"
+
+namespace listd::inbound {
+
+Processor::Processor(storage::Store& store, dkim::KeyResolver& keys, dkim::TxtResolver* dns,
+                     ProcessorOptions options, dkim::Clock now)
+    : store_(store),
+      keys_(keys),
+      dns_(dns),
+      options_(std::move(options)),
+      now_(std::move(now)),
+      outcomes_(store, options_.post, now_),
+      posts_(store, outcomes_),
+      owners_(outcomes_),
+      bounces_(outcomes_),
+      commands_(outcomes_),
+      router_(Handlers{&posts_, &owners_, &bounces_, &commands_}) {}
+
+base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {
+  bool unprocessable = false;
+  auto post = outcomes_.Load(post_id, &unprocessable);
+  if (!post && !unprocessable) return post.failure();
+  // The list is gone, or its keys cannot be opened: no stage can ever take
+  // this post, so it is marked failed with the reason (and kept in the
+  // spool) rather than tried again forever.
+  if (!post) return outcomes_.Fail(post_id, post.error());
+  if (post->post.state != storage::PostState::kReceived) {
+    return base::Conflict("post " + std::to_string(post_id) + " is " +
+                          std::string(storage::ToString(post->post.state)) +
+                          ", not waiting to be processed");
+  }
+
+  pipeline::AuthenticateOptions authenticate;
+  const std::string list_id = post->list.settings.authserv_id();
+  authenticate.authserv_id = list_id.empty() ? options_.authserv_id : list_id;
+  authenticate.trusted_authserv_ids = options_.trusted_authserv_ids;
+  authenticate.now = now_();
+  authenticate.dmarc_dns = dns_;
+  auto auth = pipeline::Authenticate(post->post.message, authenticate, keys_);
+  if (!auth) {
+    post->outcome.auth = "none";
+    return outcomes_.Hold(*post, post->post.message, "cannot be authenticated: " + auth.error());
+  }
+  post->outcome.auth = pipeline::AuthenticationSummary(*auth);
+  if (auth->dmarc) post->author_policy = auth->dmarc->applied_policy;
+  post->arc = auth->arc;
+  post->authserv_id = authenticate.authserv_id;
+  const std::string recorded = pipeline::Record(*auth, authenticate.authserv_id);
+  return router_.For(post->address.role).Handle(*post, recorded);
+}
+
+}  // namespace listd::inbound

@@ -1,0 +1,72 @@
+// Processor: one spooled post's way in, from the spool row the intake
+// committed to its outcome in the store.
+//
+//   load -> authenticate -> record -> Router: the handler of the address
+//
+// (DESIGN.md "A post's way through the house"). Verification happens
+// before any change (RFC 6377 section 5, RFC 5585 section 2.6.3); the
+// handlers decide (router.h), and service::PostOutcomes commits each
+// outcome in one transaction with its event.
+//
+// A post that cannot be authenticated (it does not parse) is held with
+// the reason, never dropped; a post whose list is gone (or whose keys
+// cannot be opened) is marked failed with the reason and kept in the
+// spool. Only a store failure is returned as an error, leaving the post
+// "received", to be retried.
+//
+// Thread-safety: one Processor per thread, over that thread's Store.
+#ifndef LISTD_LISTD_INBOUND_PROCESSOR_H_
+#define LISTD_LISTD_INBOUND_PROCESSOR_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "dkim/key_resolver.h"
+#include "dkim/txt_resolver.h"
+#include "listd/inbound/bounce_handler.h"
+#include "listd/inbound/command_handler.h"
+#include "listd/inbound/owner_handler.h"
+#include "listd/inbound/post_handler.h"
+#include "listd/inbound/router.h"
+#include "listd/service/post_outcomes.h"
+#include "storage/store.h"
+
+namespace listd::inbound {
+
+struct ProcessorOptions {
+  std::string authserv_id;                        // ours, in Authentication-Results
+  std::vector<std::string> trusted_authserv_ids;  // upstream results we keep
+  service::PostOptions post;                      // templates, batch size, actor
+};
+
+class Processor {
+ public:
+  // `store`, `keys` and `dns` must outlive the processor; `dns` looks up
+  // DMARC policies (null: none is looked up, no mitigation applies unless
+  // the list mitigates unconditionally). `now` is the clock.
+  Processor(storage::Store& store, dkim::KeyResolver& keys, dkim::TxtResolver* dns,
+            ProcessorOptions options, dkim::Clock now = dkim::SystemNow);
+
+  // Takes post `post_id`, in state received, its whole way in. A post in
+  // another state is kind conflict.
+  base::Result<service::PostOutcome> Process(int64_t post_id);
+
+ private:
+  storage::Store& store_;
+  dkim::KeyResolver& keys_;
+  dkim::TxtResolver* dns_;
+  ProcessorOptions options_;
+  dkim::Clock now_;
+  service::PostOutcomes outcomes_;
+  PostHandler posts_;
+  OwnerHandler owners_;
+  BounceHandler bounces_;
+  CommandHandler commands_;
+  Router router_;
+};
+
+}  // namespace listd::inbound
+
+#endif  // LISTD_LISTD_INBOUND_PROCESSOR_H_

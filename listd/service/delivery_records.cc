@@ -1,0 +1,59 @@
+// Delivery records (see delivery_records.h).
+#include "listd/service/delivery_records.h"
+
+#include <optional>
+
+#include "base/email_address.h"
+
+namespace listd::service {
+namespace {
+
+// A refusal of `recipient` of post `post_id`: an event and one more bounce
+// point for the member (if they still are one).
+base::Status RecordBounce(storage::Store& store, const std::string& actor, int64_t list_id,
+                          int64_t post_id, const std::string& recipient, const std::string& reply,
+                          int64_t now) {
+  if (list_id != 0) {
+    if (auto address = base::EmailAddress::Parse(recipient)) {
+      auto member = store.members().Find(list_id, *address);
+      if (!member) return member.failure();
+      if (*member) {
+        base::Status scored =
+            store.members().SetBounceScore((*member)->id, (*member)->bounce_score + 1);
+        if (!scored) return scored;
+      }
+    }
+  }
+  return store.events().Record(
+      now, actor, list_id == 0 ? std::nullopt : std::optional<int64_t>(list_id), "delivery.bounce",
+      "post " + std::to_string(post_id) + " to <" + recipient + ">: " + reply);
+}
+
+}  // namespace
+
+base::Status RecordDeliveryAttempt(storage::Store& store, const std::string& actor,
+                                   const DeliveryAttempt& attempt, int64_t now) {
+  // The post tells whose members bounced; only a bounce needs it.
+  int64_t list_id = 0;
+  if (!attempt.bounced.empty()) {
+    auto post = store.spool().Find(attempt.post_id);
+    if (!post) return post.failure();
+    if (*post) list_id = (*post)->list_id;
+  }
+  storage::Transaction transaction = store.Begin();
+  if (!transaction.begun()) return transaction.begun().failure();
+  for (const auto& [recipient, reply] : attempt.bounced) {
+    base::Status recorded =
+        RecordBounce(store, actor, list_id, attempt.post_id, recipient, reply, now);
+    if (!recorded) return recorded;
+  }
+  base::Status updated =
+      attempt.deferred.empty()
+          ? store.spool().CompleteBatch(attempt.batch_id)
+          : store.spool().Reschedule(attempt.batch_id, attempt.deferred, attempt.retry_at,
+                                     attempt.error.empty() ? "recipients deferred" : attempt.error);
+  if (!updated) return updated;
+  return transaction.Commit();
+}
+
+}  // namespace listd::service

@@ -1,0 +1,37 @@
+// Delivery records: what one attempt at a delivery batch came to, written
+// in one transaction: every refused recipient is a bounce (an event, and a
+// point on the member's bounce score; bounce processing decides later what
+// a score means), and the batch is either done or keeps the recipients
+// still to try, with the time of the next attempt.
+//
+// Thread-safety: as the Store passed in.
+#ifndef LISTD_LISTD_SERVICE_DELIVERY_RECORDS_H_
+#define LISTD_LISTD_SERVICE_DELIVERY_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "storage/store.h"
+
+namespace listd::service {
+
+// One attempt at one batch, as the delivery worker judged it.
+struct DeliveryAttempt {
+  int64_t batch_id = 0;
+  int64_t post_id = 0;
+  std::vector<std::string> deferred;                         // still to send
+  std::vector<std::pair<std::string, std::string>> bounced;  // recipient, why
+  int64_t retry_at = 0;                                      // when deferred is not empty
+  std::string error;  // the transaction-level problem, if any
+};
+
+// Records `attempt` at `now` for `actor` ("listd").
+base::Status RecordDeliveryAttempt(storage::Store& store, const std::string& actor,
+                                   const DeliveryAttempt& attempt, int64_t now);
+
+}  // namespace listd::service
+
+#endif  // LISTD_LISTD_SERVICE_DELIVERY_RECORDS_H_

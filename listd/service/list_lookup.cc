@@ -1,0 +1,35 @@
+// Finding lists (see list_lookup.h).
+#include "listd/service/list_lookup.h"
+
+#include <string>
+
+namespace listd::service {
+
+base::Error NoSuchList(const base::EmailAddress& address) {
+  return base::NotFound("no list " + address.ToString());
+}
+
+base::Result<base::EmailAddress> ParseListAddress(std::string_view text) {
+  base::Result<base::EmailAddress> address = base::EmailAddress::Parse(text);
+  if (!address) return base::Invalid("invalid list address: " + address.error());
+  return address;
+}
+
+base::Result<storage::ListRecord> FindList(storage::Store& store, std::string_view text) {
+  base::Result<base::EmailAddress> address = ParseListAddress(text);
+  if (!address) return address.failure();
+  auto found = store.lists().Find(*address);
+  if (!found) return found.failure();
+  if (!*found) return NoSuchList(*address);
+  return std::move(**found);
+}
+
+base::Result<FoundList> FindListWithSettings(storage::Store& store, std::string_view text) {
+  base::Result<storage::ListRecord> list = FindList(store, text);
+  if (!list) return list.failure();
+  auto in_force = settings::LoadListSettings(store, *list);
+  if (!in_force) return in_force.failure();
+  return FoundList{std::move(*list), std::move(*in_force)};
+}
+
+}  // namespace listd::service

@@ -1,0 +1,98 @@
+// ModerationService (see moderation.h).
+#include "listd/service/moderation.h"
+
+#include <utility>
+
+#include "base/ascii.h"
+#include "dkim/arc_validator.h"
+#include "dkim/auth_results.h"
+#include "dkim/dmarc_evaluator.h"
+#include "dkim/message.h"
+#include "listd/pipeline/admit.h"
+#include "listd/service/list_lookup.h"
+
+namespace listd::service {
+namespace {
+
+// The DMARC policy in force for the domain of `message`'s From; none when
+// there is no resolver or no single readable From.
+dkim::DmarcPolicy AuthorPolicy(const dkim::Message& message, dkim::TxtResolver* dns) {
+  if (!dns) return dkim::DmarcPolicy::kNone;
+  auto from = message.FieldsNamed("From");
+  if (from.size() != 1) return dkim::DmarcPolicy::kNone;
+  auto mailboxes = pipeline::ParseMailboxList(from.front()->value());
+  if (!mailboxes || mailboxes->empty()) return dkim::DmarcPolicy::kNone;
+  // Only the policy matters here, which needs no authentication results.
+  dkim::DmarcInputs inputs;
+  inputs.from_domain = mailboxes->front().domain;
+  return dkim::DmarcEvaluator(*dns).Evaluate(inputs).applied_policy;
+}
+
+}  // namespace
+
+ModerationService::ModerationService(storage::Store& store, PostOptions options, dkim::Clock now)
+    : store_(store), outcomes_(store, std::move(options), std::move(now)) {}
+
+base::Result<std::vector<storage::HeldPost>> ModerationService::HeldPosts(std::string_view list) {
+  base::Result<storage::ListRecord> found = FindList(store_, list);
+  if (!found) return found.failure();
+  return store_.held().ForList(found->id);
+}
+
+base::Result<HeldDetail> ModerationService::Show(int64_t held_id) {
+  auto held = store_.held().Find(held_id);
+  if (!held) return held.failure();
+  if (!*held) return base::NotFound("no held post " + std::to_string(held_id));
+  auto post = store_.spool().Find((*held)->post_id);
+  if (!post) return post.failure();
+  if (!*post)
+    return base::Internal("the message of held post " + std::to_string(held_id) + " is gone");
+  return HeldDetail{std::move(**held), std::move(**post)};
+}
+
+base::Result<PostOutcome> ModerationService::Approve(int64_t held_id, dkim::KeyResolver& keys,
+                                                     dkim::TxtResolver* dns) {
+  auto in_hand = outcomes_.LoadHeld(held_id);
+  if (!in_hand) return in_hand.failure();
+  if (in_hand->address.role != AddressRole::kPost) {
+    return base::Conflict("held " + std::to_string(held_id) + " is mail for the list's " +
+                          std::string(ToString(in_hand->address.role)) +
+                          " address, not a post; discard it (or add an owner and send it again)");
+  }
+  // The held bytes are the recorded ones (PostOutcomes::Hold).
+  const std::string recorded = in_hand->post.message;
+  // The chain is judged again on the recorded bytes (our field on top
+  // changes nothing ARC signs), so the seal attests what arrived.
+  if (auto parsed = dkim::Message::Parse(recorded)) {
+    in_hand->author_policy = AuthorPolicy(*parsed, dns);
+    in_hand->arc = dkim::ArcValidator(keys).Validate(*parsed, outcomes_.clock()());
+    // Our Authentication-Results is the recorded post's first field; its
+    // authserv-id is the daemon's, which the caller need not know.
+    const auto& fields = parsed->headers();
+    if (!fields.empty() && base::LowerAscii(fields.front().name) == "authentication-results") {
+      if (auto ours = dkim::ParseAuthenticationResults(fields.front().value())) {
+        in_hand->authserv_id = ours->authserv_id;
+      }
+    }
+  }
+  auto outcome = outcomes_.Distribute(*in_hand, recorded);
+  if (outcome && outcome->action == PostAction::kHeld) {
+    return base::Conflict("approved, but the post still cannot be sent: " + outcome->reason);
+  }
+  return outcome;
+}
+
+base::Result<PostOutcome> ModerationService::Reject(int64_t held_id, const std::string& reason) {
+  auto in_hand = outcomes_.LoadHeld(held_id);
+  if (!in_hand) return in_hand.failure();
+  const std::string recorded = in_hand->post.message;
+  return outcomes_.Reject(*in_hand, recorded, reason);
+}
+
+base::Result<PostOutcome> ModerationService::Discard(int64_t held_id) {
+  auto in_hand = outcomes_.LoadHeld(held_id);
+  if (!in_hand) return in_hand.failure();
+  return outcomes_.Discard(*in_hand, "discarded by a moderator");
+}
+
+}  // namespace listd::service

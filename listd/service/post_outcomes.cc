@@ -1,0 +1,272 @@
+// PostOutcomes (see post_outcomes.h for the table of outcomes).
+#include "listd/service/post_outcomes.h"
+
+#include <utility>
+
+#include "base/ascii.h"
+#include "listd/mime/header_edit.h"
+#include "listd/outbound/notice.h"
+#include "listd/pipeline/decorate.h"
+#include "listd/pipeline/queue.h"
+#include "listd/pipeline/sign.h"
+
+namespace listd::service {
+namespace {
+
+// The longest subject kept in a held row or a notice: enough to recognise
+// a post, and far from the 998-byte line limit (RFC 5322 section 2.1.1).
+constexpr size_t kMaxSubjectBytes = 200;
+
+std::string Shortened(std::string text) {
+  if (text.size() > kMaxSubjectBytes) text = text.substr(0, kMaxSubjectBytes) + "...";
+  return text;
+}
+
+std::string LocalPartOf(const std::string& address) {
+  const size_t at = address.rfind('@');
+  return at == std::string::npos ? address : address.substr(0, at);
+}
+
+}  // namespace
+
+std::string_view ToString(PostAction action) {
+  switch (action) {
+    case PostAction::kAccepted:
+      return "accepted";
+    case PostAction::kForwarded:
+      return "forwarded";
+    case PostAction::kHeld:
+      return "held";
+    case PostAction::kRejected:
+      return "rejected";
+    case PostAction::kDiscarded:
+      return "discarded";
+    case PostAction::kRecorded:
+      return "recorded";
+    case PostAction::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+std::string FieldValue(std::string_view message, std::string_view name) {
+  const std::optional<std::string> raw = mime::GetFieldValue(message, name);
+  if (!raw) return "";
+  std::string value;
+  for (char c : *raw) {
+    if (c == '\r' || c == '\n') continue;
+    value += c == '\t' ? ' ' : c;
+  }
+  const size_t begin = value.find_first_not_of(' ');
+  if (begin == std::string::npos) return "";
+  const size_t end = value.find_last_not_of(' ');
+  return value.substr(begin, end - begin + 1);
+}
+
+PostOutcomes::PostOutcomes(storage::Store& store, PostOptions options, dkim::Clock now)
+    : store_(store), options_(std::move(options)), now_(std::move(now)) {}
+
+base::Result<PostInHand> PostOutcomes::Load(int64_t post_id, bool* unprocessable) {
+  auto found = store_.spool().Find(post_id);
+  if (!found) return found.failure();
+  if (!*found) return base::NotFound("post " + std::to_string(post_id) + " does not exist");
+  PostInHand in_hand;
+  in_hand.post = std::move(**found);
+  in_hand.outcome.post_id = post_id;
+  in_hand.outcome.list = in_hand.post.recipient;
+  const std::string id = FieldValue(in_hand.post.message, "Message-ID");
+  in_hand.outcome.message_id = id.empty() ? "-" : id;
+  if (in_hand.post.list_id == 0) {
+    if (unprocessable) *unprocessable = true;
+    return base::NotFound("post " + std::to_string(post_id) + " belongs to no list (removed?)");
+  }
+  auto list = pipeline::LoadListContext(store_, in_hand.post.list_id);
+  if (!list) {
+    if (unprocessable) *unprocessable = true;
+    return list.failure();
+  }
+  in_hand.list = std::move(*list);
+  // The spooled recipient names the address; the reading whose list part
+  // is this list's local part is the one the intake matched.
+  const std::string wanted = base::LowerAscii(in_hand.list.list.address.local_part);
+  for (ListAddress& candidate : ClassifyLocalPart(LocalPartOf(in_hand.post.recipient))) {
+    if (base::LowerAscii(candidate.list_local_part) == wanted) {
+      in_hand.address = std::move(candidate);
+      break;
+    }
+  }
+  return in_hand;
+}
+
+base::Result<PostInHand> PostOutcomes::LoadHeld(int64_t held_id) {
+  auto held = store_.held().Find(held_id);
+  if (!held) return held.failure();
+  if (!*held) return base::NotFound("no held post " + std::to_string(held_id));
+  auto in_hand = Load((*held)->post_id);
+  if (!in_hand) return in_hand;
+  in_hand->held_id = held_id;
+  return in_hand;
+}
+
+base::Result<PostOutcome> PostOutcomes::Distribute(PostInHand& post, const std::string& recorded) {
+  auto decorated =
+      pipeline::Decorate(recorded, post.list, options_.templates_dir, post.author_policy);
+  if (!decorated) return Hold(post, recorded, "cannot be decorated: " + decorated.error());
+  const int64_t now = now_();
+  pipeline::SealRequest seal;
+  seal.chain = post.arc ? &*post.arc : nullptr;
+  seal.authserv_id = post.authserv_id;
+  auto signed_post = pipeline::Sign(std::move(decorated->message), post.list, now, &seal);
+  if (!signed_post) return Hold(post, recorded, "cannot be signed: " + signed_post.error());
+
+  storage::Transaction transaction = store_.Begin();
+  if (!transaction.begun()) return transaction.begun().failure();
+  pipeline::QueueOptions queue;
+  queue.batch_size = options_.batch_size;
+  queue.now = now;
+  auto queued =
+      pipeline::QueueForMembers(store_, post.post.id, post.list, signed_post->message, queue);
+  if (!queued) return queued.failure();
+  post.outcome.recipients = queued->recipients;
+  const std::string reason = decorated->summary + "; " + signed_post->summary;
+  return Finish(post, storage::PostState::kProcessed, PostAction::kAccepted, reason, "post.accept",
+                &transaction);
+}
+
+base::Result<PostOutcome> PostOutcomes::Forward(PostInHand& post, const std::string& recorded) {
+  std::vector<std::string> owners;
+  for (storage::MemberRole role : {storage::MemberRole::kOwner, storage::MemberRole::kModerator}) {
+    storage::MemberFilter filter;
+    filter.role = role;
+    base::Status listed = store_.members().ForEach(
+        post.list.list.id, filter, [&](const storage::MemberRecord& member) {
+          owners.push_back(member.address.local_part + "@" + member.address.domain);
+          return true;
+        });
+    if (!listed) return listed.failure();
+  }
+  if (owners.empty()) return Hold(post, recorded, "mail for the owners, but the list has none");
+  storage::Transaction transaction = store_.Begin();
+  if (!transaction.begun()) return transaction.begun().failure();
+  pipeline::QueueOptions queue;
+  queue.batch_size = options_.batch_size;
+  queue.now = now_();
+  // The envelope stays -bounces: a dead owner address must not bounce to
+  // whoever wrote to the owners.
+  auto queued = pipeline::QueueFor(store_, post.post.id, post.list.RoleAddress("bounces"), owners,
+                                   recorded, queue);
+  if (!queued) return queued.failure();
+  post.outcome.recipients = queued->recipients;
+  return Finish(post, storage::PostState::kProcessed, PostAction::kForwarded,
+                "forwarded to the list's owners and moderators", "owner.forward", &transaction);
+}
+
+base::Result<PostOutcome> PostOutcomes::Hold(PostInHand& post, const std::string& recorded,
+                                             const std::string& reason) {
+  storage::Transaction transaction = store_.Begin();
+  if (!transaction.begun()) return transaction.begun().failure();
+  // Kept as recorded: an approval continues with these bytes and these
+  // authentication results, instead of verifying again days later.
+  base::Status replaced = store_.spool().ReplaceMessage(post.post.id, recorded);
+  if (!replaced) return replaced.failure();
+  if (!post.held_id) {
+    storage::HeldPost held;
+    held.list_id = post.list.list.id;
+    held.post_id = post.post.id;
+    held.reason = reason;
+    held.sender = Shortened(FieldValue(recorded, "From"));
+    held.subject = Shortened(FieldValue(recorded, "Subject"));
+    held.held_at = now_();
+    auto added = store_.held().Add(held);
+    if (!added) return added.failure();
+    post.held_id = *added;
+  }
+  return Finish(post, storage::PostState::kHeld, PostAction::kHeld, reason, "post.hold",
+                &transaction);
+}
+
+base::Result<PostOutcome> PostOutcomes::Reject(PostInHand& post, const std::string& recorded,
+                                               const std::string& reason) {
+  const int64_t now = now_();
+  // The envelope sender, never From: From is whatever the sender wrote, and
+  // a notice to it would make the list a relay for forged mail (RFC 3834
+  // section 4: responses go to the return path). A null return path (a
+  // bounce) gets no notice at all.
+  const std::string author = post.post.envelope_from;
+  storage::Transaction transaction = store_.Begin();
+  if (!transaction.begun()) return transaction.begun().failure();
+  if (!author.empty()) {
+    outbound::NoticeRequest request;
+    request.from = post.list.RoleAddress("owner");
+    request.to = author;
+    request.list = post.list.Address();
+    request.subject = Shortened(FieldValue(recorded, "Subject"));
+    request.reason = reason;
+    request.message_id = "listd-reject-" + std::to_string(post.post.id) + "-" +
+                         std::to_string(now) + "@" + post.list.list.address.domain;
+    request.now = now;
+    // Unsigned if signing fails: the notice matters more than its signature,
+    // and an error here would leave the post to be retried forever.
+    std::string notice = outbound::RejectionNotice(request);
+    if (auto signed_notice = pipeline::Sign(notice, post.list, now)) {
+      notice = std::move(signed_notice->message);
+    }
+    pipeline::QueueOptions queue;
+    queue.now = now;
+    auto queued = pipeline::QueueFor(store_, post.post.id, "", {author}, notice, queue);
+    if (!queued) return queued.failure();
+    post.outcome.recipients = queued->recipients;
+  }
+  return Finish(post, storage::PostState::kRejected, PostAction::kRejected, reason, "post.reject",
+                &transaction);
+}
+
+base::Result<PostOutcome> PostOutcomes::Discard(PostInHand& post, const std::string& reason) {
+  return Finish(post, storage::PostState::kDiscarded, PostAction::kDiscarded, reason,
+                "post.discard");
+}
+
+base::Result<PostOutcome> PostOutcomes::Record(PostInHand& post, const std::string& reason,
+                                               const std::string& event) {
+  return Finish(post, storage::PostState::kProcessed, PostAction::kRecorded, reason, event);
+}
+
+base::Result<PostOutcome> PostOutcomes::Fail(int64_t post_id, const std::string& reason) {
+  // No event: the list the event would belong to may be the thing gone.
+  base::Status failed = store_.spool().SetState(post_id, storage::PostState::kFailed, reason);
+  if (!failed) return failed.failure().Prefixed(reason);
+  PostOutcome outcome;
+  outcome.post_id = post_id;
+  outcome.message_id = "-";
+  outcome.action = PostAction::kFailed;
+  outcome.reason = reason;
+  return outcome;
+}
+
+base::Result<PostOutcome> PostOutcomes::Finish(PostInHand& post, storage::PostState state,
+                                               PostAction action, const std::string& reason,
+                                               const std::string& event,
+                                               storage::Transaction* open) {
+  std::optional<storage::Transaction> own;
+  if (!open) {
+    own.emplace(store_.Begin());
+    if (!own->begun()) return own->begun().failure();
+  }
+  base::Status set = store_.spool().SetState(post.post.id, state, reason);
+  if (!set) return set.failure();
+  if (post.held_id && state != storage::PostState::kHeld) {
+    base::Status removed = store_.held().Remove(*post.held_id);
+    if (!removed) return removed.failure();
+  }
+  base::Status recorded = store_.events().Record(
+      now_(), options_.actor, post.list.list.id, event,
+      "post " + std::to_string(post.post.id) + " " + post.outcome.message_id + ": " + reason);
+  if (!recorded) return recorded.failure();
+  base::Status committed = open ? open->Commit() : own->Commit();
+  if (!committed) return committed.failure();
+  post.outcome.action = action;
+  post.outcome.reason = reason;
+  return post.outcome;
+}
+
+}  // namespace listd::service
