@@ -40,6 +40,7 @@ base::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (!key.ok()) return key.failure();
   storage::OpenOptions open;
   open.create = options.create;
+  open.busy_timeout_ms = options.busy_timeout_ms;
   auto db = storage::Database::Open(options.db_path, open);
   if (!db.ok()) return db.failure();
   return std::unique_ptr<Store>(new Store(std::move(*db), std::move(*key)));

@@ -40,6 +40,7 @@ struct StoreOptions {
   std::string db_path = "var/listd.db";
   std::string master_key_path;  // empty: MasterKey::DefaultPathFor(db_path)
   bool create = true;           // create the database (and its directory) if missing
+  int busy_timeout_ms = 10000;  // how long a write waits for another writer's lock
 };
 
 class Store {

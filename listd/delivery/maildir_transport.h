@@ -13,8 +13,8 @@
 //
 // Thread-safety: Send() may run on several threads, on one or several
 // transports: names are unique per process, thread and call.
-#ifndef LISTD_DELIVERY_MAILDIR_TRANSPORT_H_
-#define LISTD_DELIVERY_MAILDIR_TRANSPORT_H_
+#ifndef LISTD_LISTD_DELIVERY_MAILDIR_TRANSPORT_H_
+#define LISTD_LISTD_DELIVERY_MAILDIR_TRANSPORT_H_
 
 #include <string>
 
@@ -48,4 +48,4 @@ std::string UniqueMaildirName();
 
 }  // namespace listd::delivery
 
-#endif  // LISTD_DELIVERY_MAILDIR_TRANSPORT_H_
+#endif  // LISTD_LISTD_DELIVERY_MAILDIR_TRANSPORT_H_

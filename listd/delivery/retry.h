@@ -14,8 +14,8 @@
 //   would stay bounces instead, with why.
 // LIMITS (defaults)
 //   retry_base 60 s, retry_max 1 h, give_up_after 5 days.
-#ifndef LISTD_DELIVERY_RETRY_H_
-#define LISTD_DELIVERY_RETRY_H_
+#ifndef LISTD_LISTD_DELIVERY_RETRY_H_
+#define LISTD_LISTD_DELIVERY_RETRY_H_
 
 #include <cstdint>
 #include <string>
@@ -53,4 +53,4 @@ AttemptVerdict JudgeAttempt(const std::vector<std::string>& recipients, const Se
 
 }  // namespace listd::delivery
 
-#endif  // LISTD_DELIVERY_RETRY_H_
+#endif  // LISTD_LISTD_DELIVERY_RETRY_H_

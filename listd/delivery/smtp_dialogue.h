@@ -12,8 +12,8 @@
 // challenge, one more client line; its last reply is auth().
 //
 // Thread-safety: none; one per transfer.
-#ifndef LISTD_DELIVERY_SMTP_DIALOGUE_H_
-#define LISTD_DELIVERY_SMTP_DIALOGUE_H_
+#ifndef LISTD_LISTD_DELIVERY_SMTP_DIALOGUE_H_
+#define LISTD_LISTD_DELIVERY_SMTP_DIALOGUE_H_
 
 #include <deque>
 #include <optional>
@@ -66,4 +66,4 @@ class SmtpDialogue {
 
 }  // namespace listd::delivery
 
-#endif  // LISTD_DELIVERY_SMTP_DIALOGUE_H_
+#endif  // LISTD_LISTD_DELIVERY_SMTP_DIALOGUE_H_

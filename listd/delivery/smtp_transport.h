@@ -12,8 +12,8 @@
 //
 // Thread-safety: one thread at a time per SmtpTransport; distinct
 // SmtpTransports may be used from distinct threads at once.
-#ifndef LISTD_DELIVERY_SMTP_TRANSPORT_H_
-#define LISTD_DELIVERY_SMTP_TRANSPORT_H_
+#ifndef LISTD_LISTD_DELIVERY_SMTP_TRANSPORT_H_
+#define LISTD_LISTD_DELIVERY_SMTP_TRANSPORT_H_
 
 #include <chrono>
 #include <memory>
@@ -62,4 +62,4 @@ void InitCurlOnce();
 
 }  // namespace listd::delivery
 
-#endif  // LISTD_DELIVERY_SMTP_TRANSPORT_H_
+#endif  // LISTD_LISTD_DELIVERY_SMTP_TRANSPORT_H_

@@ -13,8 +13,8 @@
 // (RFC 5321 section 4.2), or 0 when no reply did (connection refused,
 // timeout, an address that could not be sent). The Maildir transport uses
 // SMTP-like codes (250, 451, 554) so that callers treat both alike.
-#ifndef LISTD_DELIVERY_TRANSPORT_H_
-#define LISTD_DELIVERY_TRANSPORT_H_
+#ifndef LISTD_LISTD_DELIVERY_TRANSPORT_H_
+#define LISTD_LISTD_DELIVERY_TRANSPORT_H_
 
 #include <chrono>
 #include <functional>
@@ -89,4 +89,4 @@ std::string_view OutcomeName(Outcome outcome);
 
 }  // namespace listd::delivery
 
-#endif  // LISTD_DELIVERY_TRANSPORT_H_
+#endif  // LISTD_LISTD_DELIVERY_TRANSPORT_H_

@@ -13,8 +13,8 @@
 // - Exceptions thrown by a handler are caught by the session and turned into
 //   451 4.3.0 temporary failures, but a handler should return errors as
 //   replies rather than throw.
-#ifndef LISTD_LMTP_HANDLER_H_
-#define LISTD_LMTP_HANDLER_H_
+#ifndef LISTD_LISTD_LMTP_HANDLER_H_
+#define LISTD_LISTD_LMTP_HANDLER_H_
 
 #include <string>
 #include <string_view>
@@ -53,4 +53,4 @@ class Handler {
 
 }  // namespace listd::lmtp
 
-#endif  // LISTD_LMTP_HANDLER_H_
+#endif  // LISTD_LISTD_LMTP_HANDLER_H_

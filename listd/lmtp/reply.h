@@ -5,8 +5,8 @@
 // code (RFC 3463 §2, advertised per RFC 2034) is made to agree with the basic
 // code's class, and CR, LF and other controls in the text become spaces so a
 // reply is always exactly one line (RFC 5321 §4.2).
-#ifndef LISTD_LMTP_REPLY_H_
-#define LISTD_LMTP_REPLY_H_
+#ifndef LISTD_LISTD_LMTP_REPLY_H_
+#define LISTD_LISTD_LMTP_REPLY_H_
 
 #include <string>
 
@@ -23,4 +23,4 @@ std::string FormatReply(const Reply& reply);
 
 }  // namespace listd::lmtp
 
-#endif  // LISTD_LMTP_REPLY_H_
+#endif  // LISTD_LISTD_LMTP_REPLY_H_

@@ -16,8 +16,8 @@
 //   call that never returns would block Stop(): handlers must return.
 // - No exception leaves a server thread; they are logged.
 // - The Handler and the log function are called from many threads at once.
-#ifndef LISTD_LMTP_SERVER_H_
-#define LISTD_LMTP_SERVER_H_
+#ifndef LISTD_LISTD_LMTP_SERVER_H_
+#define LISTD_LISTD_LMTP_SERVER_H_
 
 #include <atomic>
 #include <chrono>
@@ -95,4 +95,4 @@ class Server {
 
 }  // namespace listd::lmtp
 
-#endif  // LISTD_LMTP_SERVER_H_
+#endif  // LISTD_LISTD_LMTP_SERVER_H_

@@ -15,8 +15,8 @@
 //
 // Thread-safety: one Session belongs to one thread; the Handler it calls
 // must itself be thread-safe (handler.h).
-#ifndef LISTD_LMTP_SESSION_H_
-#define LISTD_LMTP_SESSION_H_
+#ifndef LISTD_LISTD_LMTP_SESSION_H_
+#define LISTD_LISTD_LMTP_SESSION_H_
 
 #include <cstddef>
 #include <functional>
@@ -95,4 +95,4 @@ class Session {
 
 }  // namespace listd::lmtp
 
-#endif  // LISTD_LMTP_SESSION_H_
+#endif  // LISTD_LISTD_LMTP_SESSION_H_

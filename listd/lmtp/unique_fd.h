@@ -2,8 +2,8 @@
 //
 // Move-only; -1 means "owns nothing". Thread-safety: a plain value; do not
 // share one UniqueFd between threads without a lock.
-#ifndef LISTD_LMTP_UNIQUE_FD_H_
-#define LISTD_LMTP_UNIQUE_FD_H_
+#ifndef LISTD_LISTD_LMTP_UNIQUE_FD_H_
+#define LISTD_LISTD_LMTP_UNIQUE_FD_H_
 
 #include <unistd.h>
 
@@ -43,4 +43,4 @@ class UniqueFd {
 
 }  // namespace listd::lmtp
 
-#endif  // LISTD_LMTP_UNIQUE_FD_H_
+#endif  // LISTD_LISTD_LMTP_UNIQUE_FD_H_

@@ -4,8 +4,8 @@
 // message. It derives from a hash of the message rather than randomness,
 // so the same post always gets the same boundary and tests are
 // deterministic.
-#ifndef LISTD_MIME_BOUNDARY_H_
-#define LISTD_MIME_BOUNDARY_H_
+#ifndef LISTD_LISTD_MIME_BOUNDARY_H_
+#define LISTD_LISTD_MIME_BOUNDARY_H_
 
 #include <string>
 #include <string_view>
@@ -17,4 +17,4 @@ std::string FreshBoundary(std::string_view message);
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_BOUNDARY_H_
+#endif  // LISTD_LISTD_MIME_BOUNDARY_H_

@@ -8,8 +8,8 @@
 // header/body separator, a message GMime cannot parse) nothing is changed:
 // the caller holds the post with the Error's sentence. Thread-safety: plain
 // function.
-#ifndef LISTD_MIME_DECORATOR_H_
-#define LISTD_MIME_DECORATOR_H_
+#ifndef LISTD_LISTD_MIME_DECORATOR_H_
+#define LISTD_LISTD_MIME_DECORATOR_H_
 
 #include <string>
 #include <string_view>
@@ -47,4 +47,4 @@ base::Result<DecorationReport> Decorate(std::string_view message, const Decorati
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_DECORATOR_H_
+#endif  // LISTD_LISTD_MIME_DECORATOR_H_

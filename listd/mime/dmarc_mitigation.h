@@ -23,8 +23,8 @@
 //   Header fields not named here keep their bytes. A From that cannot be
 //   read (none, several mailboxes) is an Error; the caller holds the post.
 // Thread-safety: plain functions.
-#ifndef LISTD_MIME_DMARC_MITIGATION_H_
-#define LISTD_MIME_DMARC_MITIGATION_H_
+#ifndef LISTD_LISTD_MIME_DMARC_MITIGATION_H_
+#define LISTD_LISTD_MIME_DMARC_MITIGATION_H_
 
 #include <string>
 #include <string_view>
@@ -57,4 +57,4 @@ base::Result<Mitigated> WrapMessage(std::string_view message, const MitigationRe
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_DMARC_MITIGATION_H_
+#endif  // LISTD_LISTD_MIME_DMARC_MITIGATION_H_

@@ -16,8 +16,8 @@
 // message is wrapped, its Content-* fields move verbatim into the inner part.
 // Errors are sentences (the caller holds the post). Thread-safety: plain
 // function (GMime is started once, thread-safely).
-#ifndef LISTD_MIME_FOOTER_H_
-#define LISTD_MIME_FOOTER_H_
+#ifndef LISTD_LISTD_MIME_FOOTER_H_
+#define LISTD_LISTD_MIME_FOOTER_H_
 
 #include <string>
 #include <string_view>
@@ -44,4 +44,4 @@ base::Result<FooterResult> AddFooter(std::string_view message, std::string_view 
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_FOOTER_H_
+#endif  // LISTD_LISTD_MIME_FOOTER_H_

@@ -5,8 +5,8 @@
 // Contract: rendering is for plain text, so {{var}} inserts the value as is
 // (HTML escaping is switched off: "&" stays "&"). Errors are sentences that
 // name the template. Thread-safety: plain functions.
-#ifndef LISTD_MIME_FOOTER_TEMPLATE_H_
-#define LISTD_MIME_FOOTER_TEMPLATE_H_
+#ifndef LISTD_LISTD_MIME_FOOTER_TEMPLATE_H_
+#define LISTD_LISTD_MIME_FOOTER_TEMPLATE_H_
 
 #include <string>
 #include <string_view>
@@ -44,4 +44,4 @@ base::Result<std::string> LoadTemplate(const std::string& path);
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_FOOTER_TEMPLATE_H_
+#endif  // LISTD_LISTD_MIME_FOOTER_TEMPLATE_H_

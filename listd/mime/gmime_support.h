@@ -4,8 +4,8 @@
 // Contract: call EnsureGMime() before any GMime call; it is cheap after the
 // first time and safe from any thread. Internal to listd/mime (not part of
 // its public API, but tests use it to parse what the library produced).
-#ifndef LISTD_MIME_GMIME_SUPPORT_H_
-#define LISTD_MIME_GMIME_SUPPORT_H_
+#ifndef LISTD_LISTD_MIME_GMIME_SUPPORT_H_
+#define LISTD_LISTD_MIME_GMIME_SUPPORT_H_
 
 #include <gmime/gmime.h>
 
@@ -44,4 +44,4 @@ std::string DecodeHeaderText(std::string_view raw_value);
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_GMIME_SUPPORT_H_
+#endif  // LISTD_LISTD_MIME_GMIME_SUPPORT_H_

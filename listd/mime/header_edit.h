@@ -9,8 +9,8 @@
 // space; the raw value keeps its leading space and inner folds. Functions
 // that need the header/body separator fail with an Error when there is none.
 // Thread-safety: plain functions on values.
-#ifndef LISTD_MIME_HEADER_EDIT_H_
-#define LISTD_MIME_HEADER_EDIT_H_
+#ifndef LISTD_LISTD_MIME_HEADER_EDIT_H_
+#define LISTD_LISTD_MIME_HEADER_EDIT_H_
 
 #include <cstddef>
 #include <optional>
@@ -64,4 +64,4 @@ std::string FormatField(const FieldToAdd& field);
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_HEADER_EDIT_H_
+#endif  // LISTD_LISTD_MIME_HEADER_EDIT_H_

@@ -5,8 +5,8 @@
 //
 // Contract: values are returned without the leading space; the decorator
 // inserts them (header_edit.h). Thread-safety: plain functions.
-#ifndef LISTD_MIME_LIST_HEADERS_H_
-#define LISTD_MIME_LIST_HEADERS_H_
+#ifndef LISTD_LISTD_MIME_LIST_HEADERS_H_
+#define LISTD_LISTD_MIME_LIST_HEADERS_H_
 
 #include <string>
 #include <utility>
@@ -34,4 +34,4 @@ std::string ListIdValue(const ListIdentity& list);
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_LIST_HEADERS_H_
+#endif  // LISTD_LISTD_MIME_LIST_HEADERS_H_

@@ -6,8 +6,8 @@
 // The result is such a raw value too, ready for ReplaceFieldValue. The
 // caller adds a Subject when the post has none (SubjectForMissing).
 // Thread-safety: plain functions (GMime is started once, thread-safely).
-#ifndef LISTD_MIME_SUBJECT_TAG_H_
-#define LISTD_MIME_SUBJECT_TAG_H_
+#ifndef LISTD_LISTD_MIME_SUBJECT_TAG_H_
+#define LISTD_LISTD_MIME_SUBJECT_TAG_H_
 
 #include <string>
 #include <string_view>
@@ -22,4 +22,4 @@ std::string SubjectForMissing(std::string_view tag);
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_SUBJECT_TAG_H_
+#endif  // LISTD_LISTD_MIME_SUBJECT_TAG_H_

@@ -6,8 +6,8 @@
 // into CRLF wire form (RFC 2045 §6.8: text is canonical CRLF before base64).
 // Conversions are strict: a byte sequence that does not fit yields nullopt,
 // never a replacement character. Thread-safety: plain functions.
-#ifndef LISTD_MIME_TEXT_CODEC_H_
-#define LISTD_MIME_TEXT_CODEC_H_
+#ifndef LISTD_LISTD_MIME_TEXT_CODEC_H_
+#define LISTD_LISTD_MIME_TEXT_CODEC_H_
 
 #include <optional>
 #include <string>
@@ -51,4 +51,4 @@ std::string ToCrlf(std::string_view lf_text);
 
 }  // namespace listd::mime
 
-#endif  // LISTD_MIME_TEXT_CODEC_H_
+#endif  // LISTD_LISTD_MIME_TEXT_CODEC_H_

@@ -75,6 +75,10 @@ base::Result<PostOutcome> ModerationService::Approve(int64_t held_id, dkim::KeyR
       }
     }
   }
+  // Without results of ours on top (a post held before it could be
+  // authenticated) there is nothing for an ARC set to attest: it goes
+  // signed, unsealed.
+  if (in_hand->authserv_id.empty()) in_hand->arc.reset();
   auto outcome = outcomes_.Distribute(*in_hand, recorded);
   if (outcome && outcome->action == PostAction::kHeld) {
     return base::Conflict("approved, but the post still cannot be sent: " + outcome->reason);

@@ -21,7 +21,6 @@ using listd::daemon::DeliveryOptions;
 using listd::delivery::NextAttemptAt;
 using listd::delivery::Outcome;
 using listd::delivery::RecipientResult;
-using listd::delivery::RetryPolicy;
 using listd::delivery::SendResult;
 using namespace pipeline_test;
 
@@ -125,32 +124,6 @@ struct WorkerFixture {
     return out;
   }
 };
-
-TEST_CASE(
-    "delivery: RFC 5321 section 4.5.4.1, retries back off from retry_base doubling "
-    "to retry_max",
-    "[delivery_worker]") {
-  RetryPolicy o;
-  o.retry_base_seconds = 60;
-  o.retry_max_seconds = 3600;
-  CHECK(NextAttemptAt(o, 0, kNow) == kNow + 60);
-  CHECK(NextAttemptAt(o, 1, kNow) == kNow + 120);
-  CHECK(NextAttemptAt(o, 2, kNow) == kNow + 240);
-  CHECK(NextAttemptAt(o, 3, kNow) == kNow + 480);
-  CHECK(NextAttemptAt(o, 4, kNow) == kNow + 960);
-  CHECK(NextAttemptAt(o, 5, kNow) == kNow + 1920);
-  CHECK(NextAttemptAt(o, 6, kNow) == kNow + 3600);  // 3840 capped
-  CHECK(NextAttemptAt(o, 7, kNow) == kNow + 3600);
-  // Many attempts neither overflow nor exceed the cap.
-  CHECK(NextAttemptAt(o, 1000, kNow) == kNow + 3600);
-  CHECK(NextAttemptAt(o, INT32_MAX, kNow) == kNow + 3600);
-
-  o.retry_base_seconds = 5;
-  o.retry_max_seconds = 30;
-  CHECK(NextAttemptAt(o, 0, 0) == 5);
-  CHECK(NextAttemptAt(o, 2, 0) == 20);
-  CHECK(NextAttemptAt(o, 3, 0) == 30);
-}
 
 TEST_CASE("delivery: every recipient delivered completes the batch", "[delivery_worker]") {
   WorkerFixture w;

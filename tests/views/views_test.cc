@@ -1,0 +1,101 @@
+// The JSON views (listd/views): one shape per entity, the same wherever it
+// is shown (`list show`, `key ls`, later the REST API); no private key in
+// any of them; bytes that are not UTF-8 still print as JSON.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "listd/service/list_service.h"
+#include "listd/views/doctor_view.h"
+#include "listd/views/held_view.h"
+#include "listd/views/json.h"
+#include "listd/views/key_view.h"
+#include "listd/views/list_view.h"
+#include "listd/views/member_view.h"
+#include "tests/support/list_fixture.h"
+#include "tests/support/test_mail.h"
+
+namespace {
+
+using listd::views::Json;
+using namespace pipeline_test;
+
+TEST_CASE("views: a list in full, its keys in the one key view", "[views]") {
+  ListFixture f;
+  f.Set({{"signing.domain", "mail.example.org"}, {"posting_policy", "open"}});
+  const storage::KeyRecord key = f.AddKey(EdKey(), "s1");
+  f.AddMembers({"bob@example.net"});
+  listd::service::ListService lists(*f.store, "test");
+  auto details = lists.Show(kListAddress);
+  REQUIRE(details.ok());
+  const Json view = listd::views::ListDetailsView(*details);
+  CHECK(view["address"] == kListAddress);
+  CHECK(view["name"] == "Demo");
+  CHECK(view["members"]["member"] == 1);
+  CHECK(view["members"]["total"] == 1);
+  CHECK(view["settings"]["posting_policy"] == Json({{"value", "open"}, {"default", false}}));
+  CHECK(view["settings"]["arc"] == Json({{"value", "on"}, {"default", true}}));
+  REQUIRE(view["keys"].size() == 1);
+  const Json& shown = view["keys"][0];
+  CHECK(shown == listd::views::KeyView(key, "mail.example.org"));
+  CHECK(shown["record_name"] == "s1._domainkey.mail.example.org");
+  CHECK(shown["algorithm"] == "ed25519");
+  CHECK(shown["state"] == "active");
+  CHECK(shown["public_key"] == key.public_key);
+  CHECK(shown["retired_at"].is_null());
+  // The private half is in none of it.
+  const std::string text = listd::views::Dump(view);
+  CHECK_THAT(text, !Catch::Contains("PRIVATE"));
+  CHECK_THAT(text, !Catch::Contains("sealed"));
+}
+
+TEST_CASE("views: members, held posts, the doctor", "[views]") {
+  storage::MemberRecord member;
+  member.address = *base::EmailAddress::Parse("Bob <bob@example.net>");
+  member.role = storage::MemberRole::kModerator;
+  member.delivery = storage::Delivery::kDisabledByBounce;
+  member.bounce_score = 2.5;
+  member.subscribed_at = 1800000000;
+  CHECK(listd::views::MemberView(member) == Json({{"address", "bob@example.net"},
+                                                  {"name", "Bob"},
+                                                  {"role", "moderator"},
+                                                  {"delivery", "disabled-by-bounce"},
+                                                  {"bounce_score", 2.5},
+                                                  {"subscribed_at", 1800000000}}));
+
+  storage::HeldPost held;
+  held.id = 3;
+  held.post_id = 9;
+  held.held_at = 1800000000;  // 2027-01-15T08:00:00Z
+  held.sender = "jane@example.org";
+  held.subject = "hi";
+  held.reason = "post from non-member jane@example.org";
+  const Json h = listd::views::HeldPostView(held);
+  CHECK(h["id"] == 3);
+  CHECK(h["post"] == 9);
+  CHECK(h["held_at"] == "2027-01-15T08:00:00Z");
+  CHECK(h["reason"] == held.reason);
+
+  listd::service::DoctorReport report;
+  report.list = kListAddress;
+  report.signing_domain = "lists.example.org";
+  report.findings = {{listd::service::Severity::kError, "no-active-key", "m", "f"},
+                     {listd::service::Severity::kNote, "no-dmarc-record", "m", "f"},
+                     {listd::service::Severity::kNote, "rsa-only", "m", "f"}};
+  const Json d = listd::views::DoctorReportView(report);
+  CHECK(d["errors"] == 1);
+  CHECK(d["warnings"] == 0);
+  CHECK(d["notes"] == 2);
+  CHECK(d["findings"][0]["severity"] == "error");
+  CHECK(d["findings"][0]["code"] == "no-active-key");
+}
+
+TEST_CASE("views: a name that is not UTF-8 still prints as JSON", "[views]") {
+  storage::MemberRecord member;
+  member.address = *base::EmailAddress::Parse("x@example.org");
+  member.address.display_name = "Caf\xe9";  // Latin-1, as an old import may hold
+  const std::string line = listd::views::DumpLine(listd::views::MemberView(member));
+  CHECK_NOTHROW(Json::parse(line));
+  CHECK(Json::parse(line)["name"] == "Caf\xef\xbf\xbd");  // U+FFFD
+}
+
+}  // namespace
