@@ -61,6 +61,10 @@ class Store {
     return spool_.ClaimDueBatches(now, limit, lease_until);
   }
 
+  // The posts waiting to be processed ("received"), oldest first: a
+  // pipeline's work (SpoolRepository::Pending).
+  base::Result<std::vector<int64_t>> PendingPosts() { return spool_.Pending(); }
+
   // Makes this process the one daemon of the store for as long as this
   // Store lives, or says who is (kind unavailable). A daemon that starts
   // is alone, so every claim on a batch is a dead run's: they are released

@@ -1,13 +1,12 @@
 // listctl's shared plumbing.
 #include "listd/cli/cli_common.h"
 
-#include <ctime>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 
+
+#include "base/iso_time.h"
 #include "dkim/key_resolver.h"
 
 namespace po = boost::program_options;
@@ -109,14 +108,7 @@ std::string ReadAll(std::istream& in) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-std::string IsoTime(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::ostringstream out;
-  out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-  return out.str();
-}
+std::string IsoTime(int64_t seconds) { return base::IsoTime(seconds); }
 
 std::string Printable(std::string_view text, bool keep_line_ends) {
   static const char kHex[] = "0123456789abcdef";

@@ -45,7 +45,7 @@ void PostWorker::Run() {
   inbound::Processor processor(*store_, keys, resolver_.get(), options_);
   uint64_t seen = 0;
   while (!stopping_) {
-    auto pending = store_->spool().Pending();
+    auto pending = store_->PendingPosts();
     bool failed = !pending;
     if (failed) log_("pipeline: " + pending.error());
     for (int64_t post_id : pending ? *pending : std::vector<int64_t>()) {
