@@ -5,7 +5,6 @@
 #include <iostream>
 #include <iterator>
 
-
 #include "base/iso_time.h"
 #include "dkim/key_resolver.h"
 
