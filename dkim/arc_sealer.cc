@@ -191,6 +191,10 @@ Result<std::string> ArcSealer::Seal(const Message& message, const ArcValidation&
   if (chain.newest_seal_says_fail) {
     return Error{"the newest ARC-Seal says cv=fail: no set is added (RFC 8617 section 5.1)"};
   }
+  // As for DKIM (RFC 6376 section 8.15): no seal over two authors.
+  if (std::optional<std::string> problem = FromFieldProblem(message)) {
+    return Error{"refusing to seal: " + *problem};
+  }
   ArcFieldCollection found = CollectArcFields(message);
   if ((found.field_count == 0) != (chain.result == ArcResult::kNone)) {
     return Error{"the ARC validation given does not belong to this message"};

@@ -155,6 +155,15 @@ Result<Message> Message::Parse(std::string bytes) {
   return m;
 }
 
+std::optional<std::string> FromFieldProblem(const Message& message) {
+  size_t count = 0;
+  for (const HeaderField& field : message.headers()) count += EqualsIgnoreCase(field.name, "From");
+  if (count == 1) return std::nullopt;
+  if (count == 0) return std::string("the message has no From field (RFC 5322 section 3.6)");
+  return "the message has " + std::to_string(count) +
+         " From fields; RFC 5322 section 3.6 allows one";
+}
+
 std::vector<const HeaderField*> Message::FieldsNamed(std::string_view name) const {
   std::vector<const HeaderField*> out;
   for (const HeaderField& f : headers_) {

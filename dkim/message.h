@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,12 @@ class Message {
   std::string_view body_;
   bool had_bare_lf_ = false;
 };
+
+// Why `message` has no single author field: RFC 5322 section 3.6 allows
+// exactly one From, and a signature over a message with two would vouch for
+// whichever one a reader shows (RFC 6376 section 8.15). nullopt when there
+// is exactly one. Signers refuse such a message, verifiers never pass it.
+std::optional<std::string> FromFieldProblem(const Message& message);
 
 // Converts every LF not preceded by CR into CRLF. Returns true if anything
 // changed. Exposed for intake paths that keep bytes without parsing.

@@ -131,6 +131,11 @@ Result<std::string> Signer::Sign(const Message& message, int64_t now,
     for (size_t i = 0; i < count; ++i) signed_names.push_back(name);
   }
   if (!has_from) return Error{"the message has no From field to sign (RFC 6376 section 5.4)"};
+  // RFC 6376 section 8.15: signing a message with two From fields would
+  // vouch for whichever one its reader happens to show.
+  if (std::optional<std::string> problem = FromFieldProblem(message)) {
+    return Error{"refusing to sign: " + *problem};
+  }
 
   std::string bh;
   uint64_t canonical_length = 0;

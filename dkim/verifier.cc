@@ -74,6 +74,10 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
   }
   std::vector<SignatureResult> results(fields.size());
   if (fields.empty()) return results;
+  // RFC 6376 section 8.15: a message with two From fields (or none) is
+  // never a pass; a signature that would pass gets policy with the reason
+  // (one that fails keeps its failure: it says more).
+  const std::optional<std::string> from_problem = FromFieldProblem(message);
   std::vector<Signature>& parsed = parsed_;
   std::vector<size_t>& wanting = wanting_;
   size_t evaluated = std::min(fields.size(), options_.max_signatures);
@@ -228,6 +232,10 @@ std::vector<SignatureResult> Verifier::Verify(const Message& message, int64_t no
       Outcome(r, DkimResult::kPolicy,
                   "key shorter than " + std::to_string(options_.min_rsa_bits) + " bits (" +
                       std::to_string(r.key_bits) + ")");
+      continue;
+    }
+    if (from_problem) {
+      Outcome(r, DkimResult::kPolicy, *from_problem);
       continue;
     }
     Outcome(r, DkimResult::kPass, "");

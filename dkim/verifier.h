@@ -6,7 +6,9 @@
 //   fail       body hash mismatch, signature mismatch
 //   neutral    unused here except for signatures beyond the cap
 //   policy     rsa-sha1 that would verify (RFC 8301 section 3.1: never pass),
-//              key shorter than the minimum (RFC 8301 section 3.2, 1024 bits)
+//              key shorter than the minimum (RFC 8301 section 3.2, 1024 bits),
+//              a message with more than one From field, or none (RFC 5322
+//              section 3.6, RFC 6376 section 8.15: never pass)
 //   temperror  the key could not be fetched now (DNS timeout or SERVFAIL)
 //   permerror  unusable signature or key: bad syntax, missing tags, unknown
 //              algorithm, i= outside d=, h= without From, expired x=, t= in
