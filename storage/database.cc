@@ -13,11 +13,13 @@
 //     answers SQLITE_BUSY there without calling the busy handler when
 //     another process is opening the same fresh file; Open retries it for
 //     up to the busy timeout itself.
-//   - synchronous=NORMAL: under WAL a commit is appended to the log and the
-//     log is synced at each checkpoint. A power cut may lose the last few
-//     commits but never corrupts the file or tears a transaction; a process
-//     crash loses nothing. The daemon acknowledges a post only after its
-//     commit, and the MTA retries whatever was not acknowledged.
+//   - synchronous=FULL: under WAL every commit syncs the log before it
+//     returns. With NORMAL the log was synced only at checkpoints, so a
+//     power cut could take back commits already acknowledged to the outside
+//     (the LMTP 250 for a post, a moderator's "approved"), and the MTA does
+//     not resend what it was told is safe. The cost is one fsync per commit
+//     (bench/spool_durability.cc measures it); the daemon batches a post's
+//     writes into one transaction, so it is one fsync per post.
 //   - foreign_keys=ON: SQLite's default is off, per connection; the schema's
 //     ON DELETE CASCADE relies on it.
 #include "storage/database.h"
@@ -262,7 +264,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
     return Error{"cannot open " + path + ": the WAL journal is not available (journal mode is '" +
                  *mode + "'; is the file on a network file system?)"};
   }
-  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"}) {
+  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {
     Status set = ExecOn(raw, pragma);
     if (!set) return set.failure().Prefixed("cannot open " + path);
   }
