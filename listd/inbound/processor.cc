@@ -5,6 +5,7 @@
 
 #include "listd/pipeline/authenticate.h"
 #include "listd/pipeline/record.h"
+#include "listd/service/list_lookup.h"
 
 namespace listd::inbound {
 
@@ -42,6 +43,13 @@ base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {
   authenticate.trusted_authserv_ids = options_.trusted_authserv_ids;
   authenticate.now = now_();
   authenticate.dmarc_dns = dns_;
+  if (!own_domains_read_at_ || authenticate.now - *own_domains_read_at_ >= 60) {
+    auto domains = service::AllSigningDomains(store_);
+    if (!domains) return domains.failure();
+    own_domains_ = std::move(*domains);
+    own_domains_read_at_ = authenticate.now;
+  }
+  authenticate.own_seal_domains = own_domains_;
   auto auth = pipeline::Authenticate(post->post.message, authenticate, keys_);
   if (!auth) {
     post->outcome.auth = "none";

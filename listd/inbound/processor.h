@@ -19,6 +19,7 @@
 #define LISTD_LISTD_INBOUND_PROCESSOR_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,10 @@ class Processor {
   ProcessorOptions options_;
   dkim::Clock now_;
   service::PostOutcomes outcomes_;
+  // Our lists' signing domains (see AuthenticateOptions::own_seal_domains),
+  // read again when older than a minute, so a new list is known soon.
+  std::vector<std::string> own_domains_;
+  std::optional<int64_t> own_domains_read_at_;
   PostHandler posts_;
   OwnerHandler owners_;
   BounceHandler bounces_;

@@ -14,6 +14,7 @@ namespace listd::pipeline {
 namespace {
 
 constexpr std::string_view kAuthResults = "Authentication-Results";
+constexpr std::string_view kArcAuthResults = "ARC-Authentication-Results";
 constexpr int kSupportedVersion = 1;  // RFC 8601 section 2.2: authres-version
 
 bool IsFws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -57,13 +58,51 @@ std::string FirstWord(std::string_view value) {
   return word;
 }
 
+// The authserv-id of an ARC-Authentication-Results value, RFC 8617 section
+// 4.1.1: "i=N; authserv-id; results", so the first word after the first ';'.
+std::string AarAuthservId(std::string_view value) {
+  const size_t semicolon = value.find(';');
+  if (semicolon == std::string_view::npos) return "";
+  return FirstWord(value.substr(semicolon + 1));
+}
+
+// The instance of an ARC-Authentication-Results value ("i=2; ..."), 0 when
+// it cannot be read.
+int AarInstance(std::string_view value) {
+  size_t i = 0;
+  while (i < value.size() && IsFws(value[i])) ++i;
+  if (value.substr(i, 2) != "i=") return 0;
+  int instance = 0;
+  for (i += 2; i < value.size() && value[i] >= '0' && value[i] <= '9'; ++i) {
+    instance = instance * 10 + (value[i] - '0');
+    if (instance > dkim::kMaxArcInstance) return 0;
+  }
+  return instance;
+}
+
+// Whether the ARC set `instance` was sealed, verifiably, by one of our own
+// signing domains: then an AAR of ours in it is ours (a list of this host
+// forwarding to another), not a forgery.
+bool SealedByUs(const dkim::ArcValidation& chain, int instance,
+                const std::vector<std::string>& own_domains) {
+  if (instance < 1 || instance > static_cast<int>(chain.sets.size())) return false;
+  const dkim::ArcSetResult& set = chain.sets[static_cast<size_t>(instance - 1)];
+  if (set.seal != dkim::ArcResult::kPass) return false;
+  return std::any_of(own_domains.begin(), own_domains.end(), [&](const std::string& domain) {
+    return dkim::EqualsIgnoreCase(domain, set.seal_domain);
+  });
+}
+
 bool IsTrusted(std::string_view id, const std::vector<std::string>& trusted) {
   return std::any_of(trusted.begin(), trusted.end(),
                      [id](const std::string& t) { return dkim::EqualsIgnoreCase(id, t); });
 }
 
 // `bytes` without the given fields; each raw view lies inside `bytes`.
-std::string Without(std::string_view bytes, const std::vector<const dkim::HeaderField*>& gone) {
+std::string Without(std::string_view bytes, std::vector<const dkim::HeaderField*> gone) {
+  std::sort(gone.begin(), gone.end(), [](const dkim::HeaderField* a, const dkim::HeaderField* b) {
+    return a->raw.data() < b->raw.data();
+  });
   std::string out;
   out.reserve(bytes.size());
   size_t from = 0;
@@ -142,6 +181,28 @@ base::Result<Authentication> Authenticate(std::string_view message,
     if (IsTrusted(ar->authserv_id, options.trusted_authserv_ids)) {
       auth.trusted_upstream.push_back(std::move(*ar));
     }
+  }
+  // The same claim inside an ARC set: an ARC-Authentication-Results in our
+  // name that we did not write. Its set may even validate, sealed by
+  // whoever forged it under their own domain, so a reader trusting AARs
+  // would believe us vouching: unless the set was verifiably sealed by one
+  // of our own signing domains (a list here forwarding to another list
+  // here), it goes, and the chain it was part of counts as failed (our seal
+  // then says cv=fail, RFC 8617 section 5.1.2).
+  bool forged_aar = false;
+  for (const dkim::HeaderField* field : msg.FieldsNamed(kArcAuthResults)) {
+    const std::string id = AarAuthservId(field->value());
+    if (!dkim::EqualsIgnoreCase(id, options.authserv_id)) continue;
+    if (SealedByUs(auth.arc, AarInstance(field->value()), options.own_seal_domains)) continue;
+    gone.push_back(field);
+    forged_aar = true;
+    auth.removed.push_back("forged ARC-Authentication-Results claiming " + id);
+  }
+  if (forged_aar && auth.arc.result != dkim::ArcResult::kNone) {
+    auth.arc.result = dkim::ArcResult::kFail;
+    auth.arc.reason = "an ARC-Authentication-Results field claims our authserv-id " +
+                      options.authserv_id + " (forged, removed)";
+    auth.arc.oldest_pass.reset();
   }
   auth.message = gone.empty() ? std::string(msg.bytes()) : Without(msg.bytes(), gone);
   if (options.dmarc_dns) auth.dmarc = EvaluateDmarc(msg, auth, *options.dmarc_dns);

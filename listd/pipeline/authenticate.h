@@ -26,6 +26,10 @@
 //   message as it arrived.
 //
 // STANDARDS
+//   RFC 8617 section 4.1.1 with RFC 8601 section 5: an
+//   ARC-Authentication-Results claiming our authserv-id is forged the same
+//   way, unless its set was verifiably sealed by one of our own signing
+//   domains; a forged one goes, and the chain holding it counts as failed;
 //   RFC 8601 section 5 (remove fields claiming our authserv-id; remove
 //   those of a version we do not support), section 2.5 (authserv-ids
 //   compare case-insensitively), section 7.1 (trust upstream results only
@@ -70,6 +74,10 @@ struct AuthenticateOptions {
   // Where DMARC policies are looked up (RFC 7489 section 6.6.3); null: no
   // DMARC evaluation (the result stays absent).
   dkim::TxtResolver* dmarc_dns = nullptr;
+  // The domains our lists seal with: an ARC set they verifiably sealed may
+  // carry our authserv-id (one list of ours forwarding to another); any
+  // other ARC-Authentication-Results claiming it is forged.
+  std::vector<std::string> own_seal_domains;
 };
 
 struct Authentication {

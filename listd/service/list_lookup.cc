@@ -1,7 +1,10 @@
 // Finding lists (see list_lookup.h).
 #include "listd/service/list_lookup.h"
 
+#include <set>
 #include <string>
+
+#include "base/ascii.h"
 
 namespace listd::service {
 
@@ -30,6 +33,18 @@ base::Result<FoundList> FindListWithSettings(storage::Store& store, std::string_
   auto in_force = settings::LoadListSettings(store, *list);
   if (!in_force) return in_force.failure();
   return FoundList{std::move(*list), std::move(*in_force)};
+}
+
+base::Result<std::vector<std::string>> AllSigningDomains(storage::Store& store) {
+  auto lists = store.lists().All();
+  if (!lists) return lists.failure();
+  std::set<std::string> domains;
+  for (const storage::ListRecord& list : *lists) {
+    auto in_force = settings::LoadListSettings(store, list);
+    if (!in_force) return in_force.failure();
+    domains.insert(base::LowerAscii(in_force->signing_domain()));
+  }
+  return std::vector<std::string>(domains.begin(), domains.end());
 }
 
 }  // namespace listd::service

@@ -11,6 +11,7 @@
 #define LISTD_LISTD_SERVICE_LIST_LOOKUP_H_
 
 #include <string_view>
+#include <vector>
 
 #include "base/email_address.h"
 #include "base/result.h"
@@ -37,6 +38,10 @@ struct FoundList {
 
 // The list at `text` and its settings.
 base::Result<FoundList> FindListWithSettings(storage::Store& store, std::string_view text);
+
+// Every list's signing domain, each once, lower case: the domains this
+// host signs and seals as.
+base::Result<std::vector<std::string>> AllSigningDomains(storage::Store& store);
 
 }  // namespace listd::service
 
