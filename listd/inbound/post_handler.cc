@@ -11,6 +11,8 @@ base::Result<service::PostOutcome> PostHandler::Handle(service::PostInHand& post
       pipeline::PolicyFrom(post.list.settings, post.list.ListIdLabel(), post.list.Address());
   auto facts = pipeline::GatherFacts(recorded, post.list.list.id, policy, store_.members());
   if (!facts) return outcomes_.Hold(post, recorded, facts.error());
+  if (post.dmarc)
+    facts->author_dmarc = pipeline::AuthorDmarc{post.dmarc->result, post.dmarc->applied_policy};
   const pipeline::Verdict verdict = pipeline::Admit(*facts, policy);
   switch (verdict.action) {
     case pipeline::AdmitAction::kAccept:

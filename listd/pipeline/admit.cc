@@ -277,7 +277,18 @@ Verdict Admit(const AdmitFacts& facts, const AdmitPolicy& policy) {
   if (!facts.sender.from) return {AdmitAction::kHold, "the post has no author address"};
 
   const std::string who = facts.sender.from->ToString();
-  const std::optional<MemberRole>& role = facts.sender.role;
+  std::optional<MemberRole> role = facts.sender.role;
+  if (role && facts.author_dmarc && facts.author_dmarc->result == dkim::DmarcResult::kFail &&
+      facts.author_dmarc->policy != dkim::DmarcPolicy::kNone) {
+    // The address is a member's, but its own domain says mail failing
+    // DMARC from it is forged (RFC 7489 section 6.6.2).
+    Verdict verdict = NonMember(who, policy);
+    verdict.reason = "post from " + who + ", which is a " + std::string(storage::ToString(*role)) +
+                     "'s address but fails its domain's DMARC check (p=" +
+                     std::string(dkim::ToString(facts.author_dmarc->policy)) +
+                     "): handled as a non-member's post";
+    return verdict;
+  }
   const std::string as_role = role ? std::string(storage::ToString(*role)) + " " + who : who;
   switch (policy.posting_policy) {
     case settings::PostingPolicy::kOpen:

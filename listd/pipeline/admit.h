@@ -23,6 +23,12 @@
 //      and a non-member, wherever not accepted above, gets nonmember_action
 //      (hold, reject or discard: the setting says "what happens to a post
 //      from a non-member", whatever the policy).
+//   A member's, moderator's or owner's address is not enough when the
+//   author domain's DMARC check failed under p=quarantine or p=reject (RFC
+//   7489 section 6.6.2: that domain asks for such mail to be treated as
+//   forged): the post is then handled as a non-member's, and the reason
+//   says why. (posting_auth, which asks for an aligned signature from
+//   every member, is the subscriptions work; this is the floor under it.)
 //
 // STANDARDS
 //   RFC 5322 section 3.6.2 (From is a mailbox-list; with several mailboxes
@@ -54,6 +60,8 @@
 
 #include "base/email_address.h"
 #include "base/result.h"
+#include "dkim/dmarc_evaluator.h"
+#include "dkim/dmarc_record.h"
 #include "listd/settings/list_settings.h"
 #include "storage/member_repository.h"
 
@@ -83,9 +91,16 @@ struct Sender {
   std::optional<storage::MemberRole> role;  // absent: not a member
 };
 
+// The author domain's DMARC verdict, as stage 2 found it.
+struct AuthorDmarc {
+  dkim::DmarcResult result = dkim::DmarcResult::kNone;
+  dkim::DmarcPolicy policy = dkim::DmarcPolicy::kNone;  // the policy applied
+};
+
 struct AdmitFacts {
   Sender sender;
-  size_t size = 0;  // bytes of the post as received
+  std::optional<AuthorDmarc> author_dmarc;  // absent when none was evaluated
+  size_t size = 0;                          // bytes of the post as received
   bool carries_our_list_id = false;
   bool carries_our_x_loop = false;
   std::string from_problem;  // why no author address could be read; "" if fine

@@ -35,6 +35,7 @@
 
 #include "base/result.h"
 #include "dkim/arc_validator.h"
+#include "dkim/dmarc_evaluator.h"
 #include "dkim/dmarc_record.h"
 #include "dkim/key_resolver.h"
 #include "listd/pipeline/list_context.h"
@@ -75,8 +76,10 @@ struct PostInHand {
   pipeline::ListContext list;
   ListAddress address;             // which of the list's addresses, and its VERP or token
   std::optional<int64_t> held_id;  // set when continuing a held post
-  // The DMARC policy in force for the author's domain (decides mitigation).
+  // The DMARC policy in force for the author's domain (decides mitigation),
+  // and the whole verdict when stage 2 evaluated one (admit reads it).
   dkim::DmarcPolicy author_policy = dkim::DmarcPolicy::kNone;
+  std::optional<dkim::DmarcEvaluation> dmarc;
   // The ARC chain as the post arrived (what the list's seal attests), and
   // the authserv-id our results carry.
   std::optional<dkim::ArcValidation> arc;

@@ -593,6 +593,37 @@ def test_dmarc_munges_from_only_where_the_author_domain_asks(env):
     expect("dmarc=pass(reject.example p=reject)" in log, "the log names the policy:\n" + log)
 
 
+def test_forged_owner_from_failing_dmarc_reject_is_not_admitted(env):
+    """Hardening finding 6, RFC 7489 section 6.6.2: an announce-only list's
+    owner is alice@reject.example, whose domain publishes p=reject. A post
+    with her From, unsigned or signed by another domain, fails DMARC: it is
+    held as a non-member's post with the reason, never signed and sent by
+    the list; her own signed post still goes out."""
+    env.author_domain("reject.example", "v=DMARC1; p=reject")
+    env.author_domain("other.example")
+    env.make_list("demo", ["alice@reject.example", "bob@example.net"],
+                  posting_policy="announce-only")
+    daemon = env.start()
+    daemon.send(author_post(sign=False, sender="alice@reject.example", subject="forged unsigned"),
+                ["demo@" + LIST_DOMAIN], mail_from="mallory@evil.example")
+    forged = author_post(key=env.author_key, sender="alice@other.example", subject="forged signed")
+    forged = forged.replace(b"From: Alice <alice@other.example>", b"From: Alice <alice@reject.example>")
+    daemon.send(forged, ["demo@" + LIST_DOMAIN], mail_from="mallory@evil.example")
+    deadline = time.time() + WAIT
+    held = []
+    while time.time() < deadline and len(held) < 2:
+        held = json.loads(env.listctl("held", "ls", "demo@" + LIST_DOMAIN, "--json"))
+        time.sleep(0.1)
+    expect(len(held) == 2, "both forgeries held: %r" % held)
+    for h in held:
+        expect("fails its domain's DMARC check (p=reject)" in h["reason"], "reason: %r" % h)
+    daemon.send(author_post(key=env.author_key, sender="alice@reject.example", subject="genuine"),
+                ["demo@" + LIST_DOMAIN], mail_from="alice@reject.example")
+    messages = env.wait_for(2)
+    expect(sorted(values(m.data, "Subject")[0] for m in messages) == ["[demo] genuine"] * 2,
+           "only the genuine post went out: %r" % [values(m.data, "Subject") for m in messages])
+
+
 def test_dmarc_wrap_keeps_the_original_verifiable_inside(env):
     """RFC 7960 section 4.1.3.3 and RFC 2046 section 5.2.1: with
     dmarc_mitigation=wrap, the post from a p=reject domain goes out from
