@@ -2,6 +2,7 @@
 #include "listd/inbound/post_handler.h"
 
 #include "listd/pipeline/admit.h"
+#include "listd/pipeline/sender_auth.h"
 
 namespace listd::inbound {
 
@@ -19,8 +20,19 @@ base::Result<service::PostOutcome> PostHandler::Handle(service::PostInHand& post
       return outcomes_.Distribute(post, recorded);
     case pipeline::AdmitAction::kHold:
       return outcomes_.Hold(post, recorded, verdict.reason);
-    case pipeline::AdmitAction::kReject:
-      return outcomes_.Reject(post, recorded, verdict.reason);
+    case pipeline::AdmitAction::kReject: {
+      // A notice to a return path nobody authenticated is backscatter: the
+      // list says what the rejection becomes instead.
+      const pipeline::SenderVerdict sender = pipeline::AuthenticateSender(
+          post.post.envelope_from, recorded, post.authserv_id, post.trusted_upstream);
+      if (sender.authenticated) return outcomes_.Reject(post, recorded, verdict.reason);
+      const std::string why = verdict.reason + "; not rejected with a notice: " + sender.detail;
+      if (post.list.settings.unauthenticated_rejection() ==
+          settings::UnauthenticatedRejection::kHold) {
+        return outcomes_.Hold(post, recorded, why);
+      }
+      return outcomes_.Discard(post, why);
+    }
     case pipeline::AdmitAction::kDiscard:
       return outcomes_.Discard(post, verdict.reason);
   }

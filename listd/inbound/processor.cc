@@ -58,6 +58,7 @@ base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {
   post->outcome.auth = pipeline::AuthenticationSummary(*auth);
   if (auth->dmarc) post->author_policy = auth->dmarc->applied_policy;
   post->dmarc = auth->dmarc;
+  post->trusted_upstream = auth->trusted_upstream;
   post->arc = auth->arc;
   post->authserv_id = authenticate.authserv_id;
   const std::string recorded = pipeline::Record(*auth, authenticate.authserv_id);

@@ -28,6 +28,18 @@ dkim::DmarcPolicy AuthorPolicy(const dkim::Message& message, dkim::TxtResolver* 
   return dkim::DmarcEvaluator(*dns).Evaluate(inputs).applied_policy;
 }
 
+// The authserv-id of our Authentication-Results, the recorded post's first
+// field (PostOutcomes::Hold keeps the recorded bytes); "" when there is
+// none (a post held before it could be authenticated).
+std::string OurAuthservId(const dkim::Message& recorded) {
+  const auto& fields = recorded.headers();
+  if (fields.empty() || base::LowerAscii(fields.front().name) != "authentication-results") {
+    return "";
+  }
+  auto ours = dkim::ParseAuthenticationResults(fields.front().value());
+  return ours ? ours->authserv_id : "";
+}
+
 }  // namespace
 
 ModerationService::ModerationService(storage::Store& store, PostOptions options, dkim::Clock now)
@@ -66,14 +78,8 @@ base::Result<PostOutcome> ModerationService::Approve(int64_t held_id, dkim::KeyR
   if (auto parsed = dkim::Message::Parse(recorded)) {
     in_hand->author_policy = AuthorPolicy(*parsed, dns);
     in_hand->arc = dkim::ArcValidator(keys).Validate(*parsed, outcomes_.clock()());
-    // Our Authentication-Results is the recorded post's first field; its
-    // authserv-id is the daemon's, which the caller need not know.
-    const auto& fields = parsed->headers();
-    if (!fields.empty() && base::LowerAscii(fields.front().name) == "authentication-results") {
-      if (auto ours = dkim::ParseAuthenticationResults(fields.front().value())) {
-        in_hand->authserv_id = ours->authserv_id;
-      }
-    }
+    // The daemon's authserv-id, which the caller need not know.
+    in_hand->authserv_id = OurAuthservId(*parsed);
   }
   // Without results of ours on top (a post held before it could be
   // authenticated) there is nothing for an ARC set to attest: it goes
@@ -90,6 +96,9 @@ base::Result<PostOutcome> ModerationService::Reject(int64_t held_id, const std::
   auto in_hand = outcomes_.LoadHeld(held_id);
   if (!in_hand) return in_hand.failure();
   const std::string recorded = in_hand->post.message;
+  // Whether the author may hear of it is read from our results as recorded
+  // (a trusted upstream's SPF verdict is the daemon's knowledge, not kept).
+  if (auto parsed = dkim::Message::Parse(recorded)) in_hand->authserv_id = OurAuthservId(*parsed);
   return outcomes_.Reject(*in_hand, recorded, reason);
 }
 

@@ -8,6 +8,7 @@
 #include "listd/outbound/notice.h"
 #include "listd/pipeline/decorate.h"
 #include "listd/pipeline/queue.h"
+#include "listd/pipeline/sender_auth.h"
 #include "listd/pipeline/sign.h"
 
 namespace listd::service {
@@ -193,9 +194,13 @@ base::Result<PostOutcome> PostOutcomes::Reject(PostInHand& post, const std::stri
   // section 4: responses go to the return path). A null return path (a
   // bounce) gets no notice at all.
   const std::string author = post.post.envelope_from;
+  const pipeline::SenderVerdict sender =
+      pipeline::AuthenticateSender(author, recorded, post.authserv_id, post.trusted_upstream);
   storage::Transaction transaction = store_.Begin();
   if (!transaction.begun()) return transaction.begun().failure();
-  if (!author.empty()) {
+  std::string why = reason;
+  if (!sender.authenticated) why += "; no notice sent: " + sender.detail;
+  if (sender.authenticated) {
     outbound::NoticeRequest request;
     request.from = post.list.RoleAddress("owner");
     request.to = author;
@@ -217,7 +222,7 @@ base::Result<PostOutcome> PostOutcomes::Reject(PostInHand& post, const std::stri
     if (!queued) return queued.failure();
     post.outcome.recipients = queued->recipients;
   }
-  return Finish(post, storage::PostState::kRejected, PostAction::kRejected, reason, "post.reject",
+  return Finish(post, storage::PostState::kRejected, PostAction::kRejected, why, "post.reject",
                 &transaction);
 }
 

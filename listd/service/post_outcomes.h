@@ -20,7 +20,9 @@
 // STANDARDS
 //   RFC 3834 section 4 and RFC 5321 section 4.5.5: a rejection notice goes
 //   to the envelope sender, never to From, with a null return path; none
-//   is sent for a null return path. RFC 6377 section 3.3: the copies'
+//   is sent for a null return path, nor for one that is not authenticated
+//   (pipeline/sender_auth.h: the notice would be backscatter to a forged
+//   address), and the outcome's reason then says so. RFC 6377 section 3.3: the copies'
 //   envelope sender is the list's -bounces address.
 //
 // Thread-safety: one PostOutcomes per thread, over that thread's Store.
@@ -35,6 +37,7 @@
 
 #include "base/result.h"
 #include "dkim/arc_validator.h"
+#include "dkim/auth_results.h"
 #include "dkim/dmarc_evaluator.h"
 #include "dkim/dmarc_record.h"
 #include "dkim/key_resolver.h"
@@ -84,6 +87,8 @@ struct PostInHand {
   // the authserv-id our results carry.
   std::optional<dkim::ArcValidation> arc;
   std::string authserv_id;
+  // Results from upstream authserv-ids we trust (the MX's SPF verdict).
+  std::vector<dkim::AuthenticationResults> trusted_upstream;
   PostOutcome outcome;
 };
 

@@ -81,6 +81,14 @@ const std::vector<SettingSpec>& BuildCatalogue() {
        SettingType::kEnum,
        {"hold", "reject", "discard"},
        [](const base::EmailAddress&) { return Fixed("hold"); }},
+      {SettingId::kUnauthenticatedRejection,
+       "unauthenticated_rejection",
+       "what a rejection becomes when its envelope sender is not authenticated (no aligned "
+       "DKIM pass, no trusted SPF pass), since a notice would go to whoever's address was "
+       "forged: discard it, or hold it for a moderator",
+       SettingType::kEnum,
+       {"discard", "hold"},
+       [](const base::EmailAddress&) { return Fixed("discard"); }},
       {SettingId::kMaxSize,
        "max_size",
        "largest post accepted, in bytes (0: no limit)",

@@ -34,6 +34,7 @@ enum class SettingId {
   kReplyTo,
   kPostingPolicy,
   kNonmemberAction,
+  kUnauthenticatedRejection,
   kMaxSize,
   kDmarcMitigation,
   kDmarcMitigateUnconditionally,

@@ -54,6 +54,9 @@ std::string_view ToString(PostingPolicy value) {
 std::string_view ToString(NonmemberAction value) {
   return Spelling(SettingId::kNonmemberAction, value);
 }
+std::string_view ToString(UnauthenticatedRejection value) {
+  return Spelling(SettingId::kUnauthenticatedRejection, value);
+}
 std::string_view ToString(DmarcMitigation value) {
   return Spelling(SettingId::kDmarcMitigation, value);
 }
@@ -118,6 +121,9 @@ PostingPolicy ListSettings::posting_policy() const {
 }
 NonmemberAction ListSettings::nonmember_action() const {
   return Read<NonmemberAction>(*this, SettingId::kNonmemberAction);
+}
+UnauthenticatedRejection ListSettings::unauthenticated_rejection() const {
+  return Read<UnauthenticatedRejection>(*this, SettingId::kUnauthenticatedRejection);
 }
 uint64_t ListSettings::max_size() const { return Number(Text(SettingId::kMaxSize)); }
 DmarcMitigation ListSettings::dmarc_mitigation() const {

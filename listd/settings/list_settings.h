@@ -36,6 +36,7 @@ namespace listd::settings {
 enum class ReplyTo { kNone, kList, kAuthor };
 enum class PostingPolicy { kMembersOnly, kModerated, kAnnounceOnly, kOpen };
 enum class NonmemberAction { kHold, kReject, kDiscard };
+enum class UnauthenticatedRejection { kDiscard, kHold };
 enum class DmarcMitigation { kNone, kMungeFrom, kWrap };
 enum class SigningAlgorithms { kRsa, kEd25519, kBoth };
 
@@ -43,6 +44,7 @@ enum class SigningAlgorithms { kRsa, kEd25519, kBoth };
 std::string_view ToString(ReplyTo value);
 std::string_view ToString(PostingPolicy value);
 std::string_view ToString(NonmemberAction value);
+std::string_view ToString(UnauthenticatedRejection value);
 std::string_view ToString(DmarcMitigation value);
 std::string_view ToString(SigningAlgorithms value);
 
@@ -73,6 +75,7 @@ class ListSettings {
   ReplyTo reply_to() const;
   PostingPolicy posting_policy() const;
   NonmemberAction nonmember_action() const;
+  UnauthenticatedRejection unauthenticated_rejection() const;
   uint64_t max_size() const;  // bytes; 0 = no limit
   DmarcMitigation dmarc_mitigation() const;
   bool dmarc_mitigate_unconditionally() const;

@@ -742,10 +742,14 @@ def test_config_file_with_command_line_overrides(env):
            "unreadable config: %r" % missing.stderr)
 
 
-def test_reject_notice_goes_to_the_return_path_never_to_from(env):
-    """RFC 3834 section 4: a rejection notice answers the envelope sender;
-    a forged From gets nothing (the list is no relay), nor does a post with
-    a null return path (a bounce)."""
+def test_reject_notice_goes_only_to_an_authenticated_return_path(env):
+    """RFC 3834 section 4: a rejection notice answers the envelope sender,
+    never From (the list is no relay), and nothing answers a null return
+    path (a bounce). Hardening finding 15: nor an unauthenticated one, since
+    spam forges it and the notice would land with the forged address
+    (backscatter): that post is discarded (the default of
+    unauthenticated_rejection), or held when the list says so. A return
+    path whose domain signed the post (aligned DKIM pass) gets its notice."""
     env.make_list("demo", ["bob@example.net"], posting_policy="members-only",
                   nonmember_action="reject")
     daemon = env.start()
@@ -754,11 +758,28 @@ def test_reject_notice_goes_to_the_return_path_never_to_from(env):
     daemon.send(forged, ["demo@" + LIST_DOMAIN], mail_from="attacker@evil.example")
     daemon.send(author_post(sign=False, sender="other@target.example"),
                 ["demo@" + LIST_DOMAIN], mail_from="")
+    daemon.send(author_post(key=env.author_key, sender="stranger@author.example",
+                            subject="signed by its return path's domain"),
+                ["demo@" + LIST_DOMAIN], mail_from="stranger@author.example")
     (notice,) = env.wait_for(1)
-    expect(notice.recipient == "attacker@evil.example", "to the return path: %r" % notice.recipient)
-    time.sleep(1)
-    expect(len(env.sink.messages()) == 1, "no notice for the null return path, none to From")
-    expect(daemon.text().count("action=rejected") == 2, "both rejected:\n" + daemon.text())
+    expect(notice.recipient == "stranger@author.example", "to the return path: %r" %
+           notice.recipient)
+    expect(notice.mail_from == "", "the notice's own return path is null")
+    wait_until_processed(env, 3)
+    expect(len(env.sink.messages()) == 1, "no notice to the forged or the null return path")
+    log = daemon.text()
+    expect(log.count("action=rejected") == 1, "one rejected with a notice:\n" + log)
+    expect(log.count("action=discarded") == 2, "the other two discarded:\n" + log)
+    expect("return path <attacker@evil.example> is not authenticated" in log,
+           "the log says why there was no notice:\n" + log)
+    # Held instead, when the list says so.
+    env.listctl("list", "set", "demo@" + LIST_DOMAIN, "unauthenticated_rejection=hold")
+    daemon.send(forged, ["demo@" + LIST_DOMAIN], mail_from="attacker@evil.example")
+    wait_until_processed(env, 4)
+    held = json.loads(env.listctl("held", "ls", "demo@" + LIST_DOMAIN, "--json"))
+    expect(len(held) == 1 and "not rejected with a notice" in held[0]["reason"],
+           "held with the reason: %r" % held)
+    expect(len(env.sink.messages()) == 1, "still no notice to the forged return path")
 
 
 def test_held_owner_mail_cannot_be_approved_to_the_members(env):

@@ -120,7 +120,11 @@ TEST_CASE("moderation: a post held before it was authenticated goes signed, unse
 }
 
 TEST_CASE("moderation: reject sends the reason to the envelope sender, from <>", "[moderation]") {
-  ModerationFixture m;
+  // jane@example.org's domain signed the post: her return path is hers.
+  ModerationFixture m(kListAddress,
+                      "Authentication-Results: lists.example.org; dkim=pass header.d=example.org "
+                      "header.s=rsa\r\n" +
+                          kPost);
   auto rejected = m.Moderation().Reject(m.held_id, "off topic");
   REQUIRE(rejected.ok());
   CHECK(rejected->action == PostAction::kRejected);
@@ -130,6 +134,20 @@ TEST_CASE("moderation: reject sends the reason to the envelope sender, from <>",
   CHECK(batches[0].recipients == std::vector<std::string>{"jane@example.org"});
   CHECK_THAT(batches[0].message, Catch::Contains("off topic"));
   CHECK_THAT(batches[0].message, Catch::Contains("Auto-Submitted: auto-replied"));
+  CHECK(m.HeldCount() == 0);
+}
+
+TEST_CASE("moderation: reject writes to no return path it cannot trust (backscatter)",
+          "[moderation]") {
+  // Our results say the post was unsigned: the return path may be forged.
+  ModerationFixture m;
+  auto rejected = m.Moderation().Reject(m.held_id, "off topic");
+  REQUIRE(rejected.ok());
+  CHECK(rejected->action == PostAction::kRejected);
+  CHECK(rejected->recipients == 0);
+  CHECK_THAT(rejected->reason, Catch::Contains("no notice sent"));
+  CHECK_THAT(rejected->reason, Catch::Contains("<jane@example.org> is not authenticated"));
+  CHECK(m.Batches().empty());
   CHECK(m.HeldCount() == 0);
 }
 
