@@ -29,7 +29,8 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -44,7 +45,8 @@ bool IsDomain(std::string_view s) {
       continue;
     }
     char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
     if (!ok) return false;
     ++label;
   }
@@ -56,7 +58,7 @@ bool IsDomain(std::string_view s) {
 Error Problem(std::string_view problem, std::string_view text) {
   std::string message(problem);
   message.append(" in '").append(text).append("'");
-  return Error{std::move(message)};
+  return Error{ErrorKind::kInvalid, std::move(message)};
 }
 
 }  // namespace
@@ -70,6 +72,13 @@ Result<EmailAddress> EmailAddress::Parse(std::string_view text) {
     std::string_view name = Trim(s.substr(0, open));
     if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
       name = name.substr(1, name.size() - 2);
+    }
+    // A name may reach a header field (a To, a From "via" the list): no
+    // control character may ride in it (RFC 5322 section 3.2.5).
+    for (char c : name) {
+      const auto u = static_cast<unsigned char>(c);
+      if ((u < 0x20 && c != '\t') || u == 0x7f)
+        return Problem("a control character in the name", s);
     }
     address.display_name = std::string(name);
     s = Trim(s.substr(open + 1, s.size() - open - 2));

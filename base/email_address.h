@@ -5,7 +5,8 @@
 //
 // Parse() accepts "local@domain" and "Display Name <local@domain>" (the
 // forms a member import file holds), and rejects anything a list could not
-// deliver to, saying why.
+// deliver to, or a name holding a control character, saying why (kind
+// invalid).
 #ifndef LISTD_BASE_EMAIL_ADDRESS_H_
 #define LISTD_BASE_EMAIL_ADDRESS_H_
 

@@ -59,8 +59,8 @@ std::string Param(GMimeContentType* type, const char* name) {
 // UTF-32 mail exists anyway).
 bool AsciiCompatible(const std::string& charset) {
   const std::string lower = base::LowerAscii(charset);
-  for (std::string_view wide : {"utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4",
-                                "ucs4", "unicode"}) {
+  for (std::string_view wide :
+       {"utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4", "unicode"}) {
     if (lower.rfind(wide, 0) == 0) return false;
   }
   return true;
@@ -242,15 +242,19 @@ std::optional<FooterResult> AppendToText(std::string_view message, const Parts& 
     new_body = EncodeText(new_text, new_encoding);
   }
 
-  // Only the Content-* fields that must change are touched. The edits
-  // below cannot fail: `header` ends in the empty line and holds the fields
-  // found above.
+  // Only the Content-* fields that must change are touched. `header` ends
+  // in the empty line and holds the fields found above, so an edit fails
+  // only when the header writer refuses a value (a control character in
+  // the part's own Content-Type): the footer then goes in a part of its
+  // own, and this header stays as it came.
   std::string header = std::string(parts.header) + "\r\n";
   std::vector<FieldToAdd> added;
   if (new_encoding != encoding) {
     std::string value = " " + TransferEncodingName(new_encoding);
     if (cte_raw) {
-      header = ReplaceFieldValue(header, "Content-Transfer-Encoding", value).value();
+      auto replaced = ReplaceFieldValue(header, "Content-Transfer-Encoding", value);
+      if (!replaced) return std::nullopt;
+      header = std::move(*replaced);
     } else {
       added.emplace_back("Content-Transfer-Encoding", TransferEncodingName(new_encoding));
     }
@@ -261,7 +265,9 @@ std::optional<FooterResult> AppendToText(std::string_view message, const Parts& 
       GString encoded(g_mime_content_type_encode(type, nullptr));
       std::string value = encoded.get();
       while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
-      header = ReplaceFieldValue(header, "Content-Type", ToCrlf(ToLf(value))).value();
+      auto replaced = ReplaceFieldValue(header, "Content-Type", ToCrlf(ToLf(value)));
+      if (!replaced) return std::nullopt;
+      header = std::move(*replaced);
     } else {
       added.emplace_back("Content-Type", "text/plain; charset=" + new_charset);
     }
@@ -269,7 +275,11 @@ std::optional<FooterResult> AppendToText(std::string_view message, const Parts& 
   if (!added.empty() || new_encoding != encoding || new_charset != charset) {
     if (!GetFieldValue(message, "MIME-Version")) added.emplace_back("MIME-Version", "1.0");
   }
-  if (!added.empty()) header = AppendFields(header, added).value();
+  if (!added.empty()) {
+    auto appended = AppendFields(header, added);
+    if (!appended) return std::nullopt;
+    header = std::move(*appended);
+  }
 
   std::string why = "text/plain; charset=" + charset + ", " + TransferEncodingName(encoding) +
                     ": footer appended to the text";

@@ -1,8 +1,18 @@
 // header_edit: splice raw header fields.
 //
 // STANDARDS
-//   RFC 5322 §2.1 (CRLF lines), §2.2 (fields, unfolding), §2.1.1 (998-byte
-//   lines are the caller's business: values are inserted as given).
+//   RFC 5322 §2.1 (CRLF lines), §2.2 (fields, unfolding), §2.2.3 (a CRLF
+//   inside a value only as a fold, before white space), §3.6.8 (field
+//   names: printable US-ASCII but ':'), §3.2.5 and §4 (a generator never
+//   writes the obsolete control characters), §2.1.1 (998-byte lines are
+//   the caller's business: values are inserted as given).
+// THE WRITER'S RULE
+//   Every field added or rewritten here is checked before it is spliced
+//   in: a value with a bare CR or LF, a CRLF that is not a fold, NUL or any
+//   other control character than HTAB, or a name that is no field name, is
+//   an Error (kind invalid) and nothing is written. Whatever a setting, a
+//   list's name or a caller's bug holds, it cannot start a header field of
+//   its own in a post the list signs.
 // LIMITS
 //   None of its own; a header is scanned once per call.
 #include "listd/mime/header_edit.h"
@@ -20,13 +30,44 @@ bool SameName(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string Join(const std::vector<FieldToAdd>& fields) {
+base::Result<std::string> Join(const std::vector<FieldToAdd>& fields) {
   std::string out;
-  for (const FieldToAdd& field : fields) out += FormatField(field);
+  for (const FieldToAdd& field : fields) {
+    base::Status safe = CheckField(field.first, field.second);
+    if (!safe) return safe.failure();
+    out += FormatField(field);
+  }
   return out;
 }
 
 }  // namespace
+
+base::Status CheckField(std::string_view name, std::string_view raw_value) {
+  if (name.empty()) return base::Invalid("a header field needs a name");
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 33 || u > 126 || c == ':') {
+      return base::Invalid("'" + std::string(name) + "' is not a header field name (RFC 5322 " +
+                           "section 3.6.8)");
+    }
+  }
+  for (size_t i = 0; i < raw_value.size(); ++i) {
+    const auto u = static_cast<unsigned char>(raw_value[i]);
+    if (u == '\r' && i + 2 < raw_value.size() && raw_value[i + 1] == '\n' &&
+        (raw_value[i + 2] == ' ' || raw_value[i + 2] == '\t')) {
+      i += 2;  // a fold: CRLF before white space (RFC 5322 section 2.2.3)
+      continue;
+    }
+    if (u == '\r' || u == '\n') {
+      return base::Invalid("the " + std::string(name) +
+                           " field's value holds a line break that is not a fold");
+    }
+    if ((u < 0x20 && u != '\t') || u == 0x7f) {
+      return base::Invalid("the " + std::string(name) + " field's value holds a control character");
+    }
+  }
+  return base::Ok();
+}
 
 std::string FormatField(const FieldToAdd& field) {
   return field.first + ": " + field.second + "\r\n";
@@ -108,21 +149,27 @@ base::Result<std::string> PrependFields(std::string_view message,
                                         const std::vector<FieldToAdd>& fields) {
   base::Result<size_t> header_end = FindHeaderEnd(message);
   if (!header_end) return header_end.failure();
-  return Join(fields) + std::string(message);
+  base::Result<std::string> joined = Join(fields);
+  if (!joined) return joined.failure();
+  return *joined + std::string(message);
 }
 
 base::Result<std::string> AppendFields(std::string_view message,
                                        const std::vector<FieldToAdd>& fields) {
   base::Result<size_t> header_end = FindHeaderEnd(message);
   if (!header_end) return header_end.failure();
+  base::Result<std::string> joined = Join(fields);
+  if (!joined) return joined.failure();
   std::string out(message.substr(0, *header_end));
-  out += Join(fields);
+  out += *joined;
   out.append(message.substr(*header_end));
   return out;
 }
 
 base::Result<std::string> ReplaceFieldValue(std::string_view message, std::string_view name,
                                             std::string_view new_raw_value) {
+  base::Status safe = CheckField(name, new_raw_value);
+  if (!safe) return safe.failure();
   base::Result<std::vector<RawField>> fields = ParseFields(message);
   if (!fields) return fields.failure();
   for (const RawField& field : *fields) {

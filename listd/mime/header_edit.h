@@ -4,7 +4,9 @@
 // so nothing here re-serialises, re-folds or re-cases a field it was not
 // asked to change.
 //
-// Contract: messages are CRLF text (RFC 5322 §2.1). A field is its name, a
+// Contract: messages are CRLF text (RFC 5322 §2.1). Fields written are
+// checked first (CheckField): no line break but a fold, no control
+// character but HTAB, a valid name. A field is its name, a
 // colon, and a raw value running to the CRLF that is not followed by white
 // space; the raw value keeps its leading space and inner folds. Functions
 // that need the header/body separator fail with an Error when there is none.
@@ -59,7 +61,12 @@ base::Result<std::string> AppendFields(std::string_view message,
 base::Result<std::string> ReplaceFieldValue(std::string_view message, std::string_view name,
                                             std::string_view new_raw_value);
 
-// "Name: value\r\n" for one field to add.
+// Whether `name` and `raw_value` may be written as a field (see THE
+// WRITER'S RULE in header_edit.cc): Ok, or an invalid error saying why.
+// PrependFields, AppendFields and ReplaceFieldValue check every field.
+base::Status CheckField(std::string_view name, std::string_view raw_value);
+
+// "Name: value\r\n" for one field to add, unchecked (CheckField first).
 std::string FormatField(const FieldToAdd& field);
 
 }  // namespace listd::mime

@@ -16,6 +16,36 @@ using base::Error;
 using base::Result;
 using base::Status;
 
+namespace {
+
+// The longest list name: enough for any real one, and far from the
+// 998-byte line the List-Id and a munged From must fit in.
+constexpr size_t kMaxListNameBytes = 200;
+
+// A list's name reaches List-Id and, with DMARC mitigation, From: it must
+// be one line of printable text (RFC 5322 section 3.2.5), UTF-8 when not
+// ASCII (the header writer encodes it per RFC 2047).
+base::Status CheckListName(std::string_view name) {
+  if (name.size() > kMaxListNameBytes) {
+    return base::Invalid("the list's name is longer than " + std::to_string(kMaxListNameBytes) +
+                         " bytes");
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    const auto u = static_cast<unsigned char>(name[i]);
+    const bool c1 = u == 0xc2 && i + 1 < name.size() &&
+                    static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(name[i + 1]) <= 0x9f;
+    if (u < 0x20 || u == 0x7f || c1) {
+      return base::Invalid(
+          "the list's name holds a line break or control character; it would reach the List-Id "
+          "field of every post");
+    }
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
 Result<storage::ListRecord> ListService::FindList(std::string_view address) {
   return service::FindList(store_, address);
 }
@@ -26,6 +56,8 @@ Result<storage::ListRecord> ListService::CreateList(std::string_view address,
                                                     int64_t now) {
   Result<base::EmailAddress> parsed = ParseListAddress(address);
   if (!parsed) return parsed.failure();
+  base::Status safe_name = CheckListName(name);
+  if (!safe_name) return safe_name.failure();
   if (!name.empty()) parsed->display_name = name;
   std::optional<base::EmailAddress> owner_address;
   if (owner) {

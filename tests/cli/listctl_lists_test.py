@@ -132,6 +132,15 @@ def test_create_twice_refused(env):
     expect_in("already exists", proc.stderr, "stderr")
 
 
+def test_create_refuses_a_name_that_would_inject_a_header(env):
+    """Hardening finding 7: a name with a line break (or an escape) would
+    reach List-Id and, with DMARC mitigation, From: refused, nothing made."""
+    for name in ("Evil\r\nBcc: victim@example.org", "Demo \x1b]0;pwned\x07"):
+        proc = env.fails(2, "list", "create", LIST, "--name", name)
+        expect_in("line break or control character", proc.stderr, "stderr")
+    expect(json.loads(env.ok("list", "ls", "--json").stdout) == [], "no list made")
+
+
 def test_create_invalid_address(env):
     proc = env.fails(2, "list", "create", "not-an-address")
     expect_in("invalid list address", proc.stderr, "stderr")

@@ -54,10 +54,33 @@ TEST_CASE("service errors: lists", "[errors]") {
   CHECK(no_list.error() == "no list nosuch@lists.example.org");
 }
 
+TEST_CASE("service errors: a list name that would reach List-Id with a line break is refused",
+          "[errors]") {
+  // Hardening finding 7: `list create --name $'Evil\r\nBcc: x'` put a Bcc
+  // line in every copy; an ESC reached List-Id raw.
+  ListFixture f;
+  ListService lists(*f.store, "test");
+  for (const char* name :
+       {"Evil\r\nBcc: victim@example.org", "Evil\nBcc: x", "esc \x1b[2J", "bell\x07",
+        "c1 \xc2\x9b"
+        "31m"}) {
+    INFO(name);
+    CHECK(KindOf(lists.CreateList("evil@lists.example.org", name, std::nullopt, kNow)) ==
+          ErrorKind::kInvalid);
+  }
+  CHECK(KindOf(lists.CreateList("evil@lists.example.org", std::string(201, 'x'), std::nullopt,
+                                kNow)) == ErrorKind::kInvalid);
+  CHECK(KindOf(lists.FindList("evil@lists.example.org")) == ErrorKind::kNotFound);  // none made
+  CHECK(
+      lists.CreateList("fine@lists.example.org", "Caf\xc3\xa9 & friends", std::nullopt, kNow).ok());
+}
+
 TEST_CASE("service errors: members", "[errors]") {
   ListFixture f;
   MemberService members(*f.store, "test");
   CHECK(KindOf(members.AddMembers(kListAddress, {"good@example.org", "bad@@example"},
+                                  storage::MemberRole::kMember, kNow)) == ErrorKind::kInvalid);
+  CHECK(KindOf(members.AddMembers(kListAddress, {"Evil\r\nBcc: x <a@example.org>"},
                                   storage::MemberRole::kMember, kNow)) == ErrorKind::kInvalid);
   CHECK(KindOf(members.AddMembers("nosuch@lists.example.org", {"a@example.org"},
                                   storage::MemberRole::kMember, kNow)) == ErrorKind::kNotFound);
