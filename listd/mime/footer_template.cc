@@ -8,18 +8,11 @@
 
 #include <kainjow/mustache.hpp>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
+#include "listd/mime/template_files.h"
+
 namespace listd::mime {
-namespace {
-
-constexpr std::streamoff kMaxTemplateBytes = 64 * 1024;
-
-}  // namespace
 
 base::Result<std::string> RenderFooter(std::string_view mustache_template,
                                        const FooterContext& context,
@@ -56,20 +49,7 @@ base::Result<std::string> RenderFooter(std::string_view mustache_template,
   return rendered;
 }
 
-base::Result<std::string> LoadTemplate(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return base::Error{"Cannot open the template " + path + ": " + std::strerror(errno) + "."};
-  }
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  if (file.bad()) return base::Error{"Cannot read the template " + path + "."};
-  std::string text = contents.str();
-  if (static_cast<std::streamoff>(text.size()) > kMaxTemplateBytes) {
-    return base::Error{"The template " + path + " is larger than 64 KiB; a footer is a few lines."};
-  }
-  return text;
-}
+base::Result<std::string> LoadTemplate(const std::string& path) { return ReadTemplateFile(path); }
 
 std::string BuiltInTemplatesDir() {
 #ifdef LISTD_TEMPLATES_DIR

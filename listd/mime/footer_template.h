@@ -39,7 +39,9 @@ base::Result<std::string> RenderFooter(std::string_view mustache_template,
 // --templates option says otherwise.
 std::string BuiltInTemplatesDir();
 
-// The contents of the template file at `path`; Error if it cannot be read.
+// The contents of the template file at `path`, read as template_files.h
+// reads templates (no link, a regular file, at most 64 KiB); Error naming
+// it if it cannot be read.
 base::Result<std::string> LoadTemplate(const std::string& path);
 
 }  // namespace listd::mime

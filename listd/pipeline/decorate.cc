@@ -5,6 +5,7 @@
 #include "listd/mime/dmarc_mitigation.h"
 #include "listd/mime/footer_template.h"
 #include "listd/mime/list_headers.h"
+#include "listd/mime/template_files.h"
 
 namespace listd::pipeline {
 namespace {
@@ -19,12 +20,12 @@ mime::ListIdentity IdentityOf(const ListContext& list) {
 
 // The footer text for `list`, "" when it has none.
 base::Result<std::string> FooterFor(const ListContext& list, const std::string& templates_dir) {
-  const std::string setting = list.settings.footer_template();
-  if (setting.empty()) return std::string();
-  const std::string path =
-      setting.front() == '/' || templates_dir.empty() ? setting : templates_dir + "/" + setting;
-  auto text = mime::LoadTemplate(path);
+  const std::string name = list.settings.footer_template();
+  if (name.empty()) return std::string();
+  auto text = mime::ReadTemplate(
+      mime::TemplateSearchPath(templates_dir, list.Address(), mime::BuiltInTemplatesDir()), name);
   if (!text) return text.failure();
+  const std::string path = name;
   mime::FooterContext context;
   context.list_name =
       list.list.address.display_name.empty() ? list.Address() : list.list.address.display_name;

@@ -7,8 +7,9 @@
 //   encrypted bodies are never touched), RFC 6377 section 5.1 (the list's
 //   changes break the author's signature; remove_dkim_signatures drops it).
 // SETTINGS USED
-//   subject_tag, footer_template (relative paths are looked up in the
-//   templates directory), reply_to, remove_dkim_signatures,
+//   subject_tag, footer_template (a template name, looked up in the list's
+//   override directory, the site's, then the built-in one), reply_to,
+//   remove_dkim_signatures,
 //   dmarc_mitigation (none, munge-from, wrap) and
 //   dmarc_mitigate_unconditionally: the mitigation applies when the author
 //   domain's DMARC policy is quarantine or reject (RFC 7489 section 6.3),
@@ -34,8 +35,9 @@ struct Decorated {
   std::string summary;  // "tagged, footer appended to text/plain" for the log
 };
 
-// Decorates `message` for `list`; footer templates are read from
-// `templates_dir` unless the setting names an absolute path.
+// Decorates `message` for `list`; the footer template is the one its
+// setting names, looked up in `templates_dir`/lists/<address>/, then
+// `templates_dir`, then the built-in templates (mime/template_files.h).
 // `author_policy` is the DMARC policy in force for the author's domain.
 base::Result<Decorated> Decorate(std::string_view message, const ListContext& list,
                                  const std::string& templates_dir,

@@ -6,7 +6,8 @@
 //   RFC 5322 section 3.6.8 (field names); RFC 8601 section 2.2
 //   (authserv-id); RFC 1035 section 2.3.4 (label and name lengths).
 // LIMITS
-//   subject_tag at most 100 bytes; template paths at most 4096 bytes;
+//   subject_tag at most 100 bytes; template names at most 100 bytes
+//   (base/template_name.h);
 //   sizes and durations at most 2^62.
 #include "listd/settings/catalogue.h"
 
@@ -15,13 +16,13 @@
 #include <limits>
 
 #include "base/ascii.h"
+#include "base/template_name.h"
 #include "dkim/signer.h"
 
 namespace listd::settings {
 namespace {
 
 constexpr size_t kMaxTextBytes = 100;
-constexpr size_t kMaxPathBytes = 4096;
 constexpr uint64_t kMaxNumber = uint64_t{1} << 62;
 
 std::string Fixed(std::string_view value) { return std::string(value); }
@@ -58,9 +59,10 @@ const std::vector<SettingSpec>& BuildCatalogue() {
        [](const base::EmailAddress& list) { return "[" + list.local_part + "]"; }},
       {SettingId::kFooterTemplate,
        "footer_template",
-       "Mustache template appended to every post, a path relative to listd's templates "
-       "directory or absolute (empty: no footer)",
-       SettingType::kTemplatePath,
+       "Mustache template appended to every post, by file name: looked up in the list's "
+       "override directory (TEMPLATES/lists/<list address>/), then listd's templates "
+       "directory, then the built-in one (empty: no footer)",
+       SettingType::kTemplateName,
        {},
        [](const base::EmailAddress&) { return Fixed("footer.mustache"); }},
       {SettingId::kReplyTo,
@@ -333,8 +335,9 @@ std::string DescribeAllowed(const SettingSpec& spec) {
       return "empty or a host name (no spaces, quotes or ;)";
     case SettingType::kText:
       return "one line of text of at most " + std::to_string(kMaxTextBytes) + " bytes";
-    case SettingType::kTemplatePath:
-      return "empty or the path of a .mustache template";
+    case SettingType::kTemplateName:
+      return "empty or a template's file name (letters, digits, . _ -, ending in .mustache, no "
+             "'/')";
     case SettingType::kCanonicalization:
       return "simple or relaxed, or header/body such as relaxed/simple";
   }
@@ -397,16 +400,13 @@ base::Result<std::string> Validate(std::string_view name, std::string_view value
       if (HasControl(value)) return must_be("no line breaks or control characters");
       if (value.size() > kMaxTextBytes) return must_be("too long");
       return given;
-    case SettingType::kTemplatePath: {
-      std::string_view path = Trim(value);
-      if (path.empty()) return std::string();
-      if (HasControl(path)) return must_be("no line breaks or control characters");
-      if (path.size() > kMaxPathBytes) return must_be("too long");
-      constexpr std::string_view kSuffix = ".mustache";
-      if (path.size() <= kSuffix.size() || path.substr(path.size() - kSuffix.size()) != kSuffix) {
-        return must_be("the file name must end in .mustache");
+    case SettingType::kTemplateName: {
+      std::string_view file = Trim(value);
+      if (file.empty()) return std::string();
+      if (!base::IsTemplateName(file)) {
+        return must_be("a name inside the template directories, not a path");
       }
-      return std::string(path);
+      return std::string(file);
     }
     case SettingType::kCanonicalization:
       return ValidateCanonicalization(*spec, value);

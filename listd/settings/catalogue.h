@@ -60,7 +60,7 @@ enum class SettingType {
   kDomain,            // a DNS domain name
   kAuthservId,        // an Authentication-Results authserv-id (RFC 8601 section 2.2)
   kText,              // one line of free text
-  kTemplatePath,      // path of a Mustache template (*.mustache)
+  kTemplateName,      // the file name of a Mustache template (*.mustache), no '/' 
   kCanonicalization,  // header/body, each simple or relaxed (RFC 6376 section 3.4)
 };
 

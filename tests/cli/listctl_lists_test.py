@@ -215,7 +215,7 @@ def test_set_valid_settings(env):
            "signing.domain=Example.ORG", "signing.algorithms=ed25519",
            "signing.headers=From:To:Subject:Date", "signing.oversign=From",
            "signing.canonicalization=relaxed", "signing.expire=7d",
-           "subject_tag=[Team Talk]", "footer_template=footers/team.mustache",
+           "subject_tag=[Team Talk]", "footer_template=team.mustache",
            "authserv_id=mx.example.org", "arc=off")
     s = env.show()["settings"]
     want = {
@@ -231,7 +231,7 @@ def test_set_valid_settings(env):
         "signing.canonicalization": "relaxed/simple",   # RFC 6376 section 3.5
         "signing.expire": "604800",                     # 7 days in seconds
         "subject_tag": "[Team Talk]",
-        "footer_template": "footers/team.mustache",
+        "footer_template": "team.mustache",
         "authserv_id": "mx.example.org",
         "arc": "off",
     }
@@ -262,7 +262,8 @@ def test_set_invalid_settings_say_why(env):
         ("signing.domain=localhost", "signing.domain must be a domain name"),
         ("signing.canonicalization=fancy/simple",
          "signing.canonicalization must be simple or relaxed"),
-        ("footer_template=footer.txt", "must end in .mustache"),
+        ("footer_template=footer.txt", "not a path"),
+        ("footer_template=../../etc/hostname.mustache", "not a path"),
         ("authserv_id=mx example", "authserv_id must be empty or a host name"),
         ("colour=blue", "unknown setting 'colour'; settings are: subject_tag"),
         ("posting_policy", "expected KEY=VALUE, not 'posting_policy'"),

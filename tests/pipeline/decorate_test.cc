@@ -76,25 +76,33 @@ TEST_CASE("decorate: the default footer.mustache is found in the templates direc
   CHECK_THAT(out.summary, !Catch::Contains("no footer"));
 }
 
-TEST_CASE("decorate: a relative footer_template is resolved in the templates directory",
-          "[decorate]") {
+TEST_CASE("decorate: a footer_template name is found in the templates directory", "[decorate]") {
   DecorateFixture d;
-  WriteFile(d.templates.File("lists/demo.mustache"), "Posted to {{post_address}} ({{list_id}})\n");
-  d.f.Set({{"footer_template", "lists/demo.mustache"}});
+  WriteFile(d.templates.File("demo.mustache"), "Posted to {{post_address}} ({{list_id}})\n");
+  d.f.Set({{"footer_template", "demo.mustache"}});
   const Decorated out = d.Run();
   CHECK_THAT(BodyOf(out.message),
              Catch::Contains("Posted to demo@lists.example.org (demo.lists.example.org)"));
   CHECK_THAT(BodyOf(out.message), !Catch::Contains("Default footer"));
 }
 
-TEST_CASE("decorate: an absolute footer_template is read where it says", "[decorate]") {
+TEST_CASE("decorate: the list's own directory overrides the site's template of that name",
+          "[decorate]") {
   DecorateFixture d;
-  storage_test::TempDir elsewhere;
-  const std::string path = elsewhere.File("absolute.mustache");
-  WriteFile(path, "Owners: {{owner_address}}\n");
-  d.f.Set({{"footer_template", path}});
+  WriteFile(d.templates.File("lists/demo@lists.example.org/footer.mustache"),
+            "Owners: {{owner_address}}\n");
   const Decorated out = d.Run();
   CHECK_THAT(BodyOf(out.message), Catch::Contains("Owners: demo-owner@lists.example.org"));
+  CHECK_THAT(BodyOf(out.message), !Catch::Contains("Default footer"));
+}
+
+TEST_CASE("decorate: a template only listd ships is found in the built-in directory",
+          "[decorate]") {
+  DecorateFixture d;
+  std::filesystem::remove(d.templates.File("footer.mustache"));
+  const Decorated out = d.Run();
+  // templates/footer.mustache of the source tree.
+  CHECK_THAT(BodyOf(out.message), Catch::Contains("demo-leave@lists.example.org"));
 }
 
 TEST_CASE("decorate: a footer template with a syntax error is an Error naming it", "[decorate]") {
