@@ -21,6 +21,24 @@ SessionOptions SmallOptions() {
   return options;
 }
 
+// CR and LF written as \r and \n, for INFO lines.
+std::string Visible(std::string_view bytes) {
+  std::string out;
+  for (char c : bytes) {
+    out += c == '\r' ? "\\r" : c == '\n' ? "\\n" : std::string(1, c);
+  }
+  return out;
+}
+
+// True when every CR and LF in `bytes` is part of a CRLF.
+bool CrlfOnly(std::string_view bytes) {
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] == '\r' && (i + 1 == bytes.size() || bytes[i + 1] != '\n')) return false;
+    if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) return false;
+  }
+  return true;
+}
+
 // A session that has been greeted and said LHLO.
 struct Fixture {
   FakeHandler handler;
@@ -108,12 +126,118 @@ TEST_CASE("RFC 5321 §4.5.2: dot-stuffing is undone, a lone dot ends the data", 
   CHECK(f.handler.messages()[0] == ".foo\r\n..\r\n");
 }
 
-TEST_CASE("RFC 5321 §2.3.8: bare LF line ends are taken and stored as CRLF", "[session]") {
+// RFC 5321 §2.3.8: lines end in CRLF only, and "conforming implementations
+// MUST NOT recognize ... any other character or character sequence as a
+// line terminator"; §4.1.1.4: the data end at "<CRLF>.<CRLF>". A bare CR or
+// LF inside the data is data (stored as CRLF), never a line end: a "."
+// next to one is no end of data, and what follows it is no command.
+TEST_CASE("RFC 5321 §4.1.1.4, §2.3.8: a dot line next to a bare LF or CR smuggles no second post",
+          "[session]") {
+  const char* fake_ends[] = {"\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r", "\r\n.\r", "\r.\r\n"};
+  for (const char* fake_end : fake_ends) {
+    const std::string input =
+        "MAIL FROM:<alice@example.org>\r\nRCPT TO:<demo@l>\r\nDATA\r\n"
+        "Subject: first\r\n\r\nhello" +
+        std::string(fake_end) +
+        "MAIL FROM:<forged@example.org>\r\n"
+        "RCPT TO:<demo@l>\r\n"
+        "DATA\r\n"
+        "Subject: smuggled\r\n\r\nsigned by the list\r\n"
+        ".\r\n";
+    for (bool byte_by_byte : {false, true}) {
+      INFO("fake end of data: " << Visible(fake_end) << (byte_by_byte ? ", a byte a read" : ""));
+      Fixture f;
+      std::string out;
+      if (byte_by_byte) {
+        for (char c : input) out += f.session.OnBytes(std::string_view(&c, 1));
+      } else {
+        out = f.session.OnBytes(input);
+      }
+      // One transaction: the replies to MAIL, RCPT, DATA and one final ".".
+      CHECK(out ==
+            "250 2.1.0 Sender OK\r\n"
+            "250 2.1.5 OK\r\n"
+            "354 Start mail input; end with <CRLF>.<CRLF>\r\n"
+            "250 2.1.5 demo@l delivered\r\n");
+      REQUIRE(f.handler.messages().size() == 1);
+      CHECK(f.handler.envelopes()[0].mail_from == "alice@example.org");
+      const std::string message = f.handler.messages()[0];
+      CHECK(message.starts_with("Subject: first\r\n\r\nhello\r\n"));
+      CHECK(
+          message.ends_with("MAIL FROM:<forged@example.org>\r\nRCPT TO:<demo@l>\r\nDATA\r\n"
+                            "Subject: smuggled\r\n\r\nsigned by the list\r\n"));
+      CHECK(CrlfOnly(message));
+      CHECK_FALSE(f.session.in_data());
+    }
+  }
+}
+
+TEST_CASE("RFC 5321 §2.3.8: a bare CR or LF inside the data is stored as CRLF", "[session]") {
   Fixture f;
-  std::string out =
-      f.session.OnBytes("MAIL FROM:<a@x>\nRCPT TO:<demo@l>\nDATA\nSubject: x\n\nline\r\nlast\n.\n");
+  std::string out = f.session.OnBytes(
+      "MAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\n"
+      "Subject: x\n\nline\r\nold mac\rlast\r\r\n\n\r\n.\r\n");
   CHECK(out.ends_with("250 2.1.5 demo@l delivered\r\n"));
-  CHECK(f.handler.messages()[0] == "Subject: x\r\n\r\nline\r\nlast\r\n");
+  CHECK(f.handler.messages()[0] == "Subject: x\r\n\r\nline\r\nold mac\r\nlast\r\n\r\n\r\n\r\n");
+}
+
+TEST_CASE("RFC 5321 §4.5.2: only a dot at the start of a CRLF line is transparency", "[session]") {
+  Fixture f;
+  f.session.OnBytes("MAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\n");
+  // After a bare LF a "." is not at the start of a line: it stays.
+  CHECK(f.session.OnBytes("..a\n..b\n.\r\n..c\r\n.\r\n") == "250 2.1.5 demo@l delivered\r\n");
+  CHECK(f.handler.messages()[0] == ".a\r\n..b\r\n.\r\n.c\r\n");
+}
+
+TEST_CASE("RFC 5321 §2.3.8: a bare LF in a command line is 421 and a close, never a line end",
+          "[session]") {
+  SECTION("in a line of its own") {
+    Fixture f;
+    CHECK(f.session.OnBytes("NOOP\nNOOP\r\n") ==
+          "421 4.5.2 lists.example bare LF in a command line; lines end in CRLF "
+          "(RFC 5321 section 2.3.8)\r\n");
+    CHECK(f.session.closed());
+  }
+  SECTION("after the end of the data, where a smuggled command would start") {
+    Fixture f;
+    std::string out = f.session.OnBytes(
+        "MAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\nbody\r\n.\r\n"
+        "MAIL FROM:<forged@x>\nRCPT TO:<demo@l>\nDATA\nsmuggled\n.\n");
+    CHECK(
+        out.ends_with("250 2.1.5 demo@l delivered\r\n421 4.5.2 lists.example bare LF in a "
+                      "command line; lines end in CRLF (RFC 5321 section 2.3.8)\r\n"));
+    CHECK(f.session.closed());
+    CHECK(f.handler.messages().size() == 1);
+  }
+  SECTION("split over reads, and in the tail of an overlong line") {
+    Fixture f;  // max_line_bytes = 100
+    CHECK(f.session.OnBytes("NOOP\r").empty());
+    CHECK(f.session.OnBytes("\nNOOP\r\n") == "250 2.0.0 OK\r\n250 2.0.0 OK\r\n");
+    CHECK(f.session.OnBytes(std::string(150, 'N')) == "500 5.5.6 Line too long\r\n");
+    CHECK(f.session.OnBytes("N\r").empty());
+    CHECK(f.session.OnBytes("\nNOOP\r\n") == "250 2.0.0 OK\r\n");
+    CHECK(f.session.OnBytes(std::string(150, 'N')) == "500 5.5.6 Line too long\r\n");
+    CHECK(f.session.OnBytes("N\nNOOP\r\n").starts_with("421 4.5.2 "));
+    CHECK(f.session.closed());
+  }
+}
+
+TEST_CASE(
+    "RFC 2920 §3.1: message data sent before the reply to a refused DATA is never run as "
+    "commands",
+    "[session]") {
+  Fixture f;
+  // Every RCPT refused, so DATA is 503; the client did not wait for it.
+  std::string out = f.session.OnBytes(
+      "MAIL FROM:<a@x>\r\nRCPT TO:<nobody@l>\r\nDATA\r\n"
+      "MAIL FROM:<forged@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\nsmuggled\r\n.\r\n");
+  CHECK(out ==
+        "250 2.1.0 Sender OK\r\n"
+        "550 5.1.1 No such list\r\n"
+        "503 5.5.1 No valid recipients\r\n"
+        "421 4.5.0 lists.example data sent before the reply to DATA (RFC 2920 section 3.1)\r\n");
+  CHECK(f.session.closed());
+  CHECK(f.handler.messages().empty());
 }
 
 TEST_CASE("RFC 2033 §4.2: one reply per accepted recipient after DATA, in RCPT order",
