@@ -26,6 +26,9 @@
 //                             data is read to the end and every recipient
 //                             gets 552 5.3.4
 //   max_recipients     1000   accepted RCPTs; more: 452 4.5.3
+//   data_budget        none   message bytes all sessions hold at once (the
+//                             server's: server.h); spent: read to the end,
+//                             then 452 4.3.1 per recipient
 //   path               256    octets with the <> (RFC 5321 §4.5.3.1.3)
 //   data line                 no limit on length (read in 64 KiB pieces)
 #include "listd/lmtp/session.h"
@@ -145,8 +148,20 @@ std::optional<std::size_t> ParseSize(std::string_view digits) {
 
 }  // namespace
 
+bool DataBudget::Take(std::size_t bytes) {
+  std::size_t used = used_.load();
+  do {
+    if (bytes > limit_ || used > limit_ - bytes) return false;
+  } while (!used_.compare_exchange_weak(used, used + bytes));
+  return true;
+}
+
 Session::Session(Handler& handler, SessionOptions options, std::string client)
     : handler_(handler), options_(std::move(options)), client_(std::move(client)) {}
+
+Session::~Session() {
+  if (options_.data_budget) options_.data_budget->Give(budget_taken_);
+}
 
 std::string Session::Greeting() const {
   return "220 " + options_.hostname + " LMTP listd ready\r\n";
@@ -406,15 +421,29 @@ void Session::AppendNormalised(std::string_view bytes) {
 }
 
 void Session::AppendData(std::string_view bytes) {
-  if (too_large_) return;
+  if (too_large_ || over_budget_) return;
   if (message_.size() + bytes.size() > options_.max_message_bytes) {
     // Keep reading to the final "." (the client will not listen before it),
     // but stop holding the bytes.
     too_large_ = true;
-    std::string().swap(message_);
+    ReleaseMessage();
     return;
   }
+  if (options_.data_budget) {
+    if (!options_.data_budget->Take(bytes.size())) {
+      over_budget_ = true;
+      ReleaseMessage();
+      return;
+    }
+    budget_taken_ += bytes.size();
+  }
   message_.append(bytes);
+}
+
+void Session::ReleaseMessage() {
+  std::string().swap(message_);
+  if (options_.data_budget) options_.data_budget->Give(budget_taken_);
+  budget_taken_ = 0;
 }
 
 std::string Session::FinishData() {
@@ -426,6 +455,11 @@ std::string Session::FinishData() {
       out += R(552, "5.3.4", "Message size exceeds fixed maximum message size");
     }
     codes = "552 (too large)";
+  } else if (over_budget_) {
+    for (std::size_t i = 0; i < n; ++i) {
+      out += R(452, "4.3.1", "Insufficient system storage for the message now; try again later");
+    }
+    codes = "452 (data budget spent)";
   } else {
     std::size_t size = message_.size();
     Envelope envelope{mail_from_, recipients_, client_, helo_};
@@ -460,8 +494,9 @@ std::string Session::FinishData() {
 void Session::ResetTransaction() {
   mail_from_.clear();
   recipients_.clear();
-  std::string().swap(message_);
+  ReleaseMessage();
   too_large_ = false;
+  over_budget_ = false;
   data_mid_line_ = false;
   if (state_ != State::kStart) state_ = State::kReady;
 }

@@ -41,9 +41,11 @@
 #ifndef LISTD_LISTD_LMTP_SESSION_H_
 #define LISTD_LISTD_LMTP_SESSION_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,12 +54,35 @@
 
 namespace listd::lmtp {
 
+// Bytes of message data that all sessions sharing it may hold at once, so
+// that many connections each in the middle of a large message cannot
+// exhaust memory whatever max_connections is. Thread-safe.
+class DataBudget {
+ public:
+  explicit DataBudget(std::size_t limit) : limit_(limit) {}
+  // Takes `bytes` and returns true, or takes nothing and returns false when
+  // they would pass the limit.
+  bool Take(std::size_t bytes);
+  // Gives back `bytes` taken before.
+  void Give(std::size_t bytes) { used_.fetch_sub(bytes); }
+  // Bytes taken now.
+  std::size_t used() const { return used_.load(); }
+
+ private:
+  const std::size_t limit_;
+  std::atomic<std::size_t> used_{0};
+};
+
 // The limits and name a session runs with (defaults as in server.h).
 struct SessionOptions {
   std::string hostname = "listd";
   std::size_t max_message_bytes = 25 * 1024 * 1024;  // advertised as SIZE (RFC 1870)
   std::size_t max_recipients = 1000;                 // RCPTs accepted per transaction
   std::size_t max_line_bytes = 1000;                 // command line, CRLF excluded
+  // Shared by the sessions of a server; null: no limit but the size. A
+  // message that finds it spent is read to its end, then 452 4.3.1 for
+  // every recipient (the MTA tries again later).
+  std::shared_ptr<DataBudget> data_budget;
   // One line per transaction event; must be thread-safe. Empty: no logging.
   std::function<void(std::string_view)> log;
 };
@@ -66,6 +91,9 @@ class Session {
  public:
   // `client` is the peer's "ip:port", copied into every Envelope.
   Session(Handler& handler, SessionOptions options, std::string client = "");
+  ~Session();  // gives back what the message in hand took of the budget
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   // The 220 greeting to send when the connection opens.
   std::string Greeting() const;
@@ -96,6 +124,7 @@ class Session {
   void AppendDataLine(std::string_view line);
   void AppendNormalised(std::string_view bytes);
   void AppendData(std::string_view bytes);
+  void ReleaseMessage();
   std::string FinishData();
   std::string Lhlo(std::string_view args);
   std::string Mail(std::string_view args);
@@ -116,6 +145,8 @@ class Session {
   std::vector<std::string> recipients_;
   std::string message_;
   bool too_large_ = false;
+  bool over_budget_ = false;      // the shared DataBudget was spent
+  std::size_t budget_taken_ = 0;  // what message_ holds of it
 
   // Line assembly for OnBytes.
   std::string pending_;           // bytes after the last CRLF (a CR at its end kept)

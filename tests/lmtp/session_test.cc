@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <string>
 
 #include "fake_handler.h"
@@ -292,6 +293,43 @@ TEST_CASE(
         "552 5.3.4 Message size exceeds fixed maximum message size\r\n"
         "250 2.0.0 OK\r\n");
   CHECK(f.handler.messages().empty());
+}
+
+// Many connections each in the middle of a large message must not exhaust
+// memory: the server's sessions share one budget of message bytes.
+TEST_CASE(
+    "RFC 3463 4.3.1: a message past the shared data budget is read to its end and answered 452, "
+    "and every byte is given back",
+    "[session]") {
+  FakeHandler handler;
+  SessionOptions options = SmallOptions();  // max_message_bytes = 1000
+  auto budget = std::make_shared<DataBudget>(1500);
+  options.data_budget = budget;
+  const std::string start = "LHLO x\r\nMAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\n";
+  const std::string line = std::string(798, 'm') + "\r\n";  // 800 octets
+  Session a(handler, options);
+  Session b(handler, options);
+  a.OnBytes(start);
+  b.OnBytes(start);
+  CHECK(a.OnBytes(line).empty());
+  CHECK(budget->used() == 800);
+  CHECK(b.OnBytes(line).empty());  // 1600 would pass 1500: b stops holding
+  CHECK(budget->used() == 800);
+  CHECK(b.OnBytes(".\r\n") ==
+        "452 4.3.1 Insufficient system storage for the message now; try again later\r\n");
+  CHECK(a.OnBytes(".\r\n") == "250 2.1.5 demo@l delivered\r\n");
+  CHECK(budget->used() == 0);
+  // With a's bytes given back, b's next try fits.
+  CHECK(b.OnBytes("MAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\n" + line + ".\r\n")
+            .ends_with("250 2.1.5 demo@l delivered\r\n"));
+  REQUIRE(handler.messages().size() == 2);
+  CHECK(handler.messages()[1] == line);
+  {
+    Session gone(handler, options);  // disconnects in the middle of a message
+    gone.OnBytes(start + line);
+    CHECK(budget->used() == 800);
+  }
+  CHECK(budget->used() == 0);
 }
 
 TEST_CASE("RFC 5321 §4.5.3.1.6: long data lines are accepted in pieces without dot confusion",
