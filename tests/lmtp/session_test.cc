@@ -277,6 +277,30 @@ TEST_CASE("RFC 1870 §6.2: MAIL SIZE over the limit is 552 5.3.4", "[session]") 
   CHECK(f.session.OnLine("MAIL FROM:<a@x> SIZE=1000") == "250 2.1.0 Sender OK\r\n");
 }
 
+// The boundary itself: max_message_bytes is the size of the dot-unstuffed
+// message with its CRLFs (what the handler gets), and SIZE advertises it.
+TEST_CASE("RFC 1870 §6.3: a message of exactly max_message_bytes is taken, one byte more is 552",
+          "[session]") {
+  // A line of 998 octets starting with a dot, and its CRLF: 1000 octets,
+  // max_message_bytes. On the wire the dot is doubled; that one is not counted.
+  const std::string exactly = "." + std::string(997, 'x') + "\r\n";
+  {
+    Fixture f;
+    f.session.OnBytes("MAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\n");
+    CHECK(f.session.OnBytes("." + exactly + ".\r\n") == "250 2.1.5 demo@l delivered\r\n");
+    REQUIRE(f.handler.messages().size() == 1);
+    CHECK(f.handler.messages()[0] == exactly);
+    CHECK(f.handler.messages()[0].size() == 1000);
+  }
+  {
+    Fixture f;
+    f.session.OnBytes("MAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\n");
+    CHECK(f.session.OnBytes("." + exactly + "y\r\n.\r\n") ==
+          "552 5.3.4 Message size exceeds fixed maximum message size\r\n");
+    CHECK(f.handler.messages().empty());
+  }
+}
+
 TEST_CASE(
     "RFC 1870 §6.3, RFC 2033 §4.2: too large DATA is read to the end, then 552 per "
     "recipient",
@@ -353,6 +377,25 @@ TEST_CASE("RFC 5321 §4.1.4: commands out of sequence are 503 5.5.1", "[session]
   CHECK(f.session.OnLine("DATA").starts_with("503 5.5.1 "));
   CHECK(f.session.OnLine("MAIL FROM:<a@x>") == "250 2.1.0 Sender OK\r\n");
   CHECK(f.session.OnLine("MAIL FROM:<a@x>").starts_with("503 5.5.1 "));  // nested MAIL
+}
+
+TEST_CASE("RFC 5321 §4.1.4: a repeated LHLO ends the transaction in progress", "[session]") {
+  Fixture f;
+  f.session.OnBytes("MAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\n");
+  REQUIRE(f.session.in_transaction());
+  CHECK(f.session.OnLine("LHLO again.example").starts_with("250-lists.example"));
+  CHECK_FALSE(f.session.in_transaction());
+  // The sender and recipient are gone: no DATA without a new MAIL and RCPT,
+  // and a new MAIL is not "nested".
+  CHECK(f.session.OnLine("RCPT TO:<demo@l>").starts_with("503 5.5.1 "));
+  CHECK(f.session.OnLine("DATA").starts_with("503 5.5.1 "));
+  CHECK(f.session.OnLine("MAIL FROM:<b@x>") == "250 2.1.0 Sender OK\r\n");
+  CHECK(f.session.OnLine("RCPT TO:<other@l>") == "250 2.1.5 OK\r\n");
+  f.session.OnBytes("DATA\r\nx\r\n.\r\n");
+  REQUIRE(f.handler.envelopes().size() == 1);
+  CHECK(f.handler.envelopes()[0].mail_from == "b@x");
+  CHECK(f.handler.envelopes()[0].recipients == std::vector<std::string>{"other@l"});
+  CHECK(f.handler.envelopes()[0].helo == "again.example");
 }
 
 TEST_CASE("RFC 5321 §4.1.1.5: RSET ends the transaction", "[session]") {
