@@ -121,7 +121,9 @@ base::Status Daemon::Start() {
   server.port = lmtp_address->second;
   server.hostname = options_.hostname;
   server.max_connections = options_.max_connections;
-  server.idle_timeout = std::chrono::seconds(options_.idle_timeout_seconds);
+  server.max_connections_per_peer = options_.max_connections_per_peer;
+  server.command_timeout = std::chrono::seconds(options_.lmtp_command_timeout_seconds);
+  server.session_timeout = std::chrono::seconds(options_.lmtp_session_timeout_seconds);
   server.max_message_bytes = options_.max_message_bytes;
   server.log = [this](std::string_view line) { log_(std::string(line)); };
   lmtp_ = std::make_unique<lmtp::Server>(*intake_, server);

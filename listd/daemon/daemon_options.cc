@@ -79,8 +79,18 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
        "largest message the LMTP server takes, bytes")
       ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections),
        "concurrent LMTP connections")
-      ("idle-timeout", po::value(&o.idle_timeout_seconds)->default_value(o.idle_timeout_seconds),
-       "seconds an LMTP client may stay silent")
+      ("max-connections-per-peer",
+       po::value(&o.max_connections_per_peer)->default_value(o.max_connections_per_peer),
+       "concurrent LMTP connections from one IP address")
+      ("lmtp-command-timeout",
+       po::value(&o.lmtp_command_timeout_seconds)->default_value(o.lmtp_command_timeout_seconds),
+       "seconds an LMTP client has for each line, a command or a line of the message, "
+       "however it trickles (RFC 5321 section 4.5.3.2.7)")
+      ("lmtp-session-timeout",
+       po::value(&o.lmtp_session_timeout_seconds)->default_value(o.lmtp_session_timeout_seconds),
+       "seconds an LMTP connection may last in all (RFC 5321 section 4.5.3.2's timeouts "
+       "for one transaction, added up)")
+      ("idle-timeout", po::value<int>(), "deprecated: what --lmtp-command-timeout now is")
       ("poll-ms", po::value(&o.poll_ms)->default_value(o.poll_ms),
        "milliseconds between looks at the store when idle");
   po::options_description all;
@@ -106,6 +116,19 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
   if (o.delivery_workers < 1) return base::Error{base::ErrorKind::kInvalid, "--delivery-workers must be at least 1"};
   if (o.batch_size < 1) return base::Error{base::ErrorKind::kInvalid, "--batch-size must be at least 1"};
   if (o.retry_base_seconds < 1) return base::Error{base::ErrorKind::kInvalid, "--retry-base must be at least 1"};
+  if (vm.count("idle-timeout") && vm["lmtp-command-timeout"].defaulted()) {
+    o.lmtp_command_timeout_seconds = vm["idle-timeout"].as<int>();
+  }
+  if (o.max_connections < 1) return base::Invalid("--max-connections must be at least 1");
+  if (o.max_connections_per_peer < 1) {
+    return base::Invalid("--max-connections-per-peer must be at least 1");
+  }
+  if (o.lmtp_command_timeout_seconds < 1) {
+    return base::Invalid("--lmtp-command-timeout must be at least 1");
+  }
+  if (o.lmtp_session_timeout_seconds < 1) {
+    return base::Invalid("--lmtp-session-timeout must be at least 1");
+  }
   auto lmtp = SplitHostPort(o.lmtp);
   if (!lmtp) return base::Error{base::ErrorKind::kInvalid, "--lmtp: " + lmtp.error()};
   return std::optional<DaemonOptions>(std::move(o));

@@ -39,10 +39,12 @@ struct DaemonOptions {
   std::string smtp_password_file;  // a file (0600) holding the password
   std::string smtp_ca_file;        // CAs for the smarthost's certificate; "" = system's
   int smtp_timeout_seconds = 60;
-  // Intake.
+  // Intake (LMTP; lmtp/server.h).
   size_t max_message_bytes = 25 * 1024 * 1024;
-  int max_connections = 20;
-  int idle_timeout_seconds = 300;
+  int max_connections = 1000;
+  int max_connections_per_peer = 50;
+  int lmtp_command_timeout_seconds = 300;   // RFC 5321 section 4.5.3.2.7, per line
+  int lmtp_session_timeout_seconds = 1800;  // section 4.5.3.2.1-6 added up
   // How often idle workers look at the store (new work also wakes them).
   int poll_ms = 1000;
 };

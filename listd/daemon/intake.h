@@ -11,7 +11,10 @@
 //   anything else is 550 5.1.1. Local parts compare case-insensitively for
 //   the suffixes.
 // CONTRACT
-//   All of a DATA's recipients are spooled in one transaction; a store
+//   All of a DATA's recipients are spooled in one transaction, one post per
+//   list address (service/spool.h): an address given twice, or in another
+//   case, is one post, and each of its RCPTs is answered 250 with that
+//   post (RFC 2033 section 4.2: one reply per RCPT). A store
 //   failure answers 451 4.3.0 to every recipient (the MTA retries, nothing
 //   is lost). `spooled` is called after each commit, to wake the pipeline.
 //   Thread-safety: Intake serialises its use of its Store with a mutex, so

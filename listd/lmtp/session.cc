@@ -8,20 +8,27 @@
 //            §4.1.1.11 unknown MAIL/RCPT parameters 555,
 //            §4.1.2 source routes accepted and ignored,
 //            §4.1.4 command order (503 out of sequence),
-//            §4.5.2 dot-stuffing (a leading "." removed; "." alone ends DATA),
-//            §4.5.3.1 line and path limits, §2.3.8 bare LF tolerated on input
-//            (normalised to CRLF in the stored message).
+//            §4.1.1.4 the data end at <CRLF>.<CRLF> and nowhere else,
+//            §4.5.2 dot-stuffing (the first "." of a CRLF line removed; "."
+//            alone between CRLFs ends DATA),
+//            §4.5.3.1 line and path limits, §2.3.8 lines end in CRLF only:
+//            a bare CR or LF in the data is data, stored as CRLF; a bare LF
+//            in a command line is 421 4.5.2 and a close (session.h, LINES).
 //   RFC 1870 SIZE (advertised; MAIL SIZE= over the limit is 552 5.3.4).
 //   RFC 6152 8BITMIME (BODY=7BIT|8BITMIME; bytes are passed through).
 //   RFC 2034, RFC 3463 ENHANCEDSTATUSCODES on every reply except the
 //            greeting, the LHLO reply and 354 (there is no 3.x.x class).
-//   RFC 2920 PIPELINING (any number of commands per read; replies in order).
+//   RFC 2920 PIPELINING (any number of commands per read; replies in order;
+//            §3.1 bytes after a refused DATA in the same read: 421 4.5.0).
 // LIMITS (SessionOptions):
 //   max_line_bytes     1000   command line without CRLF; longer: 500 5.5.6
 //   max_message_bytes  25 MiB dot-unstuffed message with CRLFs; over it the
 //                             data is read to the end and every recipient
 //                             gets 552 5.3.4
 //   max_recipients     1000   accepted RCPTs; more: 452 4.5.3
+//   data_budget        none   message bytes all sessions hold at once (the
+//                             server's: server.h); spent: read to the end,
+//                             then 452 4.3.1 per recipient
 //   path               256    octets with the <> (RFC 5321 §4.5.3.1.3)
 //   data line                 no limit on length (read in 64 KiB pieces)
 #include "listd/lmtp/session.h"
@@ -141,8 +148,20 @@ std::optional<std::size_t> ParseSize(std::string_view digits) {
 
 }  // namespace
 
+bool DataBudget::Take(std::size_t bytes) {
+  std::size_t used = used_.load();
+  do {
+    if (bytes > limit_ || used > limit_ - bytes) return false;
+  } while (!used_.compare_exchange_weak(used, used + bytes));
+  return true;
+}
+
 Session::Session(Handler& handler, SessionOptions options, std::string client)
     : handler_(handler), options_(std::move(options)), client_(std::move(client)) {}
+
+Session::~Session() {
+  if (options_.data_budget) options_.data_budget->Give(budget_taken_);
+}
 
 std::string Session::Greeting() const {
   return "220 " + options_.hostname + " LMTP listd ready\r\n";
@@ -151,31 +170,64 @@ std::string Session::Greeting() const {
 std::string Session::OnBytes(std::string_view bytes) {
   std::string out;
   while (!bytes.empty() && !closed_) {
-    std::size_t lf = bytes.find('\n');
+    const std::size_t lf = bytes.find('\n');
     if (lf == std::string_view::npos) {
-      if (!discarding_line_) pending_.append(bytes);
-      bytes = {};
+      if (discarding_line_) {
+        discarded_cr_ = bytes.back() == '\r';
+      } else {
+        pending_.append(bytes);
+      }
       break;
     }
-    if (!discarding_line_) pending_.append(bytes.substr(0, lf));
+    // Only an LF right after a CR ends a line (RFC 5321 section 2.3.8); the
+    // CR may have come in an earlier read.
+    bool after_cr = false;
+    if (lf > 0) {
+      after_cr = bytes[lf - 1] == '\r';
+    } else if (discarding_line_) {
+      after_cr = discarded_cr_;
+    } else {
+      after_cr = !pending_.empty() && pending_.back() == '\r';
+    }
+    const std::string_view through_lf = bytes.substr(0, lf + 1);
     bytes.remove_prefix(lf + 1);
-    std::string line = std::move(pending_);
-    pending_.clear();
-    if (discarding_line_) {
-      // The tail of an overlong command line that was already answered.
-      discarding_line_ = false;
+    if (!after_cr) {
+      if (state_ != State::kData) {
+        out += CloseForBareLf();
+        break;
+      }
+      // Data: the bare LF belongs to the line (stored as CRLF later).
+      pending_.append(through_lf);
       continue;
     }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    ++lines_received_;
+    if (discarding_line_) {
+      // The end of an overlong command line that was already answered.
+      discarding_line_ = false;
+      discarded_cr_ = false;
+      continue;
+    }
+    pending_.append(through_lf.substr(0, lf));
+    pending_.pop_back();  // the CR of the CRLF
+    std::string line = std::move(pending_);
+    pending_.clear();
     if (data_mid_line_) {
       // The end of a long data line whose start was already stored: no dot
       // handling, a "." here is not at the start of a line.
       data_mid_line_ = false;
-      AppendData(line);
-      AppendData("\r\n");
+      AppendDataLine(line);
       continue;
     }
     out += OnLine(line);
+    if (data_refused_ && !bytes.empty() && !closed_) {
+      // RFC 2920 section 3.1: DATA ends a group, so what follows a refused
+      // DATA in the same read was sent without waiting for the reply: it
+      // is message data, and must not run as commands.
+      closed_ = true;
+      Log("lmtp: client=" + client_ + " sent data before the reply to DATA; closing");
+      out += R(421, "4.5.0",
+               options_.hostname + " data sent before the reply to DATA (RFC 2920 section 3.1)");
+    }
   }
   if (closed_) return out;
   // Bound the memory of a line that has not ended yet.
@@ -185,16 +237,25 @@ std::string Session::OnBytes(std::string_view bytes) {
       std::size_t keep = pending_.back() == '\r' ? 1 : 0;
       std::string_view piece(pending_.data(), pending_.size() - keep);
       if (!data_mid_line_ && !piece.empty() && piece.front() == '.') piece.remove_prefix(1);
-      AppendData(piece);
+      AppendNormalised(piece);
       pending_.erase(0, pending_.size() - keep);
       data_mid_line_ = true;
     }
   } else if (pending_.size() > options_.max_line_bytes + 1) {  // +1: a CR
+    discarded_cr_ = pending_.back() == '\r';
     pending_.clear();
     discarding_line_ = true;
     out += R(500, "5.5.6", "Line too long");
   }
   return out;
+}
+
+std::string Session::CloseForBareLf() {
+  closed_ = true;
+  Log("lmtp: client=" + client_ + " sent a bare LF outside the data; closing");
+  return R(
+      421, "4.5.2",
+      options_.hostname + " bare LF in a command line; lines end in CRLF (RFC 5321 section 2.3.8)");
 }
 
 std::string Session::OnLine(std::string_view line) {
@@ -204,6 +265,7 @@ std::string Session::OnLine(std::string_view line) {
 }
 
 std::string Session::OnCommand(std::string_view line) {
+  data_refused_ = false;
   if (line.size() > options_.max_line_bytes) return R(500, "5.5.6", "Line too long");
   line = TrimSpaces(line);
   std::size_t space = line.find(' ');
@@ -217,7 +279,11 @@ std::string Session::OnCommand(std::string_view line) {
   }
   if (verb == "mail") return Mail(args);
   if (verb == "rcpt") return Rcpt(args);
-  if (verb == "data") return Data(args);
+  if (verb == "data") {
+    std::string reply = Data(args);
+    data_refused_ = state_ != State::kData;
+    return reply;
+  }
   if (verb == "rset") {
     if (!args.empty()) return R(501, "5.5.4", "Syntax: RSET");
     ResetTransaction();
@@ -324,21 +390,60 @@ std::string Session::Data(std::string_view args) {
 std::string Session::OnDataLine(std::string_view line) {
   if (line == ".") return FinishData();
   if (!line.empty() && line.front() == '.') line.remove_prefix(1);  // RFC 5321 §4.5.2
-  AppendData(line);
-  AppendData("\r\n");
+  AppendDataLine(line);
   return "";
 }
 
+void Session::AppendDataLine(std::string_view line) {
+  AppendNormalised(line);
+  AppendData("\r\n");
+}
+
+void Session::AppendNormalised(std::string_view bytes) {
+  if (bytes.find_first_of("\r\n") == std::string_view::npos) {
+    AppendData(bytes);
+    return;
+  }
+  // RFC 5321 section 2.3.8: a bare CR or LF is made a CRLF; one already
+  // whole (only the OnLine door can pass one) stays as it is.
+  std::string crlf;
+  crlf.reserve(bytes.size() + 16);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    char c = bytes[i];
+    if (c == '\r' || c == '\n') {
+      crlf += "\r\n";
+      if (c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') ++i;
+    } else {
+      crlf += c;
+    }
+  }
+  AppendData(crlf);
+}
+
 void Session::AppendData(std::string_view bytes) {
-  if (too_large_) return;
+  if (too_large_ || over_budget_) return;
   if (message_.size() + bytes.size() > options_.max_message_bytes) {
     // Keep reading to the final "." (the client will not listen before it),
     // but stop holding the bytes.
     too_large_ = true;
-    std::string().swap(message_);
+    ReleaseMessage();
     return;
   }
+  if (options_.data_budget) {
+    if (!options_.data_budget->Take(bytes.size())) {
+      over_budget_ = true;
+      ReleaseMessage();
+      return;
+    }
+    budget_taken_ += bytes.size();
+  }
   message_.append(bytes);
+}
+
+void Session::ReleaseMessage() {
+  std::string().swap(message_);
+  if (options_.data_budget) options_.data_budget->Give(budget_taken_);
+  budget_taken_ = 0;
 }
 
 std::string Session::FinishData() {
@@ -350,6 +455,11 @@ std::string Session::FinishData() {
       out += R(552, "5.3.4", "Message size exceeds fixed maximum message size");
     }
     codes = "552 (too large)";
+  } else if (over_budget_) {
+    for (std::size_t i = 0; i < n; ++i) {
+      out += R(452, "4.3.1", "Insufficient system storage for the message now; try again later");
+    }
+    codes = "452 (data budget spent)";
   } else {
     std::size_t size = message_.size();
     Envelope envelope{mail_from_, recipients_, client_, helo_};
@@ -384,8 +494,9 @@ std::string Session::FinishData() {
 void Session::ResetTransaction() {
   mail_from_.clear();
   recipients_.clear();
-  std::string().swap(message_);
+  ReleaseMessage();
   too_large_ = false;
+  over_budget_ = false;
   data_mid_line_ = false;
   if (state_ != State::kStart) state_ = State::kReady;
 }

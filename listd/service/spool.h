@@ -8,8 +8,13 @@
 //   RFC 5321 section 2.3.8 (lines end in CRLF: a bare LF from a pipe
 //   transport becomes CRLF here, once, so everything after reads CRLF).
 // CONTRACT
-//   One spool row per recipient, all of them in one transaction; a
+//   One spool row per list address, all of them in one transaction; a
 //   recipient that is no list address is kind invalid and spools nothing.
+//   Recipients that resolve to the same list address (the same list, role,
+//   VERP member or confirmation token: "demo@" twice, or "DEMO@") are one
+//   post: one transaction never makes two posts for one address, however
+//   often an MTA repeats the RCPT (RFC 2033 section 4.2 still answers each
+//   RCPT, with its twin's post). The row keeps the first spelling.
 //
 // Thread-safety: as the Store passed in.
 #ifndef LISTD_LISTD_SERVICE_SPOOL_H_
@@ -24,9 +29,10 @@
 
 namespace listd::service {
 
-// Commits one spool row per recipient (each must be a list address) in one
-// transaction, with bare LF made CRLF; returns the post ids in recipient
-// order.
+// Commits one spool row per distinct list address among `recipients` (each
+// must be one) in one transaction, with bare LF made CRLF; returns a post id
+// for every recipient, in recipient order (a repeated address repeats its
+// post's id).
 base::Result<std::vector<int64_t>> SpoolPost(storage::Store& store,
                                              const std::string& envelope_from,
                                              const std::vector<std::string>& recipients,

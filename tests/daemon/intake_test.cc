@@ -95,4 +95,29 @@ TEST_CASE(
   CHECK(Pending(f).empty());
 }
 
+TEST_CASE(
+    "intake: RFC 2033 section 4.2, a list address given twice or in another case spools one "
+    "post and answers every RCPT with it",
+    "[intake]") {
+  ListFixture f;
+  int woken = 0;
+  Intake intake(
+      *f.store, [&] { ++woken; }, [] { return kNow; });
+  listd::lmtp::Envelope envelope;
+  envelope.mail_from = "jane@example.org";
+  envelope.recipients = {"demo@lists.example.org", "DEMO@lists.example.org",
+                         "demo-owner@lists.example.org", "demo@lists.example.org"};
+  const auto replies = intake.Deliver(envelope, kPost);
+  const std::vector<int64_t> pending = Pending(f);
+  REQUIRE(pending.size() == 2);  // the post address and -owner: two addresses
+  REQUIRE(replies.size() == 4);  // still one reply per RCPT
+  for (const auto& reply : replies) CHECK(reply.code == 250);
+  const std::string post = "queued as post " + std::to_string(pending[0]);
+  CHECK(replies[0].text == post);
+  CHECK(replies[1].text == post);
+  CHECK(replies[3].text == post);
+  CHECK(replies[2].text == "queued as post " + std::to_string(pending[1]));
+  CHECK(woken == 1);
+}
+
 }  // namespace

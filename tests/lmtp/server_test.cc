@@ -4,11 +4,14 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -42,6 +45,21 @@ class Client {
       ssize_t n = ::send(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL);
       if (n <= 0) return;
       data.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  // Sends what the peer takes within `timeout`, without insisting.
+  void SendSome(std::string_view data, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!data.empty() && std::chrono::steady_clock::now() < deadline) {
+      ssize_t n = ::send(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        data.remove_prefix(static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return;
+      pollfd p{fd_.get(), POLLOUT, 0};
+      ::poll(&p, 1, 20);
     }
   }
 
@@ -186,21 +204,91 @@ TEST_CASE("RFC 5321 §3.8: past max_connections a client gets 421 4.3.2 and a cl
   CHECK(greeting == "220 lists.example LMTP listd ready");
 }
 
-TEST_CASE("RFC 5321 §4.5.3.2: an idle client gets 421 4.4.2 and a close", "[server]") {
+TEST_CASE("RFC 5321 §4.5.3.2.7: a silent client gets 421 4.4.2 at the command deadline",
+          "[server]") {
   FakeHandler handler;
   ServerOptions options = TestOptions();
-  options.idle_timeout = 1s;
+  options.command_timeout = 1s;
   Server server(handler, options);
   REQUIRE(server.Start().ok());
 
   Client client(server.port());
   CHECK(client.ReadReply() == "220 lists.example LMTP listd ready");
   auto start = std::chrono::steady_clock::now();
-  CHECK(client.ReadReply(5000ms) == "421 4.4.2 lists.example idle timeout, closing");
+  CHECK(client.ReadReply(5000ms) == "421 4.4.2 lists.example command timeout, closing");
   auto waited = std::chrono::steady_clock::now() - start;
   CHECK(waited >= 900ms);
   CHECK(waited < 4s);
   CHECK(client.ClosedByPeer());
+}
+
+// Finding: 20 clients sending a byte every 5 s held every slot for good,
+// since each byte restarted a per-read timeout. The deadline is per line.
+TEST_CASE("RFC 5321 §4.5.3.2: bytes trickled a few at a time do not extend the command deadline",
+          "[server]") {
+  FakeHandler handler;
+  ServerOptions options = TestOptions();
+  options.command_timeout = 1s;
+  Server server(handler, options);
+  REQUIRE(server.Start().ok());
+
+  SECTION("a command line") {
+    Client client(server.port());
+    CHECK(client.ReadReply() == "220 lists.example LMTP listd ready");
+    auto start = std::chrono::steady_clock::now();
+    std::string reply = "<none>";
+    for (int i = 0; i < 40 && reply == "<none>"; ++i) {
+      client.Send("N");  // "NNNN...", never a whole line
+      reply = client.ReadReply(100ms);
+    }
+    CHECK(reply == "421 4.4.2 lists.example command timeout, closing");
+    auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited >= 900ms);
+    CHECK(waited < 3s);
+  }
+  SECTION("a line of the message") {
+    Client client(server.port());
+    CHECK(client.ReadReply().starts_with("220 "));
+    client.Send("LHLO mta\r\nMAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\n");
+    CHECK(client.ReadReply().starts_with("250 SIZE"));
+    CHECK(client.ReadReply().starts_with("250 "));
+    CHECK(client.ReadReply().starts_with("250 "));
+    CHECK(client.ReadReply().starts_with("354 "));
+    std::string reply = "<none>";
+    for (int i = 0; i < 40 && reply == "<none>"; ++i) {
+      client.Send("x");
+      reply = client.ReadReply(100ms);
+    }
+    CHECK(reply == "421 4.4.2 lists.example data timeout, closing");
+    CHECK(handler.messages().empty());
+  }
+}
+
+TEST_CASE("RFC 5321 §3.8: a busy client is closed at the session deadline", "[server]") {
+  FakeHandler handler;
+  ServerOptions options = TestOptions();
+  options.command_timeout = 1s;
+  options.session_timeout = 1500ms;
+  Server server(handler, options);
+  REQUIRE(server.Start().ok());
+
+  Client client(server.port());
+  auto start = std::chrono::steady_clock::now();
+  CHECK(client.ReadReply() == "220 lists.example LMTP listd ready");
+  std::string reply;
+  int answered = 0;
+  for (int i = 0; i < 40; ++i) {
+    client.Send("NOOP\r\n");  // a whole command every 100 ms: never late for a line
+    reply = client.ReadReply(1000ms);
+    if (reply != "250 2.0.0 OK") break;
+    ++answered;
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK(reply == "421 4.4.2 lists.example session time limit, closing");
+  CHECK(answered >= 5);
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= 1400ms);
+  CHECK(waited < 4s);
 }
 
 TEST_CASE("RFC 5321 §3.8: Stop() lets a transaction in DATA finish, closes idle sessions",
@@ -258,7 +346,7 @@ TEST_CASE("RFC 5321 §3.8: Stop() gives up on a stalled transaction at drain_tim
   CHECK(handler.messages().empty());
 }
 
-TEST_CASE("server: Start() reports a port already in use; Stop() is idempotent", "[server]") {
+TEST_CASE("server: Start() reports a port already in use, and Stop() is idempotent", "[server]") {
   FakeHandler handler;
   Server first(handler, TestOptions());
   REQUIRE(first.Start().ok());
@@ -292,6 +380,271 @@ TEST_CASE("server: IPv6 loopback when the host has it", "[server]") {
   char buf[64] = {};
   ssize_t n = ::recv(fd.get(), buf, sizeof buf - 1, 0);
   CHECK(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0).starts_with("220 "));
+}
+
+TEST_CASE("server: past max_connections_per_peer one address gets 421 4.3.2, others go on",
+          "[server]") {
+  FakeHandler handler;
+  ServerOptions options = TestOptions();
+  options.max_connections = 10;
+  options.max_connections_per_peer = 2;
+  Server server(handler, options);
+  REQUIRE(server.Start().ok());
+
+  Client a(server.port());
+  Client b(server.port());
+  CHECK(a.ReadReply() == "220 lists.example LMTP listd ready");
+  CHECK(b.ReadReply() == "220 lists.example LMTP listd ready");
+  Client c(server.port());
+  CHECK(c.ReadReply() == "421 4.3.2 lists.example too many connections from 127.0.0.1");
+  CHECK(c.ClosedByPeer());
+  // The two admitted sessions are unaffected, and a freed slot is given out.
+  b.Send("NOOP\r\n");
+  CHECK(b.ReadReply() == "250 2.0.0 OK");
+  a.Send("QUIT\r\n");
+  CHECK(a.ReadReply().starts_with("221 "));
+  CHECK(a.ClosedByPeer());
+  Client d(server.port());
+  CHECK(d.ReadReply() == "220 lists.example LMTP listd ready");
+}
+
+// Finding 1 over TCP: "\n.\n" once ended DATA, and what followed ran as a
+// second transaction that the list then signed.
+TEST_CASE("RFC 5321 §4.1.1.4: over TCP, a bare-LF dot line smuggles no second post", "[server]") {
+  FakeHandler handler;
+  Server server(handler, TestOptions());
+  REQUIRE(server.Start().ok());
+  Client client(server.port());
+  CHECK(client.ReadReply().starts_with("220 "));
+  client.Send(
+      "LHLO mta\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<demo@l>\r\nDATA\r\n"
+      "Subject: one\r\n\r\nhello\n.\n"
+      "MAIL FROM:<forged@example.org>\r\nRCPT TO:<demo@l>\r\nDATA\r\n"
+      "Subject: smuggled\r\n\r\nsigned by the list\r\n.\r\nQUIT\r\n");
+  CHECK(client.ReadReply().starts_with("250 SIZE"));
+  CHECK(client.ReadReply() == "250 2.1.0 Sender OK");
+  CHECK(client.ReadReply() == "250 2.1.5 OK");
+  CHECK(client.ReadReply().starts_with("354 "));
+  CHECK(client.ReadReply() == "250 2.1.5 demo@l delivered");
+  CHECK(client.ReadReply() == "221 2.0.0 lists.example closing connection");
+  CHECK(client.ClosedByPeer());
+  REQUIRE(handler.messages().size() == 1);
+  CHECK(handler.envelopes()[0].mail_from == "alice@example.org");
+  CHECK(handler.messages()[0] ==
+        "Subject: one\r\n\r\nhello\r\n.\r\nMAIL FROM:<forged@example.org>\r\n"
+        "RCPT TO:<demo@l>\r\nDATA\r\nSubject: smuggled\r\n\r\nsigned by the list\r\n");
+}
+
+TEST_CASE("server: a client that never reads its replies holds up no one else", "[server]") {
+  FakeHandler handler;
+  ServerOptions options = TestOptions();
+  options.workers = 1;  // one worker: had it blocked on a write, nobody else is served
+  options.command_timeout = 2s;
+  Server server(handler, options);
+  REQUIRE(server.Start().ok());
+
+  Client greedy(server.port());
+  CHECK(greedy.ReadReply().starts_with("220 "));
+  // Megabytes of pipelined commands whose replies fill every socket buffer.
+  std::string noops;
+  for (int i = 0; i < 20000; ++i) noops += "NOOP\r\n";
+  auto pusher = std::async(std::launch::async, [&] {
+    for (int i = 0; i < 50; ++i) greedy.SendSome(noops, 200ms);
+  });
+  std::this_thread::sleep_for(300ms);  // let the replies pile up
+
+  Client other(server.port());
+  CHECK(other.ReadReply(1000ms) == "220 lists.example LMTP listd ready");
+  other.Send("LHLO mta\r\nQUIT\r\n");
+  CHECK(other.ReadReply(1000ms).starts_with("250 SIZE"));
+  CHECK(other.ReadReply(1000ms).starts_with("221 "));
+  pusher.wait();
+}
+
+namespace {
+
+// The process's descriptor limit raised to at least `wanted`, if the hard
+// limit allows; returns the soft limit then in force.
+rlim_t RaiseDescriptorLimit(rlim_t wanted) {
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0) return 0;
+  if (files.rlim_cur == RLIM_INFINITY || files.rlim_cur >= wanted) return files.rlim_cur;
+  files.rlim_cur = files.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, files.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &files);
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  return files.rlim_cur;
+}
+
+// "Threads:" of /proc/self/status.
+int ThreadCount() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("Threads:")) return std::stoi(line.substr(8));
+  }
+  return -1;
+}
+
+// A slowloris: a connection that trickles a command, a byte now and then.
+struct SlowClient {
+  UniqueFd fd;
+  std::chrono::steady_clock::time_point connected;
+  std::string received;
+  bool closed = false;
+  std::chrono::steady_clock::time_point closed_at;
+};
+
+// Reads what a non-blocking slow client has been sent; notes EOF.
+void Drain(SlowClient& c) {
+  char buf[512];
+  while (!c.closed) {
+    ssize_t n = ::recv(c.fd.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) {
+      c.received.append(buf, static_cast<std::size_t>(n));
+    } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      c.closed = true;
+      c.closed_at = std::chrono::steady_clock::now();
+    } else {
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("server: Start() raises a soft descriptor limit too low for max_connections",
+          "[server]") {
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < 1100) {
+    FAIL("the hard descriptor limit " << saved.rlim_max << " is below what this test needs");
+  }
+  rlimit low = saved;
+  low.rlim_cur = 256;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  FakeHandler handler;
+  LogSink log;
+  ServerOptions options = TestOptions();
+  options.max_connections = 1000;
+  options.log = log.Fn();
+  Server server(handler, options);
+  base::Status started = server.Start();
+  rlimit now{};
+  ::getrlimit(RLIMIT_NOFILE, &now);
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  REQUIRE(started.ok());
+  CHECK(now.rlim_cur >= 1000 + 64);
+  CHECK(log.Contains("lmtp: raised the descriptor limit from 256 to 1064 for 1000 connections"));
+}
+
+// Finding 3: 20 slow clients took every slot, and the MTA got 421 for as
+// long as they kept trickling. Now a slow client holds a descriptor, not a
+// thread or a slot the MTA needs; and every one of them is closed at the
+// command deadline however it trickles.
+TEST_CASE(
+    "RFC 5321 §4.5.3.2: a legitimate client is served while 500 slow clients are connected, "
+    "and the slow ones are closed at the deadline",
+    "[server][slow]") {
+  constexpr int kSlow = 500;
+  // Both ends of every connection live in this process: 2 x 500 and some.
+  const rlim_t limit = RaiseDescriptorLimit(4096);
+  INFO("descriptor limit " << limit);
+  REQUIRE(limit >= 2 * kSlow + 200);
+
+  FakeHandler handler;
+  ServerOptions options = TestOptions();          // max_connections and workers: the defaults
+  options.max_connections_per_peer = kSlow + 10;  // every client here is 127.0.0.1
+  options.command_timeout = 4s;
+  const int threads_before = ThreadCount();
+  Server server(handler, options);
+  REQUIRE(server.Start().ok());
+
+  std::vector<SlowClient> slow(kSlow);
+  for (SlowClient& c : slow) {
+    c.fd.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(server.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(c.fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    c.connected = std::chrono::steady_clock::now();
+  }
+  // Each is greeted, then starts a command it will never finish.
+  auto greeted_by = std::chrono::steady_clock::now() + 10s;
+  for (SlowClient& c : slow) {
+    while (c.received.find("\r\n") == std::string::npos && !c.closed &&
+           std::chrono::steady_clock::now() < greeted_by) {
+      pollfd p{c.fd.get(), POLLIN, 0};
+      ::poll(&p, 1, 100);
+      Drain(c);
+    }
+    REQUIRE(c.received == "220 lists.example LMTP listd ready\r\n");
+    c.received.clear();
+    REQUIRE(::send(c.fd.get(), "L", 1, MSG_NOSIGNAL) == 1);
+  }
+  const int threads_with_500 = ThreadCount();
+  auto trickle = [&slow](char byte) {
+    for (SlowClient& c : slow) {
+      if (!c.closed) ::send(c.fd.get(), &byte, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+  };
+  std::this_thread::sleep_for(1s);
+  trickle('H');
+
+  // The MTA: a whole transaction, at once, while all 500 are connected.
+  auto legit_start = std::chrono::steady_clock::now();
+  Client mta(server.port());
+  REQUIRE(mta.connected());
+  CHECK(mta.ReadReply(2000ms) == "220 lists.example LMTP listd ready");
+  mta.Send("LHLO mta\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<demo@l>\r\nDATA\r\n");
+  CHECK(mta.ReadReply(2000ms).starts_with("250 SIZE"));
+  CHECK(mta.ReadReply(2000ms) == "250 2.1.0 Sender OK");
+  CHECK(mta.ReadReply(2000ms) == "250 2.1.5 OK");
+  CHECK(mta.ReadReply(2000ms).starts_with("354 "));
+  mta.Send("Subject: served\r\n\r\nwhile 500 trickle\r\n.\r\nQUIT\r\n");
+  CHECK(mta.ReadReply(2000ms) == "250 2.1.5 demo@l delivered");
+  CHECK(mta.ReadReply(2000ms).starts_with("221 "));
+  const auto served_in = std::chrono::steady_clock::now() - legit_start;
+  REQUIRE(handler.messages().size() == 1);
+  CHECK(handler.messages()[0] == "Subject: served\r\n\r\nwhile 500 trickle\r\n");
+  // And they were all still there while it was served.
+  int still_connected = 0;
+  for (SlowClient& c : slow) {
+    Drain(c);
+    if (!c.closed && c.received.empty()) ++still_connected;
+  }
+  CHECK(still_connected == kSlow);
+  // Threads do not grow with connections: the I/O thread and the workers.
+  INFO("threads before " << threads_before << ", with 500 slow clients " << threads_with_500);
+  CHECK(threads_with_500 - threads_before <= options.workers + 1);
+  CHECK(served_in < 3s);
+
+  // Trickling on, every slow client is closed at its command deadline.
+  auto all_closed_by = std::chrono::steady_clock::now() + options.command_timeout + 10s;
+  char next = 'L';
+  auto last_trickle = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() < all_closed_by &&
+         std::any_of(slow.begin(), slow.end(), [](const SlowClient& c) { return !c.closed; })) {
+    if (std::chrono::steady_clock::now() - last_trickle >= 1s) {
+      trickle(next);
+      next = next == 'L' ? 'O' : 'L';
+      last_trickle = std::chrono::steady_clock::now();
+    }
+    std::vector<pollfd> fds;
+    for (SlowClient& c : slow) {
+      if (!c.closed) fds.push_back({c.fd.get(), POLLIN, 0});
+    }
+    ::poll(fds.data(), fds.size(), 100);
+    for (SlowClient& c : slow) Drain(c);
+  }
+  int closed_at_deadline = 0;
+  for (const SlowClient& c : slow) {
+    if (c.closed && c.received == "421 4.4.2 lists.example command timeout, closing\r\n" &&
+        c.closed_at - c.connected >= options.command_timeout - 100ms) {
+      ++closed_at_deadline;
+    }
+  }
+  CHECK(closed_at_deadline == kSlow);
 }
 
 }  // namespace listd::lmtp

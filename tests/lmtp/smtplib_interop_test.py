@@ -52,18 +52,31 @@ class LmtpInterop(unittest.TestCase):
             self.assertTrue(client.has_extn("8bitmime"))
             self.assertEqual(client.esmtp_features["size"], "100000")
 
-    def test_rfc5321_s4_5_2_sendmail_dot_stuffing_and_bare_lf(self):
-        body = b"Subject: interop\n\n.leading dot\n..two dots\nend\n"
+    def test_rfc5321_s4_5_2_sendmail_dot_stuffing(self):
+        # A str message: smtplib makes every line end in CRLF and doubles
+        # each leading dot; the server takes one back off.
+        body = "Subject: interop\n\n.leading dot\n..two dots\n.\nend\n"
         with self.connect() as client:
             refused = client.sendmail("alice@example.org",
                                       ["demo@lists.example", "nobody@lists.example"], body)
         self.assertEqual(list(refused.keys()), ["nobody@lists.example"])
         message, envelope = self.latest()
-        # smtplib sends bytes as given (bare LFs, dots doubled) and, since
-        # they do not end in CRLF, adds a CRLF before the "." - an empty line.
         self.assertEqual(
-            message, b"Subject: interop\r\n\r\n.leading dot\r\n..two dots\r\nend\r\n\r\n")
+            message, b"Subject: interop\r\n\r\n.leading dot\r\n..two dots\r\n.\r\nend\r\n")
         self.assertEqual(envelope, ["alice@example.org", "demo@lists.example"])
+
+    def test_rfc5321_s2_3_8_bare_lf_bytes_are_data_not_line_ends(self):
+        # Bytes are sent as given, bare LFs included (smtplib's documented
+        # behaviour), yet smtplib still doubles a dot after a bare LF. For
+        # the server only CRLF ends a line (RFC 5321 section 2.3.8), so that
+        # dot is not at the start of a line and is kept (section 4.5.2); the
+        # bare LFs are stored as CRLF, and smtplib's own CRLF before the
+        # final "." adds an empty line.
+        body = b"Subject: interop\n\n.leading dot\nend\n"
+        with self.connect() as client:
+            client.sendmail("alice@example.org", ["demo@lists.example"], body)
+        message, _ = self.latest()
+        self.assertEqual(message, b"Subject: interop\r\n\r\n..leading dot\r\nend\r\n\r\n")
 
     def test_rfc2033_s4_2_one_reply_per_recipient(self):
         with self.connect() as client:

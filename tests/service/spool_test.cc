@@ -4,6 +4,7 @@
 // (service/list_address.h, service/spool.h).
 #include <catch2/catch.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,57 @@ TEST_CASE("list address: RFC 5322 section 2.1, a pipe transport's bare LF is spo
   REQUIRE(post.ok());
   REQUIRE(*post);
   CHECK((*post)->message == "From: jane@example.org\r\nSubject: hi\r\n\r\nbody\r\nmore\r\n");
+}
+
+// RFC 2033 section 4.2: the same forward-path may be given twice, and each
+// RCPT still gets its reply; but a list address names one list and role,
+// so one transaction is one post for it, whatever the case or the count
+// (1,000 RCPTs of demo@ once made 1,000 copies for every member).
+TEST_CASE(
+    "spool: one post per list address per transaction, however often and in whatever case "
+    "it is given",
+    "[spool]") {
+  ListFixture f;
+  std::vector<std::string> recipients(1000, "demo@lists.example.org");
+  recipients[1] = "DEMO@lists.example.org";
+  recipients[2] = "demo@LISTS.EXAMPLE.ORG";
+  auto spooled = SpoolPost(*f.store, "jane@example.org", recipients, kPost, kNow);
+  REQUIRE(spooled.ok());
+  const std::vector<int64_t> pending = Pending(f);
+  REQUIRE(pending.size() == 1);
+  // Every recipient is answered with the post its address resolved to.
+  REQUIRE(spooled->size() == recipients.size());
+  for (int64_t id : *spooled) CHECK(id == pending[0]);
+  auto post = f.store->spool().Find(pending[0]);
+  REQUIRE(post.ok());
+  REQUIRE(*post);
+  CHECK((*post)->recipient == "demo@lists.example.org");  // the first RCPT's spelling
+}
+
+TEST_CASE(
+    "spool: different addresses of one list (post, -owner, VERP for two members) stay "
+    "different posts",
+    "[spool]") {
+  ListFixture f;
+  const std::vector<std::string> recipients = {
+      "demo@lists.example.org",
+      "demo-owner@lists.example.org",
+      "demo-bounces+bob=example.org@lists.example.org",
+      "demo-bounces+carol=example.org@lists.example.org",
+      "Demo-Owner@lists.example.org",                    // the -owner again
+      "demo-bounces+bob=EXAMPLE.org@lists.example.org",  // bob again: domains have no case
+      "demo-confirm+AbC@lists.example.org",
+      "demo-confirm+abc@lists.example.org",  // tokens keep their case: another token
+  };
+  auto spooled = SpoolPost(*f.store, "", recipients, kPost, kNow);
+  REQUIRE(spooled.ok());
+  REQUIRE(spooled->size() == recipients.size());
+  const std::vector<int64_t>& ids = *spooled;
+  CHECK(Pending(f).size() == 6);
+  CHECK(ids[4] == ids[1]);
+  CHECK(ids[5] == ids[2]);
+  const std::set<int64_t> distinct = {ids[0], ids[1], ids[2], ids[3], ids[6], ids[7]};
+  CHECK(distinct.size() == 6);
 }
 
 }  // namespace

@@ -37,6 +37,17 @@ DESCRIPTION
     commands one line at a time, so pipelined commands are answered in
     order). It binds 127.0.0.1 only.
 
+    END OF DATA AND BARE LINE BREAKS (RFC 5321 sections 2.3.8, 4.1.1.4)
+    Only <CRLF>.<CRLF> ends the data: Debian's aiosmtpd (1.4.3-1.1+deb12u1,
+    the fix of CVE-2024-27305) reads the data in CRLF-ended lines, so a
+    "." next to a bare CR or LF is data, and dot transparency applies to
+    CRLF lines only. On top of that the sink refuses any message holding a
+    bare CR or LF with "554 5.6.0", logs it, closes the connection and
+    accepts nothing more on it: a client that sends one is wrong, and no
+    message smuggled behind a bare-LF dot can be stored by the sink, even
+    with an aiosmtpd that took such a dot for the end. smtp_sink_test.py
+    checks both.
+
     With a COMMAND, the sink is started, COMMAND runs with
         LISTD_TEST_SMTP=127.0.0.1:PORT
         LISTD_TEST_SMTP_DIR=DIR
@@ -176,6 +187,9 @@ mail_from ("" for the null sender), data (bytes), path (of the .eml), envelope (
 _DEFAULT_FAIL_CODE = "421 4.3.2 try later"
 _DEFAULT_DATA_CODE = "554 5.6.0 rejected"
 _TLS_REQUIRED = "530 5.7.0 Must issue a STARTTLS command first"
+_BARE_LINE_BREAK = "554 5.6.0 bare %s in the message data; lines end in CRLF (RFC 5321 section 2.3.8)"
+_CLOSED_AFTER_BARE = "421 4.5.2 closing after a bare line break"
+_BARE_CR_OR_LF = re.compile(rb"\r(?!\n)|(?<!\r)\n")
 _OPENSSL = "/usr/bin/openssl"
 
 
@@ -238,6 +252,7 @@ class _SinkSMTP(SMTP):
         self.sink = sink
         self.conn_id = None
         self.txn = None  # the transaction being built, logged when it ends
+        self.poisoned = False  # a bare CR or LF came: nothing more is accepted
 
     def connection_made(self, transport):
         first = self.conn_id is None and self.transport is None
@@ -333,6 +348,9 @@ class _Handler:
 
     async def handle_MAIL(self, server, session, envelope, address, options):
         server.end_transaction("abandoned: MAIL")
+        if server.poisoned:
+            server.close_soon()
+            return _CLOSED_AFTER_BARE
         await self.sink._delay()
         txn = {
             "event": "transaction",
@@ -387,6 +405,14 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):
         await self.sink._delay()
+        bare = _BARE_CR_OR_LF.search(envelope.original_content)
+        if bare is not None or server.poisoned:
+            # See END OF DATA AND BARE LINE BREAKS.
+            server.poisoned = True
+            reply = _BARE_LINE_BREAK % ("CR" if bare is not None and bare.group() == b"\r" else "LF")
+            server.end_transaction(reply)
+            server.close_soon()
+            return reply
         if self.sink._control_take("drop_connection_after_data") is not None:
             server.end_transaction("dropped")
             server.transport.close()

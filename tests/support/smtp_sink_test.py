@@ -112,6 +112,45 @@ class SinkTest(unittest.TestCase):
             self.assertEqual(c.mail("s@x.example")[0], 250)
             self.assertGreaterEqual(time.monotonic() - start, 0.25)
 
+    def test_rfc5321_s4_1_1_4_a_bare_lf_dot_smuggles_no_message(self):
+        # RFC 5321 sections 2.3.8 and 4.1.1.4: only <CRLF>.<CRLF> ends the
+        # data. What follows a "." next to a bare LF or CR is data, so the
+        # second transaction below must never be stored; the message that
+        # holds the bare line break is refused, and the connection closed.
+        smuggled = (b"MAIL FROM:<forged@x.example>\r\nRCPT TO:<a@x.example>\r\nDATA\r\n"
+                    b"Subject: smuggled\r\n\r\nsigned by the list\r\n.\r\n")
+        for fake_end in (b"\n.\n", b"\n.\r\n", b"\r\n.\n", b"\r.\r", b"\r\n.\r", b"\r.\r\n"):
+            with self.subTest(fake_end=fake_end):
+                self.sink.clear()
+                c = self.client()
+                c.ehlo("tester")
+                self.assertEqual(c.mail("s@x.example")[0], 250)
+                self.assertEqual(c.rcpt("a@x.example")[0], 250)
+                c.putcmd("data")
+                self.assertEqual(c.getreply()[0], 354)
+                c.send(b"Subject: first\r\n\r\nhello" + fake_end + smuggled)
+                code, text = c.getreply()
+                self.assertEqual(code, 554, text)
+                self.assertIn(b"bare", text)
+                with self.assertRaises(smtplib.SMTPServerDisconnected):
+                    c.noop()
+                c.close()
+                self.assertEqual(self.sink.messages(), [])
+                (txn,) = self.sink.transactions()
+                self.assertEqual(txn["mail_from"], "s@x.example")
+                self.assertTrue(txn["result"].startswith("554 5.6.0 bare"), txn["result"])
+
+    def test_rfc5321_s4_5_2_transparency_applies_to_crlf_lines_only(self):
+        with self.client() as c:
+            c.ehlo("tester")
+            c.mail("s@x.example")
+            c.rcpt("a@x.example")
+            c.putcmd("data")
+            self.assertEqual(c.getreply()[0], 354)
+            c.send(b"Subject: t\r\n\r\n..one\r\n.\r\n")
+            self.assertEqual(c.getreply()[0], 250)
+        self.assertEqual(self.sink.messages()[0].data, b"Subject: t\r\n\r\n.one\r\n")
+
 
 class CountOnlyTest(unittest.TestCase):
     def setUp(self):
