@@ -1,4 +1,9 @@
-// Members over the members table (storage/schema.cc, step 1).
+// Members over the members table (storage/schema.cc, steps 1 and 4).
+//
+// An address is one member whatever the case of its local part (step 4's
+// unique index on lower(local_part)): Add of "Alice@" beside "alice@" adds
+// nothing, Find and Remove match either; the local part is kept as first
+// given.
 //
 // "Address order" is domain, then local part: the order of the table's
 // UNIQUE (list_id, domain, local_part) index, so ForEach walks the index
@@ -64,8 +69,9 @@ void BindFilter(Statement& statement, const MemberFilter& filter) {
 template <typename Value>
 Status UpdateOne(Database& db, std::string_view sql, int64_t member_id, const Value& value,
                  const std::string& what) {
-  return WriteOne(db, what, sql, [&](Statement& s) { s.Bind(1, member_id).Bind(2, value); },
-                  "member " + std::to_string(member_id) + " does not exist");
+  return WriteOne(
+      db, what, sql, [&](Statement& s) { s.Bind(1, member_id).Bind(2, value); },
+      "member " + std::to_string(member_id) + " does not exist");
 }
 
 }  // namespace
@@ -117,7 +123,7 @@ Result<bool> MemberRepository::Add(int64_t list_id, const base::EmailAddress& ad
   // foreign key) is an error.
   Result<Statement*> insert = db_.Prepare(
       "INSERT INTO members (list_id, local_part, domain, display_name, role, subscribed_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (list_id, domain, local_part) DO NOTHING");
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING");
   if (!insert) return insert.failure().Prefixed(what);
   Status ran = (*insert)
                    ->Bind(1, list_id)
@@ -138,8 +144,9 @@ Result<bool> MemberRepository::Remove(int64_t list_id, const base::EmailAddress&
   const std::string what = "removing " + Describe(address) + OnList(list_id);
   WriteScope scope(db_);
   if (!scope.begun()) return scope.begun().failure().Prefixed(what);
-  Result<Statement*> remove =
-      db_.Prepare("DELETE FROM members WHERE list_id = ?1 AND domain = ?2 AND local_part = ?3");
+  Result<Statement*> remove = db_.Prepare(
+      "DELETE FROM members WHERE list_id = ?1 AND domain = ?2 "
+      "AND lower(local_part) = lower(?3)");
   if (!remove) return remove.failure().Prefixed(what);
   Status ran = (*remove)
                    ->Bind(1, list_id)
@@ -159,10 +166,12 @@ Result<std::optional<MemberRecord>> MemberRepository::Find(int64_t list_id,
   Result<Statement*> query = db_.Prepare(
       "SELECT id, list_id, local_part, domain, display_name, role, delivery, "
       "bounce_score, subscribed_at FROM members "
-      "WHERE list_id = ?1 AND domain = ?2 AND local_part = ?3");
+      "WHERE list_id = ?1 AND domain = ?2 AND lower(local_part) = lower(?3)");
   if (!query) return query.failure().Prefixed(what);
-  Statement& statement =
-      (*query)->Bind(1, list_id).Bind(2, base::LowerAscii(address.domain)).Bind(3, address.local_part);
+  Statement& statement = (*query)
+                             ->Bind(1, list_id)
+                             .Bind(2, base::LowerAscii(address.domain))
+                             .Bind(3, address.local_part);
   ResetOnExit reset(statement);
   Result<bool> row = statement.Step();
   if (!row) return row.failure().Prefixed(what);
@@ -182,8 +191,7 @@ Status MemberRepository::SetDelivery(int64_t member_id, Delivery delivery) {
 }
 
 Status MemberRepository::SetBounceScore(int64_t member_id, double score) {
-  return UpdateOne(db_, "UPDATE members SET bounce_score = ?2 WHERE id = ?1",
-                   member_id, score,
+  return UpdateOne(db_, "UPDATE members SET bounce_score = ?2 WHERE id = ?1", member_id, score,
                    "setting the bounce score of member " + std::to_string(member_id));
 }
 

@@ -1,5 +1,6 @@
-// Members of lists. An address appears once per list: the domain compares
-// case-insensitively (stored lower-cased), the local part as given.
+// Members of lists. An address appears once per list, compared without
+// regard to ASCII case in the domain (stored lower-cased) and in the local
+// part (kept as first given), as Mailman and the big providers compare it.
 //
 // Listing streams rows through a callback so a list of 100,000 members is
 // never held in memory at once (the daemon's delivery relies on this).
@@ -21,9 +22,10 @@ namespace storage {
 enum class MemberRole { kMember, kModerator, kOwner };
 enum class Delivery { kEnabled, kDisabledByBounce, kDisabledByUser };
 
-std::string_view ToString(MemberRole role);           // "member", "moderator", "owner"
+std::string_view ToString(MemberRole role);  // "member", "moderator", "owner"
 std::optional<MemberRole> ParseMemberRole(std::string_view text);
-std::string_view ToString(Delivery delivery);         // "enabled", "disabled-by-bounce", "disabled-by-user"
+std::string_view ToString(
+    Delivery delivery);  // "enabled", "disabled-by-bounce", "disabled-by-user"
 std::optional<Delivery> ParseDelivery(std::string_view text);
 
 struct MemberRecord {
@@ -47,7 +49,8 @@ class MemberRepository {
 
   // Adds a member; returns false (no error) when the address is already on
   // the list. The caller's Transaction, if any, is used (for bulk imports).
-  Result<bool> Add(int64_t list_id, const base::EmailAddress& address, MemberRole role, int64_t now);
+  Result<bool> Add(int64_t list_id, const base::EmailAddress& address, MemberRole role,
+                   int64_t now);
   // Removes; returns false when the address was not a member.
   Result<bool> Remove(int64_t list_id, const base::EmailAddress& address);
   Result<std::optional<MemberRecord>> Find(int64_t list_id, const base::EmailAddress& address);

@@ -120,6 +120,41 @@ CREATE INDEX held_by_list ON held (list_id, id);
 ALTER TABLE delivery_batches ADD COLUMN leased_until INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE delivery_batches ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 4: a member's address compares without regard to the case of its
+      // local part too, as Mailman and every major provider compare it
+      // (the local part is kept as first given). Rows of one list that
+      // differ only in that case are merged: the oldest stays (with the
+      // most privileged role of the group, so no owner is lost), each row
+      // merged away is an event, and a unique index keeps it so. lower()
+      // folds ASCII only, as base::LowerAscii does.
+      R"sql(
+CREATE TEMP TABLE member_merges AS
+  SELECT m.id AS id, m.list_id AS list_id,
+         m.local_part || '@' || m.domain AS address,
+         k.id AS keep_id, k.local_part || '@' || k.domain AS kept
+  FROM members m JOIN members k
+    ON k.list_id = m.list_id AND k.domain = m.domain AND lower(k.local_part) = lower(m.local_part)
+  WHERE k.id = (SELECT x.id FROM members x
+                WHERE x.list_id = m.list_id AND x.domain = m.domain
+                  AND lower(x.local_part) = lower(m.local_part)
+                ORDER BY x.subscribed_at, x.id LIMIT 1)
+    AND m.id != k.id;
+UPDATE members SET role =
+  (SELECT CASE max(CASE g.role WHEN 'owner' THEN 3 WHEN 'moderator' THEN 2 ELSE 1 END)
+            WHEN 3 THEN 'owner' WHEN 2 THEN 'moderator' ELSE 'member' END
+   FROM members g
+   WHERE g.list_id = members.list_id AND g.domain = members.domain
+     AND lower(g.local_part) = lower(members.local_part))
+  WHERE id IN (SELECT keep_id FROM member_merges);
+INSERT INTO events (at, actor, list_id, action, detail)
+  SELECT CAST(strftime('%s', 'now') AS INTEGER), 'listd:migration', list_id, 'member.merge',
+         'merged ' || address || ' into ' || kept ||
+         ' (the same address but for the case of its local part)'
+  FROM member_merges ORDER BY id;
+DELETE FROM members WHERE id IN (SELECT id FROM member_merges);
+DROP TABLE member_merges;
+CREATE UNIQUE INDEX members_by_address_nocase ON members (list_id, domain, lower(local_part));
+)sql",
   };
   return steps;
 }

@@ -88,6 +88,12 @@ INSERT INTO delivery_batches (id, post_id, message, envelope_from, recipients, a
   VALUES (2, 1, X'6869', 'announce-bounces@example.org', 'c@example.org', 0,
           1700000200, '', 1700000800, 1700000150);
 )sql",
+      // 4: members unique without regard to the local part's case
+      R"sql(
+INSERT INTO members (id, list_id, local_part, domain, display_name, role, delivery,
+                     bounce_score, subscribed_at)
+  VALUES (3, 1, 'Carol', 'example.com', 'Carol', 'member', 'enabled', 0, 1700000300);
+)sql",
   };
   return rows;
 }
@@ -231,6 +237,58 @@ TEST_CASE("Every earlier schema version upgrades to the latest with its data int
       CHECK(Tables(**db).size() == ShapeOf(**db).size());
     }
   }
+}
+
+TEST_CASE("Step 4 merges members that differ only in the case of the local part, oldest kept",
+          "[migrations]") {
+  // Hardening finding 9: alice@, Alice@ and ALICE@ were three
+  // subscriptions (three copies of every post); one stays.
+  TempDir dir;
+  auto db = OpenAt(dir.File("listd.db"), /*migrate=*/false);
+  REQUIRE_OK(storage::Migrate(*db, 3));
+  REQUIRE_OK(db->Exec(R"sql(
+INSERT INTO lists (id, local_part, domain, created_at) VALUES (1, 'team', 'example.org', 1);
+INSERT INTO lists (id, local_part, domain, created_at) VALUES (2, 'other', 'example.org', 1);
+INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
+  VALUES (10, 1, 'Alice', 'example.com', 'member', 200);
+INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
+  VALUES (11, 1, 'alice', 'example.com', 'member', 100);
+INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
+  VALUES (12, 1, 'ALICE', 'example.com', 'owner', 300);
+INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
+  VALUES (13, 2, 'Alice', 'example.com', 'member', 50);
+INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
+  VALUES (14, 1, 'bob', 'example.com', 'member', 400);
+)sql"));
+  REQUIRE_OK(storage::Migrate(*db, 4));
+  auto members = db->Prepare("SELECT id, list_id, local_part, role FROM members ORDER BY id");
+  REQUIRE_OK(members);
+  std::vector<std::string> rows;
+  while (*(*members)->Step()) {
+    rows.push_back(std::to_string((*members)->ColumnInt(0)) + " " +
+                   std::to_string((*members)->ColumnInt(1)) + " " + (*members)->ColumnText(2) +
+                   " " + (*members)->ColumnText(3));
+  }
+  // The oldest of the three (alice, subscribed at 100) stays, with the
+  // owner role one of them held; another list's Alice and bob are untouched.
+  CHECK(rows == std::vector<std::string>{"11 1 alice owner", "13 2 Alice member", "14 1 bob member"});
+  auto events = db->Prepare("SELECT list_id, action, detail FROM events ORDER BY id");
+  REQUIRE_OK(events);
+  std::vector<std::string> merged;
+  while (*(*events)->Step()) {
+    CHECK((*events)->ColumnInt(0) == 1);
+    CHECK((*events)->ColumnText(1) == "member.merge");
+    merged.push_back((*events)->ColumnText(2));
+  }
+  CHECK(merged == std::vector<std::string>{
+                      "merged Alice@example.com into alice@example.com (the same address but for "
+                      "the case of its local part)",
+                      "merged ALICE@example.com into alice@example.com (the same address but for "
+                      "the case of its local part)"});
+  // And the index keeps it so.
+  CHECK_FALSE(db->Exec("INSERT INTO members (list_id, local_part, domain, subscribed_at) "
+                       "VALUES (1, 'aLiCe', 'example.com', 500)")
+                  .ok());
 }
 
 TEST_CASE("A file newer than this listd is refused", "[migrations]") {
