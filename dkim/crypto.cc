@@ -5,6 +5,7 @@
 #include "dkim/crypto.h"
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -154,13 +155,22 @@ Result<PrivateKey> PrivateKey::Load(std::string_view text) {
 
 int PrivateKey::bits() const { return EVP_PKEY_get_bits(key_.get()); }
 
-std::string PrivateKey::ToPem() const {
-  BioPtr bio(BIO_new(BIO_s_mem()));
+base::SecretBytes PrivateKey::ToPem() const {
+  // BIO_s_secmem keeps the PEM on the secure heap while OpenSSL writes it.
+  BioPtr bio(BIO_new(BIO_s_secmem()));
   PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr);
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(len));
+  return base::SecretBytes::CopyOf(std::string_view(data, len > 0 ? static_cast<size_t>(len) : 0));
 }
+
+bool UseSecureHeapForPrivateKeys(size_t bytes) {
+  if (CRYPTO_secure_malloc_initialized()) return true;
+  // minsize 32: the smallest block, enough for an Ed25519 seed.
+  return CRYPTO_secure_malloc_init(bytes, 32) != 0;
+}
+
+bool InSecureHeap(const void* pointer) { return CRYPTO_secure_allocated(pointer) != 0; }
 
 std::string PrivateKey::PublicKeyBase64() const {
   if (type_ == KeyType::kEd25519) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/secret_bytes.h"
 #include "dkim/result.h"
 
 struct evp_pkey_st;
@@ -63,6 +64,18 @@ class Hasher {
 // One-shot digest.
 Digest HashBytes(HashAlgorithm algorithm, std::string_view bytes);
 
+// Puts OpenSSL's own copies of private key material (RSA's private numbers
+// and the temporaries of each private-key operation, Ed25519 seeds, PEM
+// being decoded) on OpenSSL's secure heap: an arena of `bytes` (a power of
+// two) that is excluded from core dumps and locked in memory where
+// RLIMIT_MEMLOCK allows. Call once, before any private key is loaded or
+// generated; keys made earlier stay on the ordinary heap. Returns false
+// when OpenSSL could not set the arena up (then keys live on the ordinary
+// heap, as before). Exhausting the arena makes key loading fail rather than
+// spill into the ordinary heap: 8 MiB holds thousands of RSA-2048 keys.
+bool UseSecureHeapForPrivateKeys(size_t bytes = size_t{8} << 20);
+// Whether `pointer` lies in OpenSSL's secure heap (for tests and doctor).
+bool InSecureHeap(const void* pointer);
 
 class PrivateKey {
  public:
@@ -74,8 +87,9 @@ class PrivateKey {
 
   KeyType type() const { return type_; }
   int bits() const;
-  // PKCS#8 PEM, for writing to a 0600 file or to the store.
-  std::string ToPem() const;
+  // PKCS#8 PEM, for writing to a 0600 file or to the store; it never
+  // touches the ordinary heap (OpenSSL's secure BIO, then SecretBytes).
+  base::SecretBytes ToPem() const;
   // The p= value for the key record: base64 SubjectPublicKeyInfo (RSA) or
   // base64 of the raw 32 bytes (Ed25519, RFC 8463 section 4.2).
   std::string PublicKeyBase64() const;
@@ -107,8 +121,7 @@ class PublicKey {
   int bits() const;
   // Verifies `signature` over `digest` (hash algorithm `hash`; Ed25519 only
   // with SHA-256). False on any mismatch.
-  bool VerifyDigest(HashAlgorithm hash, std::string_view digest,
-                    std::string_view signature) const;
+  bool VerifyDigest(HashAlgorithm hash, std::string_view digest, std::string_view signature) const;
 
   PublicKey(PublicKey&&) noexcept;
   PublicKey& operator=(PublicKey&&) noexcept;

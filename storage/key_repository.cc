@@ -5,7 +5,7 @@
 // algorithm): a sealed blob copied onto another list's row, or relabelled
 // as another selector, fails to open instead of signing for the wrong
 // domain. The clear PEM lives only in memory, in Add's argument and in
-// PrivateKeyPem's result.
+// PrivateKeyPem's result (base::SecretBytes: out of core dumps, wiped).
 #include "storage/key_repository.h"
 #include "storage/scopes.h"
 
@@ -221,7 +221,7 @@ Status KeyRepository::Remove(int64_t key_id) {
       KeyName(key_id) + " does not exist");
 }
 
-Result<std::string> KeyRepository::PrivateKeyPem(int64_t key_id) {
+Result<base::SecretBytes> KeyRepository::PrivateKeyPem(int64_t key_id) {
   const std::string what = "reading the private key of " + KeyName(key_id);
   Result<Statement*> query = db_.Prepare(
       "SELECT list_id, selector, algorithm, private_key_sealed FROM keys WHERE id = ?1");
@@ -233,7 +233,7 @@ Result<std::string> KeyRepository::PrivateKeyPem(int64_t key_id) {
   if (!*row) return base::NotFound(KeyName(key_id) + " does not exist");
   const std::string selector = statement.ColumnText(1);
   const std::string algorithm = statement.ColumnText(2);
-  Result<std::string> pem = master_.Open(
+  Result<base::SecretBytes> pem = master_.Open(
       statement.ColumnBlob(3), AssociatedData(statement.ColumnInt(0), selector, algorithm));
   if (!pem) {
     return Error{"cannot open the private key of " + KeyName(key_id) + " (" + algorithm +

@@ -55,7 +55,7 @@ class KeyRepository {
   Status SetState(int64_t key_id, KeyState state, int64_t now);
   Status Remove(int64_t key_id);
   // The private key in clear (PEM), for signing or export.
-  Result<std::string> PrivateKeyPem(int64_t key_id);
+  Result<base::SecretBytes> PrivateKeyPem(int64_t key_id);
 
  private:
   Database& db_;

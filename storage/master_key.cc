@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -65,13 +66,6 @@ struct CipherCtxFree {
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
-// A std::string whose bytes are wiped when it goes away (key material in
-// transit).
-struct WipedString {
-  std::string bytes;
-  ~WipedString() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
-};
-
 // Seal() has no error path: it can fail only if OpenSSL cannot allocate or
 // the CSPRNG cannot be seeded, and then no key may be stored at all.
 [[noreturn]] void Fatal(const char* what) {
@@ -85,6 +79,12 @@ const unsigned char* Bytes(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
 }
 unsigned char* Bytes(std::string& text) { return reinterpret_cast<unsigned char*>(text.data()); }
+unsigned char* Bytes(base::SecretBytes& secret) {
+  return reinterpret_cast<unsigned char*>(secret.data());
+}
+const unsigned char* Bytes(const base::SecretBytes& secret) {
+  return reinterpret_cast<const unsigned char*>(secret.data());
+}
 
 std::string OctalMode(mode_t mode) {
   char buffer[8];
@@ -114,45 +114,45 @@ base::Status CreateKeyFile(const std::string& path) {
     ~Unlink() { unlink(name.c_str()); }
   } unlink_temp{temp};
   if (fchmod(fd.get(), S_IRUSR | S_IWUSR) != 0) return Error{fail + Errno()};
-  WipedString key;
-  key.bytes.resize(kKeySize);
-  if (RAND_bytes(Bytes(key.bytes), static_cast<int>(kKeySize)) != 1) {
+  base::SecretBytes key(kKeySize);
+  if (RAND_bytes(Bytes(key), static_cast<int>(kKeySize)) != 1) {
     return Error{fail + "the random generator failed"};
   }
-  if (!WriteAll(fd.get(), key.bytes) || fsync(fd.get()) != 0) return Error{fail + Errno()};
+  if (!WriteAll(fd.get(), key.view()) || fsync(fd.get()) != 0) return Error{fail + Errno()};
   if (fd.Close() != 0) return Error{fail + Errno()};
   if (link(temp.c_str(), path.c_str()) != 0 && errno != EEXIST) return Error{fail + Errno()};
   return base::Ok();
 }
 
 // Checks an open key file and reads its key.
-Result<std::string> ReadKeyFile(int fd, const std::string& path) {
+Result<base::SecretBytes> ReadKeyFile(int fd, const std::string& path) {
   struct stat st {};
   if (fstat(fd, &st) != 0) return Error{"cannot read master key file " + path + ": " + Errno()};
   if (!S_ISREG(st.st_mode)) return Error{"master key file " + path + " is not a regular file"};
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Error{base::ErrorKind::kForbidden, "master key file " + path + " has mode " + OctalMode(st.st_mode) +
-                 ", so group or others may use it, and whoever reads it can open every list's "
-                 "private key; run `chmod 600 " +
-                 path + "`"};
+    return Error{base::ErrorKind::kForbidden,
+                 "master key file " + path + " has mode " + OctalMode(st.st_mode) +
+                     ", so group or others may use it, and whoever reads it can open every list's "
+                     "private key; run `chmod 600 " +
+                     path + "`"};
   }
   if (st.st_uid != geteuid()) {
-    return Error{base::ErrorKind::kForbidden, "master key file " + path + " is owned by uid " + std::to_string(st.st_uid) +
-                 ", not by uid " + std::to_string(geteuid()) +
-                 " running this program; run as its owner, or chown it"};
+    return Error{base::ErrorKind::kForbidden,
+                 "master key file " + path + " is owned by uid " + std::to_string(st.st_uid) +
+                     ", not by uid " + std::to_string(geteuid()) +
+                     " running this program; run as its owner, or chown it"};
   }
   if (static_cast<size_t>(st.st_size) != kKeySize) {
     return Error{"master key file " + path + " holds " + std::to_string(st.st_size) +
                  " bytes, not " + std::to_string(kKeySize) +
                  ": it is not a listd master key, or it was damaged"};
   }
-  std::string key(kKeySize, '\0');
+  base::SecretBytes key(kKeySize);
   size_t have = 0;
   while (have < kKeySize) {
     ssize_t n = read(fd, key.data() + have, kKeySize - have);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      OPENSSL_cleanse(key.data(), key.size());
       return Error{"cannot read master key file " + path + ": " +
                    (n < 0 ? Errno() : std::string("it is shorter than it says"))};
     }
@@ -169,7 +169,7 @@ Result<MasterKey> MasterKey::LoadOrCreate(const std::string& path, bool create) 
   for (int round = 0; round < 2; ++round) {
     Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() >= 0) {
-      Result<std::string> key = ReadKeyFile(fd.get(), path);
+      Result<base::SecretBytes> key = ReadKeyFile(fd.get(), path);
       if (!key) return key.failure();
       return MasterKey(std::move(*key));
     }
@@ -211,8 +211,8 @@ std::string MasterKey::Seal(std::string_view plaintext, std::string_view associa
   return sealed;
 }
 
-Result<std::string> MasterKey::Open(std::string_view sealed,
-                                    std::string_view associated_data) const {
+Result<base::SecretBytes> MasterKey::Open(std::string_view sealed,
+                                          std::string_view associated_data) const {
   const std::string refused =
       "the sealed key does not open: it was altered, belongs to another row, or was sealed under "
       "another master key";
@@ -231,8 +231,9 @@ Result<std::string> MasterKey::Open(std::string_view sealed,
   unsigned char tag[kTagSize];
   std::memcpy(tag, ciphertext + ciphertext_size, kTagSize);
 
-  WipedString plain;
-  plain.bytes.resize(ciphertext_size);
+  // At least one byte, so EVP never sees a null output (which means AAD).
+  base::SecretBytes plain(std::max<size_t>(ciphertext_size, 1));
+  plain.Shrink(ciphertext_size);
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return Error{"OpenSSL could not allocate a cipher context"};
   int len = 0;
@@ -241,37 +242,17 @@ Result<std::string> MasterKey::Open(std::string_view sealed,
           1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(associated_data),
                         static_cast<int>(associated_data.size())) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), Bytes(plain.bytes), &len, ciphertext,
+      EVP_DecryptUpdate(ctx.get(), Bytes(plain), &len, ciphertext,
                         static_cast<int>(ciphertext_size)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize), tag) != 1) {
     return Error{refused};
   }
   int final_len = 0;
   // The tag is checked here; until it is, the plaintext must not be used.
-  if (EVP_DecryptFinal_ex(ctx.get(), Bytes(plain.bytes) + len, &final_len) != 1) {
+  if (EVP_DecryptFinal_ex(ctx.get(), Bytes(plain) + len, &final_len) != 1) {
     return Error{refused};
   }
-  std::string result = std::move(plain.bytes);
-  plain.bytes.clear();
-  return result;
-}
-
-MasterKey::~MasterKey() { OPENSSL_cleanse(key_.data(), key_.size()); }
-
-MasterKey::MasterKey(MasterKey&& other) noexcept : key_(std::move(other.key_)) {
-  // A moved-from string is empty in practice; wipe whatever it still holds.
-  OPENSSL_cleanse(other.key_.data(), other.key_.size());
-  other.key_.clear();
-}
-
-MasterKey& MasterKey::operator=(MasterKey&& other) noexcept {
-  if (this != &other) {
-    OPENSSL_cleanse(key_.data(), key_.size());
-    key_ = std::move(other.key_);
-    OPENSSL_cleanse(other.key_.data(), other.key_.size());
-    other.key_.clear();
-  }
-  return *this;
+  return plain;
 }
 
 }  // namespace storage

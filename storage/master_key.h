@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "base/secret_bytes.h"
 
 namespace storage {
 
@@ -29,18 +30,20 @@ class MasterKey {
 
   // Seals `plaintext`, binding `associated_data`.
   std::string Seal(std::string_view plaintext, std::string_view associated_data) const;
-  // Opens a sealed blob; fails on any tampering or a wrong key.
-  base::Result<std::string> Open(std::string_view sealed, std::string_view associated_data) const;
+  // Opens a sealed blob; fails on any tampering or a wrong key. The clear
+  // bytes are kept out of core dumps and wiped when the result goes away.
+  base::Result<base::SecretBytes> Open(std::string_view sealed,
+                                       std::string_view associated_data) const;
 
-  ~MasterKey();  // wipes the key bytes
-  MasterKey(MasterKey&&) noexcept;
-  MasterKey& operator=(MasterKey&&) noexcept;
+  // The key's pages are wiped when it goes away (base::SecretBytes).
+  MasterKey(MasterKey&&) noexcept = default;
+  MasterKey& operator=(MasterKey&&) noexcept = default;
   MasterKey(const MasterKey&) = delete;
   MasterKey& operator=(const MasterKey&) = delete;
 
  private:
-  explicit MasterKey(std::string key) : key_(std::move(key)) {}
-  std::string key_;
+  explicit MasterKey(base::SecretBytes key) : key_(std::move(key)) {}
+  base::SecretBytes key_;  // never in the ordinary heap, never in a core dump
 };
 
 }  // namespace storage

@@ -116,7 +116,7 @@ class SecretFile {
   SecretFile& operator=(const SecretFile&) = delete;
 
   // Writes all of `data` and syncs it.
-  void Write(const std::string& data) {
+  void Write(std::string_view data) {
     size_t done = 0;
     while (done < data.size()) {
       const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
@@ -427,11 +427,12 @@ int Export(const std::string& program, const Args& args) {
   std::optional<SecretFile> file;
   if (vm.count("out")) file.emplace(vm["out"].as<std::string>(), vm.count("force") > 0);
   KeyService service = Service(*store);
-  std::string pem = OrThrow(service.Export(vm["list"].as<std::string>(), SelectionFrom(vm), Now()));
+  base::SecretBytes pem =
+      OrThrow(service.Export(vm["list"].as<std::string>(), SelectionFrom(vm), Now()));
   if (file) {
-    file->Write(pem);
+    file->Write(pem.view());
   } else {
-    std::cout << pem;
+    std::cout << pem.view();
     std::cout.flush();
     if (!std::cout) throw CommandError{"cannot write the key to stdout"};
   }

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <fstream>
 
+#include "base/core_dumps.h"
 #include "base/host_name.h"
+#include "dkim/crypto.h"
 #include "dkim/unbound_txt_resolver.h"
 
 namespace listd::daemon {
@@ -47,6 +49,17 @@ base::Result<std::unique_ptr<storage::Store>> Daemon::OpenStore() const {
 int Daemon::lmtp_port() const { return lmtp_ ? lmtp_->port() : 0; }
 
 base::Status Daemon::Start() {
+  // Before any key is in memory (the master key is read with the store):
+  // OpenSSL's copies of private keys go to its secure heap, which is left
+  // out of core dumps, and the process is not dumpable at all unless
+  // --allow-core-dumps asks for it.
+  if (!dkim::UseSecureHeapForPrivateKeys()) {
+    log_("warning: OpenSSL's secure heap is unavailable; private keys live on the ordinary heap");
+  }
+  if (!options_.allow_core_dumps && !base::ForbidCoreDumps()) {
+    return base::Error{base::ErrorKind::kInternal,
+                       "cannot make the process non-dumpable (prctl PR_SET_DUMPABLE)"};
+  }
   // Delivery first: the transport is checked (a bad --deliver stops us
   // before we accept anything we could not send).
   delivery::TransportOptions transport;

@@ -56,6 +56,10 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
       ("templates", po::value(&o.templates_dir)->default_value(o.templates_dir),
        "directory of the footer templates")
       ("hostname", po::value(&o.hostname), "name in the LMTP greeting and EHLO")
+      ("allow-core-dumps", po::bool_switch(&o.allow_core_dumps),
+       "let the process dump core, for debugging (by default it is not dumpable, so neither "
+       "a core file nor another process of the same user can read the keys; key pages are "
+       "left out of a core dump either way)")
       ("delivery-workers", po::value(&o.delivery_workers)->default_value(o.delivery_workers),
        "concurrent deliveries")
       ("batch-size", po::value(&o.batch_size)->default_value(o.batch_size),

@@ -45,6 +45,8 @@ struct DaemonOptions {
   int max_connections_per_peer = 50;
   int lmtp_command_timeout_seconds = 300;   // RFC 5321 section 4.5.3.2.7, per line
   int lmtp_session_timeout_seconds = 1800;  // section 4.5.3.2.1-6 added up
+  // Debugging only: leave the process dumpable (key pages stay excluded).
+  bool allow_core_dumps = false;
   // How often idle workers look at the store (new work also wakes them).
   int poll_ms = 1000;
 };

@@ -11,6 +11,8 @@
 #include <iostream>
 #include <string>
 
+#include "base/core_dumps.h"
+#include "dkim/crypto.h"
 #include "listd/cli/cli.h"
 #include "listd/cli/exit_codes.h"
 
@@ -38,6 +40,10 @@ void PrintUsage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // listctl generates, imports and exports keys: the same care as listd
+  // (base/core_dumps.h), without the debugging switch.
+  dkim::UseSecureHeapForPrivateKeys();
+  base::ForbidCoreDumps();
   std::ios::sync_with_stdio(false);
   listd::cli::Args args(argv + 1, argv + argc);
   if (args.empty()) {

@@ -36,10 +36,8 @@ base::Result<ListContext> LoadListContext(storage::Store& store, int64_t list_id
     if (!context.settings.SignsWith(key.algorithm)) continue;
     auto pem = store.keys().PrivateKeyPem(key.id);
     if (!pem) return pem.failure().Prefixed(what + ": key " + key.selector);
-    auto opened = dkim::PrivateKey::Load(*pem);
-    // The clear PEM was only a way into OpenSSL; wipe it now rather than
-    // leave it in freed heap memory.
-    OPENSSL_cleanse(pem->data(), pem->size());
+    // The clear PEM (SecretBytes) is wiped as soon as OpenSSL has read it.
+    auto opened = dkim::PrivateKey::Load(pem->view());
     if (!opened) return opened.failure().Prefixed(what + ": key " + key.selector);
     context.keys.push_back(SigningKey{key.selector, key.algorithm, std::move(*opened)});
   }

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/secret_bytes.h"
 #include "dkim/txt_resolver.h"
 #include "storage/store.h"
 
@@ -183,7 +184,7 @@ class KeyService {
   // The list's keys, newest first.
   base::Result<std::vector<storage::KeyRecord>> List(std::string_view list);
   // The selected key's private key as PKCS#8 PEM (the export is recorded).
-  base::Result<std::string> Export(std::string_view list, const KeySelection& which, int64_t now);
+  base::Result<base::SecretBytes> Export(std::string_view list, const KeySelection& which, int64_t now);
   // Stores a PEM (or Ed25519 raw-seed base64) private key under `selector`
   // in state generated; the algorithm and size come from the key.
   base::Result<NewKey> Import(std::string_view list, const std::string& selector,
@@ -199,7 +200,7 @@ class KeyService {
   base::Result<ListContext> Load(std::string_view list);
   base::Result<storage::KeyRecord> Select(const ListContext& context, const KeySelection& which);
   base::Result<NewKey> StoreNewKey(const ListContext& context, storage::KeyAlgorithm algorithm,
-                                   int bits, const std::string& public_key, const std::string& pem,
+                                   int bits, const std::string& public_key, std::string_view pem,
                                    const std::optional<std::string>& selector, int64_t now,
                                    const std::string& action, const std::string& why,
                                    std::vector<std::string> warnings);

@@ -29,7 +29,7 @@ TEST_CASE("keys survive a PEM round trip and sign what their public half verifie
   for (KeyType type : {KeyType::kRsa, KeyType::kEd25519}) {
     auto key = PrivateKey::Generate(type, 2048);
     REQUIRE(key.ok());
-    auto loaded = PrivateKey::Load(key->ToPem());
+    auto loaded = PrivateKey::Load(key->ToPem().view());
     REQUIRE(loaded.ok());
     CHECK(loaded->type() == type);
     CHECK(loaded->PublicKeyBase64() == key->PublicKeyBase64());

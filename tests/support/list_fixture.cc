@@ -32,7 +32,7 @@ void ListFixture::Set(const std::vector<std::pair<std::string, std::string>>& as
 storage::KeyRecord ListFixture::AddKey(const dkim::PrivateKey& key, const std::string& selector,
                                        KeyState state) {
   listd::service::KeyService keys(*store, "test");
-  auto imported = keys.Import(kListAddress, selector, key.ToPem(), kNow);
+  auto imported = keys.Import(kListAddress, selector, key.ToPem().view(), kNow);
   INFO((imported.ok() ? std::string() : imported.error()));
   REQUIRE(imported.ok());
   storage::KeyRecord record = imported->key;

@@ -96,7 +96,8 @@ def zone_records(text):
 class Listd:
     """One listd process on the environment's store."""
 
-    def __init__(self, env, *extra):
+    def __init__(self, env, *extra, prefix=()):
+        """`prefix` runs listd under another program (setpriv, say)."""
         self.env = env
         self.log_path = os.path.join(env.dir, "listd-%d.log" % len(env.daemons))
         self.log = open(self.log_path, "w")
@@ -105,7 +106,7 @@ class Listd:
                     "--authserv-id": AUTHSERV_ID, "--trusted-authserv-id": TRUSTED_ID,
                     "--retry-base": "1", "--retry-max": "2", "--poll-ms": "100",
                     "--hostname": "listd.test", "--dns-timeout": "1500"}
-        argv = [PROGRAMS.listd] + list(extra)
+        argv = list(prefix) + [PROGRAMS.listd] + list(extra)
         for option, value in defaults.items():
             if option not in extra:  # a test's own value wins
                 argv += [option, value]
@@ -241,8 +242,8 @@ class Env:
             self.listctl("list", "set", address, "%s=%s" % (name.replace("__", "."), value))
         return address
 
-    def start(self, *extra):
-        return Listd(self, *extra)
+    def start(self, *extra, prefix=()):
+        return Listd(self, *extra, prefix=prefix)
 
     def wait_for(self, count, what="messages", timeout=WAIT):
         deadline = time.time() + timeout

@@ -41,7 +41,7 @@ std::optional<std::string> ReadFile(const std::string& path) {
 
 // Writes `data` to a new file readable by its owner only. Refuses to
 // replace an existing file: overwriting a live key would break signing.
-void WriteSecretFile(const std::string& path, const std::string& data, bool force) {
+void WriteSecretFile(const std::string& path, std::string_view data, bool force) {
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
   int fd = ::open(path.c_str(), flags, 0600);
   if (fd < 0) {
@@ -93,7 +93,7 @@ int Keygen(const std::string& program, const Args& args) {
   }
   dkim::Result<dkim::PrivateKey> key = dkim::PrivateKey::Generate(type, vm["bits"].as<int>());
   if (!key.ok()) throw CommandError{key.error()};
-  WriteSecretFile(vm["out"].as<std::string>(), key->ToPem(), vm.count("force") > 0);
+  WriteSecretFile(vm["out"].as<std::string>(), key->ToPem().view(), vm.count("force") > 0);
   std::string record =
       dkim::FormatKeyRecord(type, key->PublicKeyBase64(), vm.count("testing") ? "y" : "");
   std::cout << dkim::FormatZoneFileRecord(vm["selector"].as<std::string>(),
