@@ -82,13 +82,6 @@ void Order(std::vector<FieldTag>& tags, ArcSealerOptions::TagOrder order) {
             [](const FieldTag& a, const FieldTag& b) { return a.name < b.name; });
 }
 
-bool Contains(const std::vector<std::string>& names, std::string_view name) {
-  for (const std::string& n : names) {
-    if (EqualsIgnoreCase(n, name)) return true;
-  }
-  return false;
-}
-
 bool IsArcField(std::string_view name) {
   return EqualsIgnoreCase(name, kArcSealName) || EqualsIgnoreCase(name, kArcMessageSignatureName) ||
          EqualsIgnoreCase(name, kArcAuthResultsName);
@@ -215,13 +208,8 @@ Result<std::string> ArcSealer::Seal(const Message& message, const ArcValidation&
 
   // B: the AMS, as the DKIM signer builds h= (once per field present,
   // oversigned names once more), over the message as it stands.
-  std::vector<std::string> signed_names;
-  for (const std::string& name : options_.headers) {
-    size_t count = 0;
-    for (const HeaderField& f : message.headers()) count += EqualsIgnoreCase(f.name, name);
-    if (Contains(options_.oversign, name)) ++count;
-    for (size_t k = 0; k < count; ++k) signed_names.push_back(name);
-  }
+  const std::vector<std::string> signed_names =
+      SignedFieldNames(message, options_.headers, options_.oversign);
   std::string h;
   for (const std::string& name : signed_names) h += (h.empty() ? "" : ":") + name;
   std::string bh =

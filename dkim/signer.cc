@@ -1,6 +1,8 @@
 // Signing, RFC 6376 sections 3.5, 3.7 and 5; Ed25519 per RFC 8463.
 #include "dkim/signer.h"
 
+#include <algorithm>
+
 #include "dkim/body_hash.h"
 #include "dkim/header_selection.h"
 
@@ -120,16 +122,12 @@ std::string Signer::BodyHash(const Message& message) const {
 
 Result<std::string> Signer::Sign(const Message& message, int64_t now,
                                  const std::optional<std::string>& body_hash) {
-  // h=: each requested field once per occurrence, oversigned ones once more.
-  std::vector<std::string> signed_names;
-  bool has_from = false;
-  for (const std::string& name : options_.headers) {
-    size_t count = 0;
-    for (const HeaderField& f : message.headers()) count += EqualsIgnoreCase(f.name, name);
-    if (EqualsIgnoreCase(name, "From")) has_from = count > 0;
-    if (ListContains(options_.oversign, name)) ++count;
-    for (size_t i = 0; i < count; ++i) signed_names.push_back(name);
-  }
+  // h=: each requested field once per occurrence, oversigned ones once
+  // more, each name a bounded number of times (header_selection.h).
+  const std::vector<std::string> signed_names =
+      SignedFieldNames(message, options_.headers, options_.oversign);
+  const bool has_from = std::any_of(message.headers().begin(), message.headers().end(),
+                                    [](const HeaderField& f) { return EqualsIgnoreCase(f.name, "From"); });
   if (!has_from) return Error{"the message has no From field to sign (RFC 6376 section 5.4)"};
   // RFC 6376 section 8.15: signing a message with two From fields would
   // vouch for whichever one its reader happens to show.

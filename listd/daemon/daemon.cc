@@ -121,6 +121,7 @@ base::Status Daemon::Start() {
   processing.trusted_authserv_ids = options_.trusted_authserv_ids;
   processing.post.templates_dir = options_.templates_dir;
   processing.post.batch_size = options_.batch_size;
+  processing.max_header_fields = options_.max_header_fields;
   posts_ = std::make_unique<PostWorker>(
       std::move(*pipeline_store), std::move(*resolver), std::move(processing),
       std::chrono::milliseconds(options_.poll_ms), log_, [this] { delivery_->Wake(); });

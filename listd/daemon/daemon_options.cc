@@ -81,6 +81,8 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
        "seconds for each SMTP step")
       ("max-message-size", po::value(&o.max_message_bytes)->default_value(o.max_message_bytes),
        "largest message the LMTP server takes, bytes")
+      ("max-header-fields", po::value(&o.max_header_fields)->default_value(o.max_header_fields),
+       "a post with more header fields is held for the owners before it is verified")
       ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections),
        "concurrent LMTP connections")
       ("max-connections-per-peer",
@@ -124,6 +126,7 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
     o.lmtp_command_timeout_seconds = vm["idle-timeout"].as<int>();
   }
   if (o.max_connections < 1) return base::Invalid("--max-connections must be at least 1");
+  if (o.max_header_fields < 1) return base::Invalid("--max-header-fields must be at least 1");
   if (o.max_connections_per_peer < 1) {
     return base::Invalid("--max-connections-per-peer must be at least 1");
   }

@@ -37,6 +37,13 @@ base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {
                           ", not waiting to be processed");
   }
 
+  // Before any stage reads a field: a header no real post has is held as
+  // it came, unverified (there are no results of ours on top to record).
+  if (auto problem = pipeline::HeaderLimitProblem(post->post.message, options_.max_header_fields)) {
+    post->outcome.auth = "none";
+    return outcomes_.Hold(*post, post->post.message, *problem);
+  }
+
   pipeline::AuthenticateOptions authenticate;
   const std::string list_id = post->list.settings.authserv_id();
   authenticate.authserv_id = list_id.empty() ? options_.authserv_id : list_id;

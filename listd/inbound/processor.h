@@ -31,6 +31,7 @@
 #include "listd/inbound/owner_handler.h"
 #include "listd/inbound/post_handler.h"
 #include "listd/inbound/router.h"
+#include "listd/pipeline/header_limit.h"
 #include "listd/service/post_outcomes.h"
 #include "storage/store.h"
 
@@ -40,6 +41,9 @@ struct ProcessorOptions {
   std::string authserv_id;                        // ours, in Authentication-Results
   std::vector<std::string> trusted_authserv_ids;  // upstream results we keep
   service::PostOptions post;                      // templates, batch size, actor
+  // Posts with more header fields are held before verification
+  // (pipeline/header_limit.h).
+  size_t max_header_fields = pipeline::kDefaultMaxHeaderFields;
 };
 
 class Processor {
