@@ -110,12 +110,19 @@ base::Result<Mitigated> WrapMessage(std::string_view message, const MitigationRe
   if (!author) return author.failure();
   auto fields = ParseFields(message);
   if (!fields) return fields.failure();
-  // The outer message: our Authentication-Results and the fields a reader
-  // sees; the original's own MIME and signature fields belong inside.
+  // The outer message: our Authentication-Results, the fields a reader
+  // sees, and the post's ARC sets; the original's own MIME and DKIM fields
+  // belong inside. The ARC sets come along because the list seals the
+  // wrapper as the next hop of the chain the post arrived with (RFC 8617
+  // section 5.1): each ARC-Seal signs only ARC fields, which are copied
+  // byte for byte, and only the newest ARC-Message-Signature (the list's,
+  // over the wrapper) must verify (section 5.2).
   std::string outer;
   for (const RawField& field : *fields) {
     const std::string name = base::LowerAscii(field.name);
-    if (name == "authentication-results" || name == "subject" || name == "to" || name == "cc" ||
+    if (name == "authentication-results" || name == "arc-seal" ||
+        name == "arc-message-signature" || name == "arc-authentication-results" ||
+        name == "subject" || name == "to" || name == "cc" ||
         name == "date" || name == "message-id" || name == "in-reply-to" ||
         name == "references") {
       outer.append(message.substr(field.begin, field.end - field.begin));

@@ -15,7 +15,8 @@
 //               sets Reply-To to itself, to Cc), so a reply still reaches
 //               them.
 //   wrap        a new message from the list (From munged as above, the
-//               original's Subject, To, Cc, Date and Message-ID kept)
+//               original's Subject, To, Cc, Date, Message-ID and ARC sets
+//               kept, so the list seals it as the chain's next hop)
 //               whose only part is the original post, untouched, as
 //               message/rfc822: the author's signature stays verifiable
 //               inside.

@@ -656,6 +656,31 @@ def test_dmarc_wrap_keeps_the_original_verifiable_inside(env):
     expect("demo-leave@lists.example.org" in body, "the footer after the wrapped post")
 
 
+def test_dmarc_wrap_of_an_arc_sealed_post_is_sealed_as_the_next_hop(env):
+    """Hardening finding 11, RFC 8617 sections 5.1 and 5.2, RFC 7960
+    section 4.1.3.3: a post sealed upstream (i=1, by dkimpy) from a p=reject
+    domain, to a list that wraps, was held ("the ARC validation given does
+    not belong to this message"). The wrapper now carries the post's ARC
+    set and is sealed i=2; dkimpy and Mail::DKIM validate its chain."""
+    env.author_domain("reject.example", "v=DMARC1; p=reject")
+    env.make_list("demo", ["bob@example.net"], dmarc_mitigation="wrap")
+    daemon = env.start()
+    post = (b"Authentication-Results: mx.author.example; dkim=pass header.d=reject.example\r\n" +
+            author_post(key=env.author_key, sender="alice@reject.example"))
+    with open(env.author_key, "rb") as f:
+        pem = f.read()
+    upstream = b"".join(dkim.arc_sign(post, AUTHOR_SELECTOR.encode(), AUTHOR_DOMAIN.encode(), pem,
+                                      b"mx.author.example",
+                                      include_headers=[b"from", b"to", b"subject", b"date",
+                                                       b"message-id"])) + post
+    daemon.send(upstream, ["demo@" + LIST_DOMAIN], mail_from="alice@reject.example")
+    (m,) = env.wait_for(1)
+    expect(email.utils.parseaddr(values(m.data, "From")[0])[1] == "demo@lists.example.org",
+           "wrapped: the outer From is the list's: %r" % values(m.data, "From"))
+    check_list_copy(env, m, "arc=pass", arc_instance=2)
+    expect(m.data.find(post[:60]) > 0, "the original is inside")
+
+
 def test_arc_chain_grows_from_a_peer_seal_through_two_lists(env):
     """RFC 8617 sections 5.1 and 5.2: a post sealed upstream by dkimpy
     (i=1) is validated (arc=pass in our results) and sealed i=2 by one

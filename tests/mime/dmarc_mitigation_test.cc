@@ -47,14 +47,14 @@ std::pair<std::string, std::string> FromOf(const std::string& message) {
   return {name ? name : "", internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address))};
 }
 
-TEST_CASE("RFC 7489 section 3.1: munge-from puts the list's address in From, the author in "
-          "Reply-To",
-          "[mime][dmarc]") {
+TEST_CASE(
+    "RFC 7489 section 3.1: munge-from puts the list's address in From, the author in "
+    "Reply-To",
+    "[mime][dmarc]") {
   auto munged = MungeFrom(kPost, Demo());
   REQUIRE(munged.ok());
-  CHECK(FromOf(munged->message) ==
-        std::make_pair(std::string("Doe, Jane via Demo list"),
-                       std::string("demo@lists.example.org")));
+  CHECK(FromOf(munged->message) == std::make_pair(std::string("Doe, Jane via Demo list"),
+                                                  std::string("demo@lists.example.org")));
   CHECK(GetFieldValue(munged->message, "Reply-To") == " \"Doe, Jane\" <jane@example.com>");
   CHECK(munged->author == "\"Doe, Jane\" <jane@example.com>");
   // Everything else keeps its bytes, the body included.
@@ -94,8 +94,7 @@ TEST_CASE("RFC 5322 section 2.1.1: a long folded Cc keeps its folding when the a
 
 TEST_CASE("RFC 5322 section 4.5.8: \"From :\" with space before the colon is still From",
           "[mime][dmarc]") {
-  auto munged = MungeFrom(Crlf("From : jane@example.com\nReply-To : x@example.org\n\nb\n"),
-                          Demo());
+  auto munged = MungeFrom(Crlf("From : jane@example.com\nReply-To : x@example.org\n\nb\n"), Demo());
   REQUIRE(munged.ok());
   CHECK(FromOf(munged->message).second == "demo@lists.example.org");
   CHECK(GetFieldValue(munged->message, "Reply-To") == " x@example.org");
@@ -148,6 +147,28 @@ TEST_CASE("RFC 2046 section 5.2.1: wrap keeps the original whole as message/rfc8
   REQUIRE(GMIME_IS_MULTIPART(body));
   GMimeObject* first = g_mime_multipart_get_part(GMIME_MULTIPART(body), 0);
   CHECK(GMIME_IS_MESSAGE_PART(first));
+}
+
+TEST_CASE("RFC 8617 section 5.1: wrap carries the post's ARC sets to the wrapper's header",
+          "[mime][dmarc][arc]") {
+  // Hardening finding 11: the wrapper must be sealed as the next hop of
+  // the chain the post came with, so its ARC sets go on the outer header
+  // byte for byte, in their order (and stay inside too, with the post).
+  const std::string arc = Crlf(
+      "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=mx.example; s=s;\n"
+      "  b=seal\n"
+      "ARC-Message-Signature: i=1; a=rsa-sha256; d=mx.example; s=s; h=from; bh=x; b=ams\n"
+      "ARC-Authentication-Results: i=1; mx.example; dkim=pass header.d=example.com\n");
+  const std::string post = arc + kPost;
+  auto wrapped = WrapMessage(post, Demo());
+  REQUIRE(wrapped.ok());
+  const std::string& out = wrapped->message;
+  const size_t body = out.find("\r\n\r\n");
+  REQUIRE(body != std::string::npos);
+  const std::string outer_header = out.substr(0, body + 2);
+  CHECK(outer_header.find(arc) != std::string::npos);
+  CHECK(out.find(post) != std::string::npos);  // the original, whole, inside
+  CHECK_FALSE(GetFieldValue(outer_header, "DKIM-Signature"));
 }
 
 }  // namespace
