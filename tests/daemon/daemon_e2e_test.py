@@ -106,6 +106,41 @@ def check_list_copy(env, message, author_result, arc_instance=1):
                "list signature %s: %r" % (selector, verdicts))
 
 
+def wait_until(condition, what, timeout=WAIT):
+    """Polls `condition` until it is true; fails saying `what` otherwise."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting until " + what)
+
+
+def batches_left(env):
+    """Delivery batches still in the store (a batch is deleted once the
+    smarthost took it), read-only."""
+    import sqlite3
+    db = sqlite3.connect("file:%s?mode=ro" % env.db, uri=True)
+    try:
+        return db.execute("SELECT count(*) FROM delivery_batches").fetchone()[0]
+    finally:
+        db.close()
+
+
+def dns_queries_waiting(env):
+    """UDP datagrams queued for the (paused) DNS server, from the kernel's
+    table (proc(5), /proc/net/udp: rx_queue of its 127.0.0.1 port)."""
+    port = int(env.dns.address.rsplit(":", 1)[1])
+    waiting = 0
+    with open("/proc/net/udp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            local, queues = fields[1], fields[4]
+            if int(local.split(":")[1], 16) == port:
+                waiting += int(queues.split(":")[1], 16)
+    return waiting
+
+
 # -------------------------------------------------------------------- tests
 
 
@@ -199,7 +234,9 @@ def test_held_post_reject_and_discard(env):
     expect(notice.recipient == "stranger1@author.example", "the notice goes to the author")
     expect(notice.mail_from == "", "null envelope sender: %r" % notice.mail_from)
     expect(b"off topic" in notice.data, "the reason is in the notice")
-    time.sleep(1)
+    # Both decisions are committed when listctl returns; once the queue is
+    # empty, whatever either queued has reached the sink.
+    wait_until(lambda: batches_left(env) == 0, "the queue is empty")
     expect(len(env.sink.messages()) == 1, "discard sent nothing")
 
 
@@ -215,7 +252,8 @@ def test_post_with_our_list_id_is_not_redistributed(env):
     while time.time() < deadline and "action=discarded" not in daemon.text():
         time.sleep(0.1)
     expect("action=discarded" in daemon.text(), "logged as discarded:\n" + daemon.text())
-    time.sleep(0.5)
+    expect([s for s, _ in spool_states(env).values()] == ["discarded"], "final state: discarded")
+    expect(batches_left(env) == 0, "nothing queued")
     expect(env.sink.messages() == [], "nothing redistributed")
 
 
@@ -343,12 +381,9 @@ def test_kill_9_after_250_loses_nothing(env):
     daemon = env.start()
     replies = daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
     expect(replies["demo@" + LIST_DOMAIN][0] == 250, "250: %r" % replies)
-    deadline = time.time() + WAIT
-    while time.time() < deadline and not any(
-            e.get("event") == "connect" for e in env.sink.log()):
-        time.sleep(0.1)
-    time.sleep(0.5)
-    expect("action=accepted" in daemon.text(), "processed before the kill:\n" + daemon.text())
+    # Processed, and the delivery in progress (the sink holds it 60 s).
+    wait_until(lambda: "action=accepted" in daemon.text() and any(
+        e.get("event") == "connect" for e in env.sink.log()), "the delivery is under way")
     expect(env.sink.messages() == [], "nothing delivered before the kill")
     daemon.stop(signal.SIGKILL)
     env.sink.set_control({})
@@ -372,8 +407,13 @@ def test_kill_9_mid_verification_resumes_the_post(env):
     try:
         replies = daemon.send(author_post(key=env.author_key), ["demo@" + LIST_DOMAIN])
         expect(replies["demo@" + LIST_DOMAIN][0] == 250, "250: %r" % replies)
-        time.sleep(0.5)
+        # The verifier's key query is waiting at the stopped DNS server:
+        # listd is in the middle of verification.
+        wait_until(lambda: dns_queries_waiting(env) > 0, "listd asks DNS for the author's key")
         daemon.stop(signal.SIGKILL)
+        expect([s for s, _ in spool_states(env).values()] == ["received"],
+               "killed with the post unprocessed: %r" % spool_states(env))
+        expect("post <" not in daemon.text(), "no outcome was logged")
     finally:
         env.dns.resume()
     env.start()
@@ -826,7 +866,7 @@ def test_held_owner_mail_cannot_be_approved_to_the_members(env):
     # 4: a conflict (the hold's state forbids it), listctl --help says so.
     expect(proc.returncode == 4 and "not a post" in proc.stderr, "refused: %r" % proc.stderr)
     env.listctl("held", "discard", str(held[0]["id"]))
-    time.sleep(0.5)
+    expect(batches_left(env) == 0, "nothing queued")
     expect(env.sink.messages() == [], "nothing went to the members")
 
 
@@ -863,8 +903,13 @@ def test_start_up_fails_on_a_bad_dns_forwarder_and_orphans_fail_once(env):
     env.make_list("gone", ["bob@example.net"], algos=())
     env.listctl("inject", "gone@" + LIST_DOMAIN, stdin=author_post(sign=False))
     env.listctl("list", "rm", "gone@" + LIST_DOMAIN, "--yes")
+    env.make_list("live", ["carol@example.com"], algos=())
     daemon = env.start()
-    time.sleep(1.5)
+    wait_until(lambda: "action=failed" in daemon.text(), "the orphan is marked failed")
+    # A later post through the same worker: once it is out, the worker has
+    # been round its loop again, and a retry of the orphan would show.
+    daemon.send(author_post(sign=False, to="live@" + LIST_DOMAIN), ["live@" + LIST_DOMAIN])
+    env.wait_for(1)
     expect(daemon.text().count("action=failed") == 1,
            "failed once, not retried:\n" + daemon.text())
     expect(list(spool_states(env).values())[0][0] == "failed", "state: %r" % spool_states(env))
