@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "base/core_dumps.h"
+#include "base/free_memory.h"
 #include "base/host_name.h"
 #include "dkim/crypto.h"
 #include "dkim/unbound_txt_resolver.h"
@@ -49,6 +50,9 @@ base::Result<std::unique_ptr<storage::Store>> Daemon::OpenStore() const {
 int Daemon::lmtp_port() const { return lmtp_ ? lmtp_->port() : 0; }
 
 base::Status Daemon::Start() {
+  // A post's big buffers go back to the system when it is done
+  // (base/free_memory.h); the workers trim what is left when they idle.
+  base::ReturnLargeBlocksAtOnce();
   // Before any key is in memory (the master key is read with the store):
   // OpenSSL's copies of private keys go to its secure heap, which is left
   // out of core dumps, and the process is not dumpable at all unless
@@ -122,6 +126,7 @@ base::Status Daemon::Start() {
   processing.post.templates_dir = options_.templates_dir;
   processing.post.batch_size = options_.batch_size;
   processing.max_header_fields = options_.max_header_fields;
+  processing.max_mime_parts = options_.max_mime_parts;
   posts_ = std::make_unique<PostWorker>(
       std::move(*pipeline_store), std::move(*resolver), std::move(processing),
       std::chrono::milliseconds(options_.poll_ms), log_, [this] { delivery_->Wake(); });

@@ -83,6 +83,8 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
        "largest message the LMTP server takes, bytes")
       ("max-header-fields", po::value(&o.max_header_fields)->default_value(o.max_header_fields),
        "a post with more header fields is held for the owners before it is verified")
+      ("max-mime-parts", po::value(&o.max_mime_parts)->default_value(o.max_mime_parts),
+       "a post with more MIME parts is held for the owners before it is verified")
       ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections),
        "concurrent LMTP connections")
       ("max-connections-per-peer",
@@ -127,6 +129,7 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
   }
   if (o.max_connections < 1) return base::Invalid("--max-connections must be at least 1");
   if (o.max_header_fields < 1) return base::Invalid("--max-header-fields must be at least 1");
+  if (o.max_mime_parts < 1) return base::Invalid("--max-mime-parts must be at least 1");
   if (o.max_connections_per_peer < 1) {
     return base::Invalid("--max-connections-per-peer must be at least 1");
   }

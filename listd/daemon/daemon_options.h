@@ -42,6 +42,7 @@ struct DaemonOptions {
   // Intake (LMTP; lmtp/server.h).
   size_t max_message_bytes = 25 * 1024 * 1024;
   size_t max_header_fields = 1000;  // more: held before verification (pipeline/header_limit.h)
+  size_t max_mime_parts = 1000;     // likewise (pipeline/mime_part_limit.h)
   int max_connections = 1000;
   int max_connections_per_peer = 50;
   int lmtp_command_timeout_seconds = 300;   // RFC 5321 section 4.5.3.2.7, per line

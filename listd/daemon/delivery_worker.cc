@@ -1,6 +1,8 @@
 // DeliveryWorker (see delivery_worker.h).
 #include "listd/daemon/delivery_worker.h"
 
+#include "base/free_memory.h"
+
 #include <utility>
 
 #include "listd/service/delivery_records.h"
@@ -96,6 +98,7 @@ void DeliveryPool::Run(std::unique_ptr<storage::Store> store) {
       }
       continue;  // there may be more due at once
     }
+    base::ReleaseFreeMemory();  // out of work: give back what the batches needed
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, options_.idle_poll, [&] { return stopping_ || wakes_ != seen; });
     seen = wakes_;

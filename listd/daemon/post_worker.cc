@@ -1,6 +1,8 @@
 // PostWorker (see post_worker.h).
 #include "listd/daemon/post_worker.h"
 
+#include "base/free_memory.h"
+
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -71,6 +73,8 @@ void PostWorker::Run() {
       if (outcome->recipients > 0 && queued_) queued_();
     }
     if (!failed && pending && !pending->empty()) continue;  // more may have come meanwhile
+    // Out of work: what the last posts needed goes back to the system.
+    base::ReleaseFreeMemory();
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, idle_poll_, [&] { return stopping_ || wakes_ != seen; });
     seen = wakes_;

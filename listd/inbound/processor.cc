@@ -37,9 +37,13 @@ base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {
                           ", not waiting to be processed");
   }
 
-  // Before any stage reads a field: a header no real post has is held as
-  // it came, unverified (there are no results of ours on top to record).
-  if (auto problem = pipeline::HeaderLimitProblem(post->post.message, options_.max_header_fields)) {
+  // Before any stage reads a field or builds a MIME tree: a header or a
+  // structure no real post has is held as it came, unverified (there are
+  // no results of ours on top to record).
+  std::optional<std::string> problem =
+      pipeline::HeaderLimitProblem(post->post.message, options_.max_header_fields);
+  if (!problem) problem = pipeline::MimePartLimitProblem(post->post.message, options_.max_mime_parts);
+  if (problem) {
     post->outcome.auth = "none";
     return outcomes_.Hold(*post, post->post.message, *problem);
   }

@@ -32,6 +32,7 @@
 #include "listd/inbound/post_handler.h"
 #include "listd/inbound/router.h"
 #include "listd/pipeline/header_limit.h"
+#include "listd/pipeline/mime_part_limit.h"
 #include "listd/service/post_outcomes.h"
 #include "storage/store.h"
 
@@ -44,6 +45,8 @@ struct ProcessorOptions {
   // Posts with more header fields are held before verification
   // (pipeline/header_limit.h).
   size_t max_header_fields = pipeline::kDefaultMaxHeaderFields;
+  // And posts with more MIME parts (pipeline/mime_part_limit.h).
+  size_t max_mime_parts = pipeline::kDefaultMaxMimeParts;
 };
 
 class Processor {
