@@ -124,12 +124,17 @@ Status SpoolRepository::ReplaceMessage(int64_t post_id, const std::string& messa
       PostName(post_id) + " does not exist");
 }
 
-Result<std::vector<int64_t>> SpoolRepository::Pending() {
+Result<std::vector<int64_t>> SpoolRepository::Pending(int64_t shard, int64_t shards) {
   const std::string what = "listing the pending posts";
-  Result<Statement*> query =
-      db_.Prepare("SELECT id FROM spool WHERE state = 'received' ORDER BY id");
+  if (shards < 1 || shard < 0 || shard >= shards) {
+    return base::Invalid(what + ": shard " + std::to_string(shard) + " of " +
+                         std::to_string(shards));
+  }
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id FROM spool WHERE state = 'received' AND coalesce(list_id, 0) % ?2 = ?1 "
+      "ORDER BY id");
   if (!query) return query.failure().Prefixed(what);
-  Statement& statement = **query;
+  Statement& statement = (*query)->Bind(1, shard).Bind(2, shards);
   ResetOnExit reset(statement);
   std::vector<int64_t> ids;
   while (true) {

@@ -60,7 +60,10 @@ class SpoolRepository {
   // approval goes on from there without verifying again).
   Status ReplaceMessage(int64_t post_id, const std::string& message);
   // Posts in state "received" (to resume after a restart), oldest first.
-  Result<std::vector<int64_t>> Pending();
+  // The posts in state received, oldest first; with `shards` > 1 only
+  // those whose list id is `shard` modulo `shards` (a post without a list
+  // counts as list 0), so that each list's posts go to one worker, in order.
+  Result<std::vector<int64_t>> Pending(int64_t shard = 0, int64_t shards = 1);
 
   // Queues one batch for delivery.
   Result<int64_t> AddBatch(const DeliveryBatch& batch);

@@ -63,7 +63,9 @@ class Store {
 
   // The posts waiting to be processed ("received"), oldest first: a
   // pipeline's work (SpoolRepository::Pending).
-  base::Result<std::vector<int64_t>> PendingPosts() { return spool_.Pending(); }
+  base::Result<std::vector<int64_t>> PendingPosts(int64_t shard = 0, int64_t shards = 1) {
+    return spool_.Pending(shard, shards);
+  }
 
   // Makes this process the one daemon of the store for as long as this
   // Store lives, or says who is (kind unavailable). A daemon that starts

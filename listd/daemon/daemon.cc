@@ -91,8 +91,6 @@ base::Status Daemon::Start() {
   if (*released > 0) {
     log_("resuming " + std::to_string(*released) + " delivery batches a previous run had in hand");
   }
-  auto pipeline_store = OpenStore();
-  if (!pipeline_store) return pipeline_store.failure();
 
   DeliveryOptions delivery;
   delivery.workers = options_.delivery_workers;
@@ -110,15 +108,7 @@ base::Status Daemon::Start() {
   base::Status delivering = delivery_->Start();
   if (!delivering) return delivering;
 
-  // DNS before anything is accepted: a pipeline without a resolver could
-  // only let posts pile up in the spool behind a listener saying 250.
-  dkim::UnboundOptions dns;
-  dns.forwarder = options_.dns;
-  dns.timeout_ms = options_.dns_timeout_ms;
-  auto resolver = dkim::UnboundTxtResolver::Create(dns);
-  if (!resolver) return resolver.failure().Prefixed("--dns");
-
-  // The worker resumes every post a previous run left "received" before
+  // The workers resume every post a previous run left "received" before
   // looking for new ones.
   inbound::ProcessorOptions processing;
   processing.authserv_id = options_.authserv_id;
@@ -127,12 +117,25 @@ base::Status Daemon::Start() {
   processing.post.batch_size = options_.batch_size;
   processing.max_header_fields = options_.max_header_fields;
   processing.max_mime_parts = options_.max_mime_parts;
-  posts_ = std::make_unique<PostWorker>(
-      std::move(*pipeline_store), std::move(*resolver), std::move(processing),
-      std::chrono::milliseconds(options_.poll_ms), log_, [this] { delivery_->Wake(); });
-  posts_->Start();
+  for (int shard = 0; shard < options_.pipeline_workers; ++shard) {
+    // Each worker its own store connection and its own resolver. DNS before
+    // anything is accepted: a pipeline without a resolver could only let
+    // posts pile up in the spool behind a listener saying 250.
+    auto pipeline_store = OpenStore();
+    if (!pipeline_store) return pipeline_store.failure();
+    dkim::UnboundOptions dns;
+    dns.forwarder = options_.dns;
+    dns.timeout_ms = options_.dns_timeout_ms;
+    auto resolver = dkim::UnboundTxtResolver::Create(dns);
+    if (!resolver) return resolver.failure().Prefixed("--dns");
+    posts_.push_back(std::make_unique<PostWorker>(
+        std::move(*pipeline_store), std::move(*resolver), processing,
+        std::chrono::milliseconds(options_.poll_ms), log_, [this] { delivery_->Wake(); }, shard,
+        options_.pipeline_workers));
+    posts_.back()->Start();
+  }
 
-  intake_ = std::make_unique<Intake>(*intake_store_, [this] { posts_->Wake(); });
+  intake_ = std::make_unique<Intake>(*intake_store_, [this] { WakePostWorkers(); });
   auto lmtp_address = SplitHostPort(options_.lmtp);
   if (!lmtp_address) return lmtp_address.failure().Prefixed("--lmtp");
   lmtp::ServerOptions server;
@@ -151,11 +154,15 @@ base::Status Daemon::Start() {
   return base::Ok();
 }
 
+void Daemon::WakePostWorkers() {
+  for (auto& worker : posts_) worker->Wake();
+}
+
 void Daemon::Stop() {
   // Intake first (no new posts), then the posts (the one in hand
   // finishes), then delivery (the batches in hand finish).
   if (lmtp_) lmtp_->Stop();
-  if (posts_) posts_->Stop();
+  for (auto& worker : posts_) worker->Stop();
   if (delivery_) delivery_->Stop();
 }
 

@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "base/result.h"
@@ -53,7 +54,8 @@ class Daemon {
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<lmtp::Server> lmtp_;
   std::unique_ptr<DeliveryPool> delivery_;
-  std::unique_ptr<PostWorker> posts_;
+  std::vector<std::unique_ptr<PostWorker>> posts_;  // --pipeline-workers shards
+  void WakePostWorkers();
 };
 
 }  // namespace listd::daemon

@@ -1,9 +1,11 @@
 // Parsing listd's options (see daemon_options.h).
 #include "listd/daemon/daemon_options.h"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "listd/mime/footer_template.h"
 
@@ -60,6 +62,8 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
        "let the process dump core, for debugging (by default it is not dumpable, so neither "
        "a core file nor another process of the same user can read the keys; key pages are "
        "left out of a core dump either way)")
+      ("pipeline-workers", po::value(&o.pipeline_workers)->default_value(o.pipeline_workers),
+       "posts processed at once, each list's posts in order (0: one per core)")
       ("delivery-workers", po::value(&o.delivery_workers)->default_value(o.delivery_workers),
        "concurrent deliveries")
       ("batch-size", po::value(&o.batch_size)->default_value(o.batch_size),
@@ -128,6 +132,10 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
     o.lmtp_command_timeout_seconds = vm["idle-timeout"].as<int>();
   }
   if (o.max_connections < 1) return base::Invalid("--max-connections must be at least 1");
+  if (o.pipeline_workers < 0) return base::Invalid("--pipeline-workers must be 0 or more");
+  if (o.pipeline_workers == 0) {
+    o.pipeline_workers = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
   if (o.max_header_fields < 1) return base::Invalid("--max-header-fields must be at least 1");
   if (o.max_mime_parts < 1) return base::Invalid("--max-mime-parts must be at least 1");
   if (o.max_connections_per_peer < 1) {

@@ -28,6 +28,9 @@ struct DaemonOptions {
   std::vector<std::string> trusted_authserv_ids;
   std::string templates_dir;  // where footer templates live
   std::string hostname;       // LMTP greeting and EHLO; "" = the host name
+  // Pipeline: posts of different lists in parallel, each list's in order
+  // (post_worker.h); 0 = the number of cores.
+  int pipeline_workers = 0;
   // Delivery.
   int delivery_workers = 2;
   size_t batch_size = 100;

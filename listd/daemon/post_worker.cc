@@ -14,13 +14,15 @@ namespace listd::daemon {
 PostWorker::PostWorker(std::unique_ptr<storage::Store> store,
                        std::unique_ptr<dkim::UnboundTxtResolver> resolver,
                        inbound::ProcessorOptions options, std::chrono::milliseconds idle_poll,
-                       Log log, std::function<void()> queued)
+                       Log log, std::function<void()> queued, int shard, int shards)
     : store_(std::move(store)),
       resolver_(std::move(resolver)),
       options_(std::move(options)),
       idle_poll_(idle_poll),
       log_(std::move(log)),
-      queued_(std::move(queued)) {}
+      queued_(std::move(queued)),
+      shard_(shard),
+      shards_(shards) {}
 
 PostWorker::~PostWorker() { Stop(); }
 
@@ -47,7 +49,7 @@ void PostWorker::Run() {
   inbound::Processor processor(*store_, keys, resolver_.get(), options_);
   uint64_t seen = 0;
   while (!stopping_) {
-    auto pending = store_->PendingPosts();
+    auto pending = store_->PendingPosts(shard_, shards_);
     bool failed = !pending;
     if (failed) log_("pipeline: " + pending.error());
     for (int64_t post_id : pending ? *pending : std::vector<int64_t>()) {

@@ -1,4 +1,4 @@
-// PostWorker: the thread that takes every spooled post its whole way in
+// PostWorker: a thread that takes spooled posts their whole way in
 // (inbound::Processor), oldest first, and logs one line per post:
 //
 //   post <Message-ID> id=7 list=demo@lists.example.org auth="dkim=pass(...)"
@@ -10,6 +10,11 @@
 //   the post in hand finish and joins. A store failure leaves the post
 //   "received" and is tried again after the poll interval. The worker owns
 //   its Store and its resolver (neither is shared with another thread).
+// SHARDS
+//   The daemon runs --pipeline-workers of them; worker k of n takes the
+//   posts of the lists whose id is k modulo n, so a post that waits for a
+//   slow DNS answer holds up only the lists of its shard, and each list's
+//   posts are still processed one at a time, in the order they came.
 #ifndef LISTD_LISTD_DAEMON_POST_WORKER_H_
 #define LISTD_LISTD_DAEMON_POST_WORKER_H_
 
@@ -35,7 +40,8 @@ class PostWorker {
   // `queued` is called after a post queued mail (to wake delivery).
   PostWorker(std::unique_ptr<storage::Store> store,
              std::unique_ptr<dkim::UnboundTxtResolver> resolver, inbound::ProcessorOptions options,
-             std::chrono::milliseconds idle_poll, Log log, std::function<void()> queued);
+             std::chrono::milliseconds idle_poll, Log log, std::function<void()> queued,
+             int shard = 0, int shards = 1);
   ~PostWorker();  // Stop()s
   PostWorker(const PostWorker&) = delete;
   PostWorker& operator=(const PostWorker&) = delete;
@@ -53,6 +59,8 @@ class PostWorker {
   std::chrono::milliseconds idle_poll_;
   Log log_;
   std::function<void()> queued_;
+  int shard_;
+  int shards_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -421,6 +421,33 @@ def test_kill_9_mid_verification_resumes_the_post(env):
     check_list_copy(env, m, "dkim=pass header.d=author.example")
 
 
+def test_a_post_waiting_for_dns_holds_up_only_its_own_list(env):
+    """Hardening finding 13: the pipeline was one thread, so one post whose
+    author's key lookup goes unanswered stalled every list for the whole
+    --dns-timeout. With --pipeline-workers 2 the lists of the other shard
+    go on (each list's posts still one at a time, in order)."""
+    env.make_list("slow", ["bob@example.net"], algos=())    # list id 1: shard 1
+    env.make_list("fast", ["carol@example.com"], algos=())  # list id 2: shard 0
+    env.dns.set("%s._domainkey.stalled.example" % AUTHOR_SELECTOR, "TIMEOUT")
+    env.dns.reload()
+    daemon = env.start("--pipeline-workers", "2", "--dns-timeout", "60000")
+    stalled = author_post(key=env.author_key, sender="alice@stalled.example",
+                          to="slow@" + LIST_DOMAIN)
+    # dkimpy signed it with d=author.example; make the signature name the
+    # stalled domain so the verifier must ask for its key.
+    stalled = stalled.replace(b"d=author.example", b"d=stalled.example")
+    daemon.send(stalled, ["slow@" + LIST_DOMAIN], mail_from="alice@stalled.example")
+    # With one worker the next post would wait behind this one (ids are
+    # taken in order), for the whole 60 s DNS timeout.
+    daemon.send(author_post(key=env.author_key, to="fast@" + LIST_DOMAIN),
+                ["fast@" + LIST_DOMAIN])
+    (m,) = env.wait_for(1, timeout=20)
+    expect(m.recipient == "carol@example.com", "the other list's post went out: %r" % m.recipient)
+    states = list(spool_states(env).values())
+    expect(states[0][0] == "received", "the slow post still waits for DNS: %r" % states)
+    daemon.stop(signal.SIGKILL)
+
+
 def test_dns_down_gives_temperror_and_the_post_flows(env):
     """RFC 6376 section 6.1.2: no answer is a temporary error; the list
     still delivers, signed with its own keys (which need no DNS)."""

@@ -116,6 +116,34 @@ TEST_CASE("Pending lists the received posts, oldest first", "[storage][spool]") 
   CHECK((*spool.Find(first))->list_id == 0);
 }
 
+TEST_CASE("Pending by shard gives each list's posts to one worker, in order", "[storage][spool]") {
+  // Hardening finding 13: --pipeline-workers n, worker k takes the lists
+  // whose id is k modulo n; a post whose list is gone counts as list 0.
+  SpoolFixture f;
+  SpoolRepository spool(*f.db);
+  storage::ListRepository lists(*f.db);
+  const int64_t second_list = lists.Create(*base::EmailAddress::Parse("b@example.org"), 1)->id;
+  const int64_t third_list = lists.Create(*base::EmailAddress::Parse("c@example.org"), 1)->id;
+  auto post_for = [&](int64_t list_id, int64_t at) {
+    SpooledPost post = f.Post(at);
+    post.list_id = list_id;
+    return *spool.Add(post);
+  };
+  const int64_t a1 = post_for(f.list_id, 1);
+  const int64_t b1 = post_for(second_list, 2);
+  const int64_t c1 = post_for(third_list, 3);
+  const int64_t a2 = post_for(f.list_id, 4);
+  const int64_t b2 = post_for(second_list, 5);
+  REQUIRE(f.list_id % 2 == 1);  // ids 1, 2, 3: lists 1 and 3 share shard 1
+  CHECK(*spool.Pending(1, 2) == std::vector<int64_t>{a1, c1, a2});
+  CHECK(*spool.Pending(0, 2) == std::vector<int64_t>{b1, b2});
+  CHECK(*spool.Pending(0, 1) == std::vector<int64_t>{a1, b1, c1, a2, b2});
+  REQUIRE(lists.Remove(third_list).ok());
+  CHECK(*spool.Pending(0, 2) == std::vector<int64_t>{b1, c1, b2});  // orphan: list 0
+  CHECK(spool.Pending(2, 2).kind() == base::ErrorKind::kInvalid);
+  CHECK_FALSE(spool.Pending(0, 0).ok());
+}
+
 TEST_CASE("batches come due oldest first, are rescheduled and complete", "[storage][spool]") {
   SpoolFixture f;
   SpoolRepository spool(*f.db);
