@@ -142,7 +142,7 @@ TEST_CASE("delivery: every recipient delivered completes the batch", "[delivery_
 }
 
 TEST_CASE(
-    "delivery: RFC 5321 section 4.2.5, a 550 is a bounce for that member; the others "
+    "delivery: RFC 5321 section 4.2.5, a 550 is a bounce for that member, and the others "
     "are delivered",
     "[delivery_worker]") {
   WorkerFixture w;
