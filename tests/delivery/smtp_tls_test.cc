@@ -42,7 +42,7 @@ const std::string kMessage =
     "end\r\n";
 
 std::unique_ptr<Transport> Make(TransportOptions options) {
-  options.timeout = std::chrono::seconds(10);
+  options.timeouts = listd::delivery::SmtpTimeouts::All(std::chrono::seconds(10));
   auto factory = MakeTransportFactory(options);
   INFO((factory.ok() ? std::string() : factory.error()));
   REQUIRE(factory.ok());
@@ -53,7 +53,7 @@ std::unique_ptr<Transport> Make(TransportOptions options) {
 TransportOptions StartTls(const std::string& user = "", const std::string& password = "") {
   TransportOptions options;
   options.target = SinkUrl();
-  options.starttls = true;
+  options.starttls = listd::delivery::StartTls::kRequired;
   options.ca_file = SinkTlsCert();
   options.username = user;
   options.password = password;
@@ -128,7 +128,7 @@ TEST_CASE("RFC 3207 4: STARTTLS offered and required: delivered, the sink saw TL
 TEST_CASE("RFC 3207 4: without starttls listd stays plain; a server requiring TLS answers 530",
           "[.][tls]") {
   TransportOptions options = StartTls();
-  options.starttls = false;
+  options.starttls = listd::delivery::StartTls::kOff;
   auto transport = Make(options);
   SendResult result = transport->Send("bounces@tls2.example", {"a@tls2.example"}, kMessage);
   INFO(Describe(result));
