@@ -292,7 +292,8 @@ TEST_CASE("RFC 3207: required STARTTLS that the server does not offer fails the 
   auto transport = MakeSmtp(SinkUrl(), 10, StartTls::kRequired);
   SendResult result = transport->Send("bounces@tls.example", {"a@tls.example"}, kMessage);
   INFO(Describe(result));
-  CHECK_FALSE(result.error.empty());
+  CHECK_THAT(result.error, Catch::Contains("SSL"));   // curl: "Requested SSL level failed"
+  CHECK(result.recipients[0].reply == result.error);  // the reason, for the batch's last_error
   CHECK(result.recipients[0].outcome == Outcome::kTempFail);
   CHECK(MessagesFor("a@tls.example").empty());
 }
@@ -484,4 +485,16 @@ TEST_CASE("RFC 5321 4.5.3.2.3: an RCPT reply slower than the RCPT timeout is def
   INFO(Describe(result));
   CHECK_THAT(result.error, Catch::Contains("RCPT TO within 2 s"));
   CHECK(result.recipients[0].outcome == Outcome::kTempFail);
+}
+
+TEST_CASE("RFC 3207: opportunistic STARTTLS to a server that does not offer it delivers in clear",
+          "[smtp]") {
+  auto transport = MakeSmtp(SinkUrl(), 10, StartTls::kOpportunistic);
+  SendResult result = transport->Send("bounces@notls.example", {"a@notls.example"}, kMessage);
+  INFO(Describe(result));
+  CHECK(result.error.empty());
+  CHECK(result.recipients[0].outcome == Outcome::kDelivered);
+  auto log = TransactionsFrom("bounces@notls.example");
+  REQUIRE(log.size() == 1);
+  CHECK(log[0]["tls"] == false);
 }
