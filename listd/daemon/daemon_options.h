@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/message_limits.h"
 #include "base/result.h"
 
 namespace listd::daemon {
@@ -49,7 +50,7 @@ struct DaemonOptions {
   int smtp_data_block_timeout_seconds = 180;  // an upload that moves no byte
   int smtp_data_end_timeout_seconds = 600;  // the reply to the final dot
   // Intake (LMTP; lmtp/server.h).
-  size_t max_message_bytes = 25 * 1024 * 1024;
+  size_t max_message_bytes = base::kDefaultMaxMessageBytes;  // listctl inject's default too
   int max_connections = 1000;
   int max_connections_per_peer = 50;
   int lmtp_command_timeout_seconds = 300;   // RFC 5321 section 4.5.3.2.7, per line
