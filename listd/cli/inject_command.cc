@@ -1,10 +1,13 @@
 // listctl inject LIST < message: the pipe transport's way in (an MTA alias
 // "| listctl inject LIST"). The post is committed to the spool exactly as
 // the LMTP intake does it (service/spool.h), and the running daemon takes
-// it from there.
+// it from there. A message larger than --max-message-size (the LMTP
+// listener's default, base/message_limits.h) is refused, exit 2, and is
+// never read whole into memory.
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "base/message_limits.h"
 #include "listd/cli/cli.h"
 #include "listd/cli/cli_common.h"
 #include "listd/service/spool.h"
@@ -14,10 +17,26 @@ namespace po = boost::program_options;
 namespace listd::cli {
 namespace {
 
+// Reads `in` to its end, or throws once it holds more than `limit` bytes.
+std::string ReadAtMost(std::istream& in, size_t limit) {
+  std::string out;
+  char buffer[64 * 1024];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    out.append(buffer, static_cast<size_t>(in.gcount()));
+    if (out.size() > limit) {
+      throw CommandError{"the message is larger than --max-message-size (" + std::to_string(limit) +
+                         " bytes, the limit of listd's LMTP listener by default); not spooled"};
+    }
+  }
+  return out;
+}
+
 int Inject(const std::string& program, const Args& args) {
   po::options_description options = BaseOptions();
   options.add_options()("from", po::value<std::string>()->default_value(""),
-                        "envelope sender (default: none, <>)");
+                        "envelope sender (default: none, <>)")(
+      "max-message-size", po::value<size_t>()->default_value(base::kDefaultMaxMessageBytes),
+      "largest message taken, bytes: keep it equal to listd's --max-message-size");
   po::positional_options_description pos;
   AddListArgument(options, pos);
   po::variables_map vm;
@@ -25,7 +44,7 @@ int Inject(const std::string& program, const Args& args) {
     return kExitOk;
   }
   const std::string list = vm["list"].as<std::string>();
-  std::string message = ReadAll(std::cin);
+  std::string message = ReadAtMost(std::cin, vm["max-message-size"].as<size_t>());
   if (message.empty()) throw CommandError{"no message on standard input"};
   auto store = OpenStoreOrThrow(vm);
   std::vector<int64_t> ids =

@@ -68,7 +68,9 @@ base::Status Daemon::Start() {
   // before we accept anything we could not send).
   delivery::TransportOptions transport;
   transport.target = options_.deliver;
-  transport.starttls = options_.smtp_starttls;
+  transport.starttls = options_.smtp_starttls == "required" ? delivery::StartTls::kRequired
+                       : options_.smtp_starttls == "off"    ? delivery::StartTls::kOff
+                                                            : delivery::StartTls::kOpportunistic;
   transport.username = options_.smtp_user;
   transport.ca_file = options_.smtp_ca_file;
   if (!options_.smtp_password_file.empty()) {
@@ -76,7 +78,12 @@ base::Status Daemon::Start() {
     if (!password) return password.failure().Prefixed("--smtp-password-file");
     transport.password = *password;
   }
-  transport.timeout = std::chrono::seconds(options_.smtp_timeout_seconds);
+  transport.timeouts.connect = std::chrono::seconds(options_.smtp_connect_timeout_seconds);
+  transport.timeouts.mail = std::chrono::seconds(options_.smtp_mail_timeout_seconds);
+  transport.timeouts.rcpt = std::chrono::seconds(options_.smtp_rcpt_timeout_seconds);
+  transport.timeouts.data_init = std::chrono::seconds(options_.smtp_data_timeout_seconds);
+  transport.timeouts.data_block = std::chrono::seconds(options_.smtp_data_block_timeout_seconds);
+  transport.timeouts.data_end = std::chrono::seconds(options_.smtp_data_end_timeout_seconds);
   transport.helo_name = options_.hostname;
   auto transports = delivery::MakeTransportFactory(transport);
   if (!transports) return transports.failure().Prefixed("--deliver");
@@ -99,10 +106,10 @@ base::Status Daemon::Start() {
   delivery.retry.give_up_after_seconds = options_.give_up_after_seconds;
   delivery.idle_poll = std::chrono::milliseconds(options_.poll_ms);
   // A claim must outlast the slowest transaction a batch can take (every
-  // recipient and the data each waiting out the SMTP timeout), or a second
-  // worker would take the batch while the first still sends it.
-  delivery.lease_seconds = std::max<int64_t>(
-      600, static_cast<int64_t>(options_.batch_size + 4) * options_.smtp_timeout_seconds);
+  // step waiting out its SMTP timeout), or a second worker would take the
+  // batch while the first still sends it.
+  delivery.lease_seconds =
+      std::max<int64_t>(600, transport.timeouts.Transaction(options_.batch_size).count() + 60);
   delivery_ = std::make_unique<DeliveryPool>([this] { return OpenStore(); }, std::move(*transports),
                                              delivery, log_);
   base::Status delivering = delivery_->Start();

@@ -75,14 +75,38 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
       ("give-up-after",
        po::value(&o.give_up_after_seconds)->default_value(o.give_up_after_seconds),
        "seconds after which undeliverable recipients bounce")
-      ("smtp-starttls", po::bool_switch(&o.smtp_starttls), "require STARTTLS to the smarthost")
+      ("smtp-starttls",
+       po::value(&o.smtp_starttls)->default_value(o.smtp_starttls)->implicit_value("required"),
+       "STARTTLS to an smtp:// smarthost: opportunistic (when offered), required (defer "
+       "without it) or off; the certificate is always verified when TLS is used")
       ("smtp-user", po::value(&o.smtp_user), "SMTP AUTH user name")
       ("smtp-password-file", po::value(&o.smtp_password_file),
        "file holding the SMTP AUTH password (mode 0600)")
       ("smtp-ca-file", po::value(&o.smtp_ca_file),
        "PEM file of the CAs that may sign the smarthost's certificate (default: the system's)")
-      ("smtp-timeout", po::value(&o.smtp_timeout_seconds)->default_value(o.smtp_timeout_seconds),
-       "seconds for each SMTP step")
+      ("smtp-connect-timeout",
+       po::value(&o.smtp_connect_timeout_seconds)->default_value(o.smtp_connect_timeout_seconds),
+       "seconds for the connect and the 220 greeting, EHLO, STARTTLS, AUTH "
+       "(RFC 5321 section 4.5.3.2.1)")
+      ("smtp-mail-timeout",
+       po::value(&o.smtp_mail_timeout_seconds)->default_value(o.smtp_mail_timeout_seconds),
+       "seconds for the reply to MAIL FROM (4.5.3.2.2)")
+      ("smtp-rcpt-timeout",
+       po::value(&o.smtp_rcpt_timeout_seconds)->default_value(o.smtp_rcpt_timeout_seconds),
+       "seconds for each reply to RCPT TO (4.5.3.2.3)")
+      ("smtp-data-timeout",
+       po::value(&o.smtp_data_timeout_seconds)->default_value(o.smtp_data_timeout_seconds),
+       "seconds for the 354 to DATA (4.5.3.2.4)")
+      ("smtp-data-block-timeout",
+       po::value(&o.smtp_data_block_timeout_seconds)
+           ->default_value(o.smtp_data_block_timeout_seconds),
+       "seconds the message upload may move no byte (4.5.3.2.5)")
+      ("smtp-data-end-timeout",
+       po::value(&o.smtp_data_end_timeout_seconds)->default_value(o.smtp_data_end_timeout_seconds),
+       "seconds for the reply to the final dot (4.5.3.2.6): giving up sooner while the "
+       "smarthost goes on to accept the message sends the batch twice")
+      ("smtp-timeout", po::value<int>(),
+       "deprecated: sets every --smtp-*-timeout not given to this many seconds")
       ("max-message-size", po::value(&o.max_message_bytes)->default_value(o.max_message_bytes),
        "largest message the LMTP server takes, bytes")
       ("max-header-fields", po::value(&o.max_header_fields)->default_value(o.max_header_fields),
@@ -128,6 +152,35 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
   if (o.delivery_workers < 1) return base::Error{base::ErrorKind::kInvalid, "--delivery-workers must be at least 1"};
   if (o.batch_size < 1) return base::Error{base::ErrorKind::kInvalid, "--batch-size must be at least 1"};
   if (o.retry_base_seconds < 1) return base::Error{base::ErrorKind::kInvalid, "--retry-base must be at least 1"};
+  if (vm.count("smtp-timeout")) {
+    const int each = vm["smtp-timeout"].as<int>();
+    const std::pair<const char*, int*> steps[] = {
+        {"smtp-connect-timeout", &o.smtp_connect_timeout_seconds},
+        {"smtp-mail-timeout", &o.smtp_mail_timeout_seconds},
+        {"smtp-rcpt-timeout", &o.smtp_rcpt_timeout_seconds},
+        {"smtp-data-timeout", &o.smtp_data_timeout_seconds},
+        {"smtp-data-block-timeout", &o.smtp_data_block_timeout_seconds},
+        {"smtp-data-end-timeout", &o.smtp_data_end_timeout_seconds}};
+    for (const auto& [name, value] : steps) {
+      if (vm[name].defaulted()) *value = each;
+    }
+  }
+  for (int seconds : {o.smtp_connect_timeout_seconds, o.smtp_mail_timeout_seconds,
+                      o.smtp_rcpt_timeout_seconds, o.smtp_data_timeout_seconds,
+                      o.smtp_data_block_timeout_seconds, o.smtp_data_end_timeout_seconds}) {
+    if (seconds < 1) return base::Invalid("every --smtp-*-timeout must be at least 1");
+  }
+  // The old switch's values in a config file ("smtp-starttls = true").
+  if (o.smtp_starttls == "true" || o.smtp_starttls == "yes" || o.smtp_starttls == "1") {
+    o.smtp_starttls = "required";
+  } else if (o.smtp_starttls == "false" || o.smtp_starttls == "no" || o.smtp_starttls == "0") {
+    o.smtp_starttls = "off";
+  }
+  if (o.smtp_starttls != "opportunistic" && o.smtp_starttls != "required" &&
+      o.smtp_starttls != "off") {
+    return base::Invalid("--smtp-starttls must be opportunistic, required or off, not '" +
+                         o.smtp_starttls + "'");
+  }
   if (vm.count("idle-timeout") && vm["lmtp-command-timeout"].defaulted()) {
     o.lmtp_command_timeout_seconds = vm["idle-timeout"].as<int>();
   }

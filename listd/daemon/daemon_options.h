@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/message_limits.h"
 #include "base/result.h"
 
 namespace listd::daemon {
@@ -37,13 +38,22 @@ struct DaemonOptions {
   int64_t retry_base_seconds = 60;
   int64_t retry_max_seconds = 3600;
   int64_t give_up_after_seconds = 5 * 24 * 3600;
-  bool smtp_starttls = false;
+  // STARTTLS to an smtp:// smarthost (RFC 3207): "opportunistic" (when
+  // offered), "required" (defer without it) or "off".
+  std::string smtp_starttls = "opportunistic";
   std::string smtp_user;
   std::string smtp_password_file;  // a file (0600) holding the password
   std::string smtp_ca_file;        // CAs for the smarthost's certificate; "" = system's
-  int smtp_timeout_seconds = 60;
+  // One timeout per SMTP step, RFC 5321 section 4.5.3.2's by default
+  // (delivery::SmtpTimeouts); --smtp-timeout sets every one not given.
+  int smtp_connect_timeout_seconds = 300;   // connect, greeting, EHLO, TLS, AUTH
+  int smtp_mail_timeout_seconds = 300;      // the reply to MAIL FROM
+  int smtp_rcpt_timeout_seconds = 300;      // each reply to RCPT TO
+  int smtp_data_timeout_seconds = 120;      // the 354 to DATA
+  int smtp_data_block_timeout_seconds = 180;  // an upload that moves no byte
+  int smtp_data_end_timeout_seconds = 600;  // the reply to the final dot
   // Intake (LMTP; lmtp/server.h).
-  size_t max_message_bytes = 25 * 1024 * 1024;
+  size_t max_message_bytes = base::kDefaultMaxMessageBytes;  // listctl inject's default too
   size_t max_header_fields = 1000;  // more: held before verification (pipeline/header_limit.h)
   size_t max_mime_parts = 1000;     // likewise (pipeline/mime_part_limit.h)
   int max_connections = 1000;

@@ -23,11 +23,14 @@ base::Result<BatchReport> DeliverBatch(storage::Store& store, delivery::Transpor
   report.delivered = verdict.delivered;
   report.deferred = verdict.deferred.size();
   report.bounced = verdict.bounced.size();
+  report.refused = verdict.refused.size();
   service::DeliveryAttempt attempt;
   attempt.batch_id = batch.id;
   attempt.post_id = batch.post_id;
   attempt.deferred = std::move(verdict.deferred);
   attempt.bounced = std::move(verdict.bounced);
+  attempt.refused = std::move(verdict.refused);
+  attempt.refusal = std::move(verdict.refusal);
   attempt.retry_at = verdict.retry_at;
   attempt.error = sent.error;
   base::Status recorded = service::RecordDeliveryAttempt(store, options.actor, attempt, now);
@@ -93,6 +96,7 @@ void DeliveryPool::Run(std::unique_ptr<storage::Store> store) {
                " batch=" + std::to_string(report->batch_id) + " delivered=" +
                std::to_string(report->delivered) + " deferred=" + std::to_string(report->deferred) +
                " bounced=" + std::to_string(report->bounced) +
+               " refused=" + std::to_string(report->refused) +
                (report->error.empty() ? "" : " error=\"" + report->error + "\""));
         }
       }

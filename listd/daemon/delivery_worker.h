@@ -10,9 +10,11 @@
 // BEHAVIOUR
 //   Each round a worker claims a due batch (storage::Store::ClaimBatches),
 //   hands it to its Transport, judges the answer (delivery/retry.h:
-//   delivered, deferred with backoff, bounced) and records it
-//   (service/delivery_records.h: bounces are events and score points, the
-//   batch is done or rescheduled), all of one attempt in one transaction.
+//   delivered, deferred with backoff, bounced, or refused as a message) and
+//   records it (service/delivery_records.h: bounces are events and score
+//   points, a refused message fails the post with the reason and scores no
+//   one, the batch is done or rescheduled), all of one attempt in one
+//   transaction. The log line counts refused recipients ("refused=N").
 // LIMITS (defaults)
 //   batches claimed per round: 1 per worker; lease on a claimed batch: 10
 //   minutes (a worker killed mid-send leaves it for others after that);
@@ -54,7 +56,8 @@ struct BatchReport {
   int64_t batch_id = 0;
   int64_t post_id = 0;
   size_t delivered = 0, deferred = 0, bounced = 0;
-  std::string error;  // the transaction-level problem, if any
+  size_t refused = 0;  // recipients of a message the next hop refused (no bounce)
+  std::string error;   // the transaction-level problem, if any
 };
 
 // Delivers one claimed batch and records the outcome (exposed for tests).

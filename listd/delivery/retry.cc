@@ -34,6 +34,10 @@ AttemptVerdict JudgeAttempt(const std::vector<std::string>& recipients, const Se
       case Outcome::kPermFail:
         verdict.bounced.emplace_back(recipients[i], result.reply);
         break;
+      case Outcome::kRefused:
+        verdict.refused.push_back(recipients[i]);
+        if (verdict.refusal.empty()) verdict.refusal = result.reply;
+        break;
     }
   }
   // Retrying ends give_up_after the batch was queued (RFC 5321 section

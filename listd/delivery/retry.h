@@ -8,10 +8,12 @@
 //   the mail was queued).
 // BEHAVIOUR
 //   Delivered recipients leave the batch; a 5xx refusal of a recipient is
-//   a bounce; a 4xx, a broken connection or a recipient the transport never
-//   answered for stays, due again after retry_base * 2^attempts (capped at
-//   retry_max). Once the batch was queued give_up_after ago or longer, what
-//   would stay bounces instead, with why.
+//   a bounce; a 5xx refusal of the message (kRefused: MAIL FROM, DATA, the
+//   end of data) is no bounce: those recipients leave the batch as
+//   `refused`, with the reply in `refusal`, and score no one; a 4xx, a broken connection or a
+//   recipient the transport never answered for stays, due again after retry_base * 2^attempts
+//   (capped at retry_max). Once the batch was queued give_up_after ago or longer, what would stay
+//   bounces instead, with why.
 // LIMITS (defaults)
 //   retry_base 60 s, retry_max 1 h, give_up_after 5 days.
 #ifndef LISTD_LISTD_DELIVERY_RETRY_H_
@@ -40,8 +42,10 @@ struct AttemptVerdict {
   size_t delivered = 0;
   std::vector<std::string> deferred;                         // to try again at retry_at
   std::vector<std::pair<std::string, std::string>> bounced;  // recipient, why
-  int64_t retry_at = 0;                                      // when deferred is not empty
-  std::string error;  // the transaction-level problem, if any
+  std::vector<std::string> refused;  // the message was refused for them (kRefused)
+  std::string refusal;               // the reply that refused it, when refused is not empty
+  int64_t retry_at = 0;              // when deferred is not empty
+  std::string error;                 // the transaction-level problem, if any
 };
 
 // Judges `sent`, the transport's answer for `recipients` (in that order),

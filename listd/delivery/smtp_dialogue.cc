@@ -78,6 +78,7 @@ void SmtpDialogue::OnServerLine(std::string_view line) {
   reply.code = has_code ? (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0') : 0;
   reply.text = std::move(reply_text_);
   reply_text_.clear();
+  ++replies_;
   last_ = reply;
   if (reply.code == 421 && !closing_) closing_ = reply;
 
@@ -113,6 +114,27 @@ void SmtpDialogue::OnServerLine(std::string_view line) {
     case Step::kOther:
       break;
   }
+}
+
+SmtpDialogue::Awaiting SmtpDialogue::awaiting() const {
+  // Nothing sent yet: a new connection waits for its greeting; a reused
+  // one (whose greeting an earlier transfer saw) waits for nothing until
+  // curl sends MAIL, which this cannot tell apart, so both count as setup.
+  if (waiting_.empty()) return greeting_ || replies_ > 0 ? Awaiting::kNothing : Awaiting::kSetup;
+  switch (waiting_.front().first) {
+    case Step::kMail:
+      return Awaiting::kMail;
+    case Step::kRcpt:
+      return Awaiting::kRcpt;
+    case Step::kData:
+      return Awaiting::kData;
+    case Step::kDataEnd:
+      return Awaiting::kDataEnd;
+    case Step::kAuth:
+    case Step::kOther:
+      break;
+  }
+  return Awaiting::kSetup;
 }
 
 }  // namespace listd::delivery

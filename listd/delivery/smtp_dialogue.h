@@ -51,6 +51,15 @@ class SmtpDialogue {
   // The first reply with code 421 (service closing, section 3.8), if any.
   const std::optional<SmtpReply>& closing() const { return closing_; }
 
+  // What the client waits for now: nothing, the setup (the greeting, EHLO,
+  // STARTTLS, AUTH, or any other command), or the reply to MAIL, RCPT,
+  // DATA, or the end of the data (kDataEnd: from the 354 on, while the
+  // message is sent and after).
+  enum class Awaiting { kNothing, kSetup, kMail, kRcpt, kData, kDataEnd };
+  Awaiting awaiting() const;
+  // How many complete replies came so far; each one begins a new wait.
+  size_t replies() const { return replies_; }
+
  private:
   enum class Step { kOther, kAuth, kMail, kRcpt, kData, kDataEnd };
   void OnClientLine(std::string_view line);
@@ -61,6 +70,7 @@ class SmtpDialogue {
   std::string reply_text_;                       // lines of a multi-line reply so far
   std::optional<SmtpReply> greeting_, auth_, mail_, data_, data_end_, last_, closing_;
   bool auth_continues_ = false;  // a 334 came: the next client line is AUTH's
+  size_t replies_ = 0;
   std::vector<std::optional<SmtpReply>> rcpts_;
 };
 

@@ -11,9 +11,15 @@
 //   batch, below); RFC 8314 (smtps://, TLS from the first byte).
 //
 // LIMITS
-//   timeout (default 60 s) bounds the connect, the wait for each reply, and
-//   an upload that moves no byte; RFC 5321 section 4.5.3.2 suggests longer
-//   waits for a public MX, a smarthost on the LAN answers faster.
+//   One timeout per step (SmtpTimeouts, RFC 5321 section 4.5.3.2's values
+//   by default: connect and greeting 5 min, MAIL 5 min, each RCPT 5 min,
+//   DATA 2 min, a data block 3 min, the reply to the final dot 10 min).
+//   curl's own reply timeout is set to the longest of them, as a backstop;
+//   smtp_step_timer.h ends each step at its own limit.
+//   STARTTLS (RFC 3207): opportunistic by default (CURLUSESSL_TRY), required
+//   (CURLUSESSL_ALL: a server that does not offer it defers the batch), or
+//   off. A 5yz to MAIL FROM, DATA or the end of data refuses the message
+//   (Outcome::kRefused), which scores no recipient.
 //   One connection per transport (CURLOPT_MAXCONNECTS=1), kept between
 //   batches and replaced after any failure.
 //   Addresses containing CR, LF, NUL, '<' or '>' are never sent (kPermFail).
@@ -34,6 +40,7 @@
 #include <optional>
 
 #include "listd/delivery/smtp_dialogue.h"
+#include "listd/delivery/smtp_step_timer.h"
 
 namespace listd::delivery {
 namespace {
@@ -47,6 +54,9 @@ constexpr CURLoption kRcptAllowFails = CURLOPT_MAIL_RCPT_ALLLOWFAILS;  // curl's
 struct CurlEasyDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
+struct CurlMultiDeleter {
+  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+};
 struct CurlSlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -57,6 +67,34 @@ struct Upload {
   std::string_view message;
   size_t offset = 0;
 };
+
+// What the progress callback needs to end a step that ran out.
+struct Watch {
+  const SmtpDialogue* dialogue = nullptr;
+  const Upload* upload = nullptr;
+  SmtpStepTimer* timer = nullptr;
+  std::optional<std::string> expired;  // why the transfer was ended
+
+  // Checks the timer once; true when the transfer must end.
+  bool Expired(uint64_t uploaded) {
+    if (!expired) {
+      expired = timer->Check(*dialogue, uploaded, upload->offset == upload->message.size(),
+                             SmtpStepTimer::Clock::now());
+    }
+    return expired.has_value();
+  }
+};
+
+// curl calls this about once a second even while it blocks for the reply
+// to the final dot, the one wait the multi loop below cannot watch.
+int CheckProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t ulnow) {
+  auto* watch = static_cast<Watch*>(user);
+  try {
+    return watch->Expired(static_cast<uint64_t>(ulnow)) ? 1 : 0;
+  } catch (...) {
+    return 0;  // out of memory: curl's own backstop timeout still holds
+  }
+}
 
 size_t ReadMessage(char* buffer, size_t size, size_t count, void* user) {
   auto* upload = static_cast<Upload*>(user);
@@ -89,6 +127,41 @@ Outcome FromCode(int code) {
   return Outcome::kTempFail;
 }
 
+// Runs the transfer set up on `h` through `multi`, checking the step timer
+// every 200 ms while curl waits, and ends it when a step runs out.
+CURLcode Perform(CURLM* multi, CURL* h, Watch& watch) {
+  if (curl_multi_add_handle(multi, h) != CURLM_OK) return CURLE_FAILED_INIT;
+  CURLcode rc = CURLE_OK;
+  for (bool done = false; !done;) {
+    int running = 0;
+    if (curl_multi_perform(multi, &running) != CURLM_OK) {
+      rc = CURLE_FAILED_INIT;
+      break;
+    }
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == h) {
+        rc = msg->data.result;
+        done = true;
+      }
+    }
+    if (done) break;
+    if (running == 0) {  // gone without a word: treat as a broken transfer
+      rc = CURLE_SEND_ERROR;
+      break;
+    }
+    curl_off_t uploaded = 0;
+    curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+    if (watch.Expired(static_cast<uint64_t>(uploaded))) {
+      rc = CURLE_OPERATION_TIMEDOUT;  // removing the handle below ends the transfer
+      break;
+    }
+    curl_multi_poll(multi, nullptr, 0, 200, nullptr);
+  }
+  curl_multi_remove_handle(multi, h);
+  return rc;
+}
+
 }  // namespace
 
 void InitCurlOnce() {
@@ -97,6 +170,9 @@ void InitCurlOnce() {
 }
 
 struct SmtpTransport::Curl {
+  // The multi handle owns the connection cache, so it outlives the easy
+  // handle's transfers and keeps the connection between them.
+  std::unique_ptr<CURLM, CurlMultiDeleter> multi;
   std::unique_ptr<CURL, CurlEasyDeleter> handle;
   char error_buffer[CURL_ERROR_SIZE] = {};
   std::string setup_error;  // set when the handle could not be configured
@@ -105,13 +181,17 @@ struct SmtpTransport::Curl {
 SmtpTransport::SmtpTransport(SmtpConfig config)
     : config_(std::move(config)), curl_(std::make_unique<Curl>()) {
   InitCurlOnce();
+  curl_->multi.reset(curl_multi_init());
   curl_->handle.reset(curl_easy_init());
   CURL* h = curl_->handle.get();
-  if (h == nullptr) {
-    curl_->setup_error = "curl_easy_init failed";
+  if (h == nullptr || curl_->multi == nullptr) {
+    curl_->setup_error = "curl_easy_init or curl_multi_init failed";
     return;
   }
-  long timeout = static_cast<long>(config_.timeout.count());
+  const SmtpTimeouts& t = config_.timeouts;
+  const long connect_timeout = static_cast<long>(t.connect.count());
+  const long longest_reply =
+      static_cast<long>(std::max({t.connect, t.mail, t.rcpt, t.data_init, t.data_end}).count());
   CURLcode rc = CURLE_OK;
   auto set = [&rc, h](CURLoption option, auto value) {
     if (rc == CURLE_OK) rc = curl_easy_setopt(h, option, value);
@@ -126,12 +206,27 @@ SmtpTransport::SmtpTransport(SmtpConfig config)
   // calls it only when verbose.
   set(CURLOPT_VERBOSE, 1L);
   set(CURLOPT_DEBUGFUNCTION, &FollowDialogue);
-  set(CURLOPT_CONNECTTIMEOUT, timeout);
-  set(CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);
-  set(CURLOPT_LOW_SPEED_LIMIT, 1L);
-  set(CURLOPT_LOW_SPEED_TIME, timeout);
+  // curl covers the connect and the setup with CONNECTTIMEOUT, and every
+  // reply with one SERVER_RESPONSE_TIMEOUT: the longest step's, as a
+  // backstop; SmtpStepTimer ends the shorter steps. No LOW_SPEED limit:
+  // curl applies it to the wait for the final reply too, where no byte
+  // moves for minutes by design.
+  set(CURLOPT_CONNECTTIMEOUT, connect_timeout);
+  set(CURLOPT_SERVER_RESPONSE_TIMEOUT, longest_reply);
+  set(CURLOPT_NOPROGRESS, 0L);
+  set(CURLOPT_XFERINFOFUNCTION, &CheckProgress);
   set(CURLOPT_MAXCONNECTS, 1L);
-  if (config_.require_starttls) set(CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  switch (config_.starttls) {
+    case StartTls::kOpportunistic:
+      set(CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+      break;
+    case StartTls::kRequired:
+      set(CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+      break;
+    case StartTls::kOff:
+      set(CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_NONE));
+      break;
+  }
   if (!config_.username.empty()) {
     set(CURLOPT_USERNAME, config_.username.c_str());
     set(CURLOPT_PASSWORD, config_.password.c_str());
@@ -142,6 +237,9 @@ SmtpTransport::SmtpTransport(SmtpConfig config)
   if (!config_.ca_file.empty()) set(CURLOPT_CAINFO, config_.ca_file.c_str());
   if (rc != CURLE_OK) {
     curl_->setup_error = std::string("libcurl refused an SMTP option: ") + curl_easy_strerror(rc);
+  }
+  if (curl_multi_setopt(curl_->multi.get(), CURLMOPT_MAXCONNECTS, 1L) != CURLM_OK) {
+    curl_->setup_error = "libcurl refused CURLMOPT_MAXCONNECTS";
   }
 }
 
@@ -184,7 +282,7 @@ SendResult SmtpTransport::SendOrThrow(const std::string& envelope_from,
   if (recipients.empty()) return fail_all(Outcome::kTempFail, "no recipients");
   if (!curl_->setup_error.empty()) return fail_all(Outcome::kTempFail, curl_->setup_error);
   if (!IsSendable(envelope_from)) {
-    return fail_all(Outcome::kPermFail, "envelope sender contains CR, LF, NUL, '<' or '>'");
+    return fail_all(Outcome::kRefused, "envelope sender contains CR, LF, NUL, '<' or '>'");
   }
 
   // Unsendable recipients are refused here; `sent` maps each RCPT command
@@ -215,11 +313,15 @@ SendResult SmtpTransport::SendOrThrow(const std::string& envelope_from,
   curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
   curl_easy_setopt(h, CURLOPT_DEBUGDATA, &dialogue);
   curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh_connection_next_ ? 1L : 0L);
-  CURLcode rc = curl_easy_perform(h);
+  SmtpStepTimer timer(config_.timeouts);
+  Watch watch{&dialogue, &upload, &timer, std::nullopt};
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &watch);
+  CURLcode rc = Perform(curl_->multi.get(), h, watch);
   // Leave no pointer to this call's locals in the handle.
   curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);
   curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
   curl_easy_setopt(h, CURLOPT_DEBUGDATA, nullptr);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, nullptr);
   // A failed transfer may leave the connection mid-transaction or dead.
   fresh_connection_next_ = rc != CURLE_OK;
 
@@ -254,7 +356,9 @@ SendResult SmtpTransport::SendOrThrow(const std::string& envelope_from,
   }
   bool delivered = rc == CURLE_OK && dialogue.data_end() && dialogue.data_end()->code / 100 == 2;
   std::string curl_error;
-  if (rc != CURLE_OK) {
+  if (watch.expired) {
+    curl_error = "timeout: " + *watch.expired + " (RFC 5321 section 4.5.3.2)";
+  } else if (rc != CURLE_OK) {
     curl_error = std::string(curl_easy_strerror(rc));
     if (curl_->error_buffer[0] != '\0') curl_error += std::string(": ") + curl_->error_buffer;
   } else if (!delivered) {
@@ -276,7 +380,9 @@ SendResult SmtpTransport::SendOrThrow(const std::string& envelope_from,
       r.code = dialogue.data_end()->code;
       r.reply = dialogue.data_end()->text;
     } else if (failing != nullptr) {
-      r.outcome = permanent ? Outcome::kPermFail : Outcome::kTempFail;
+      // A 5yz to MAIL or DATA judges the sender or the message, not this
+      // recipient: kRefused, never a bounce of the member.
+      r.outcome = permanent ? Outcome::kRefused : Outcome::kTempFail;
       r.code = (*failing)->code;
       r.reply = (*failing)->text;
     } else {

@@ -4,9 +4,11 @@
 //
 // A refused recipient does not fail the batch (CURLOPT_MAIL_RCPT_ALLOWFAILS);
 // which recipients were refused, with which reply, is learnt by following
-// the dialogue through curl's debug callback (smtp_dialogue.h). TLS (smtps,
-// or STARTTLS when required) always verifies the server's certificate and
-// name. After any
+// the dialogue through curl's debug callback (smtp_dialogue.h). Each step
+// has a timeout of its own (SmtpTimeouts, enforced by smtp_step_timer.h);
+// curl is driven through a multi handle so that they are checked while it
+// waits. TLS (smtps, or STARTTLS) always verifies the server's certificate
+// and name. After any
 // failed transfer the next Send() opens a fresh connection, so a connection
 // left mid-transaction is never reused.
 //
@@ -26,10 +28,10 @@ namespace listd::delivery {
 // What an SmtpTransport needs, checked by MakeTransportFactory().
 struct SmtpConfig {
   std::string url;  // "smtp[s]://host:port/helo-name", without credentials
-  bool require_starttls = false;
+  StartTls starttls = StartTls::kOpportunistic;
   std::string username, password;  // empty username: no AUTH
   std::string ca_file;             // CURLOPT_CAINFO; empty: the system's CAs
-  std::chrono::seconds timeout{60};
+  SmtpTimeouts timeouts;
 };
 
 class SmtpTransport : public Transport {

@@ -27,8 +27,12 @@
 
 namespace listd::delivery {
 
-// What became of one recipient: delivered, try again later, or give up.
-enum class Outcome { kDelivered, kTempFail, kPermFail };
+// What became of one recipient: delivered, try again later, give up on
+// this recipient (a refusal of the recipient: a 5xx to its RCPT), or give
+// up on the message (kRefused: a 5xx to MAIL FROM, DATA or the end of data,
+// a verdict on the sender or the content that is no fault of the
+// recipient, so it must never count against them as a bounce).
+enum class Outcome { kDelivered, kTempFail, kPermFail, kRefused };
 
 // The fate of one recipient of a batch.
 struct RecipientResult {
@@ -44,7 +48,7 @@ struct SendResult {
   std::vector<RecipientResult> recipients;
   // A transaction-level problem (connection refused, 421, timeout, a 5xx to
   // MAIL FROM or DATA), empty when none. When set, every recipient that was
-  // not refused on its own is kTempFail (kPermFail for a 5xx at MAIL or DATA).
+  // not refused on its own is kTempFail (kRefused for a 5xx at MAIL or DATA).
   std::string error;
 };
 
@@ -60,21 +64,50 @@ class Transport {
                           const std::vector<std::string>& recipients, std::string_view message) = 0;
 };
 
+// How long each step of an SMTP transaction may take; the defaults are RFC
+// 5321 section 4.5.3.2's. A step that takes longer fails the batch
+// temporarily (every recipient not yet answered is deferred).
+struct SmtpTimeouts {
+  // The TCP connect and the setup: the 220 greeting (4.5.3.2.1), EHLO,
+  // STARTTLS and AUTH.
+  std::chrono::seconds connect{300};
+  std::chrono::seconds mail{300};        // the reply to MAIL FROM (4.5.3.2.2)
+  std::chrono::seconds rcpt{300};        // each reply to RCPT TO (4.5.3.2.3)
+  std::chrono::seconds data_init{120};   // the 354 to DATA (4.5.3.2.4)
+  std::chrono::seconds data_block{180};  // an upload that moves no byte (4.5.3.2.5)
+  // The reply to the final dot (4.5.3.2.6): the longest, since the server
+  // may scan the message before it answers, and giving up here while the
+  // server goes on to accept it is what sends a batch twice.
+  std::chrono::seconds data_end{600};
+
+  // Every step bounded by `each` (the old single --smtp-timeout).
+  static SmtpTimeouts All(std::chrono::seconds each);
+  // The longest one transaction to `recipients` can take without a step
+  // running out (each step at its limit); for leases that must outlast it.
+  std::chrono::seconds Transaction(size_t recipients) const;
+};
+
+// STARTTLS on smtp:// (RFC 3207): kOpportunistic uses it when the server
+// offers it, kRequired fails (defers) the batch when it does not, kOff never
+// asks. Whenever TLS is used the certificate is verified; a failed
+// verification defers the batch and never falls back to plain text.
+enum class StartTls { kOpportunistic, kRequired, kOff };
+
 // Where and how to deliver.
 struct TransportOptions {
   // "smtp://HOST[:PORT]" (default port 25), "smtps://HOST[:PORT]" (TLS from
   // the first byte, default 465), either with "USER[:PASSWORD]@" before the
   // host, or "maildir:DIR".
   std::string target;
-  bool starttls = false;           // smtp:// only: require STARTTLS (RFC 3207), fail without it
-  std::string username, password;  // SMTP AUTH (RFC 4954); override the URL's
+  StartTls starttls = StartTls::kOpportunistic;  // smtp:// only
+  std::string username, password;                // SMTP AUTH (RFC 4954); override the URL's
   // PEM file of the CA certificates that may sign the server's certificate
   // (CURLOPT_CAINFO), e.g. a private CA or a self-signed smarthost; empty:
   // the system's CAs. Verification of the chain and of the host name is
   // always on: a server that fails it gets no mail.
   std::string ca_file;
-  std::chrono::seconds timeout{60};  // connect, each reply, and a stalled upload
-  std::string helo_name = "listd";   // the EHLO argument (RFC 5321 section 4.1.1.1)
+  SmtpTimeouts timeouts;
+  std::string helo_name = "listd";  // the EHLO argument (RFC 5321 section 4.1.1.1)
 };
 
 // A factory of transports, one per delivery thread.
@@ -84,7 +117,7 @@ using TransportFactory = std::function<std::unique_ptr<Transport>()>;
 // returns the factory; errors name the bad target.
 base::Result<TransportFactory> MakeTransportFactory(const TransportOptions& options);
 
-// "delivered", "tempfail" or "permfail", for logs.
+// "delivered", "tempfail", "permfail" or "refused", for logs.
 std::string_view OutcomeName(Outcome outcome);
 
 }  // namespace listd::delivery

@@ -89,12 +89,13 @@ base::Result<TransportFactory> SmtpFactory(const TransportOptions& options) {
   if (!UrlPart(url.get(), CURLUPART_QUERY).empty()) return bad("a query is not allowed");
   if (!IsHostName(options.helo_name))
     return bad("helo_name '" + options.helo_name + "' is not a host name");
-  if (scheme == "smtps" && options.starttls)
+  if (scheme == "smtps" && options.starttls == StartTls::kRequired)
     return bad("starttls is for smtp://; smtps:// is TLS already");
 
   SmtpConfig config;
-  config.require_starttls = options.starttls;
-  config.timeout = options.timeout;
+  // smtps:// is TLS from the first byte; curl's STARTTLS setting is moot.
+  config.starttls = scheme == "smtps" ? StartTls::kOff : options.starttls;
+  config.timeouts = options.timeouts;
   config.ca_file = options.ca_file;
   // A CA file that cannot be read would fail every TLS handshake: say so now.
   if (!config.ca_file.empty() && ::access(config.ca_file.c_str(), R_OK) != 0)
@@ -103,7 +104,10 @@ base::Result<TransportFactory> SmtpFactory(const TransportOptions& options) {
       options.username.empty() ? UrlPart(url.get(), CURLUPART_USER) : options.username;
   config.password =
       options.username.empty() ? UrlPart(url.get(), CURLUPART_PASSWORD) : options.password;
-  if (config.timeout.count() <= 0) return bad("timeout must be positive");
+  for (auto t : {config.timeouts.connect, config.timeouts.mail, config.timeouts.rcpt,
+                 config.timeouts.data_init, config.timeouts.data_block, config.timeouts.data_end}) {
+    if (t.count() <= 0) return bad("every SMTP timeout must be positive");
+  }
   // Credentials go to curl as options, never in the URL that errors quote.
   curl_url_set(url.get(), CURLUPART_USER, nullptr, 0);
   curl_url_set(url.get(), CURLUPART_PASSWORD, nullptr, 0);
@@ -119,6 +123,17 @@ base::Result<TransportFactory> SmtpFactory(const TransportOptions& options) {
 
 }  // namespace
 
+SmtpTimeouts SmtpTimeouts::All(std::chrono::seconds each) {
+  SmtpTimeouts t;
+  t.connect = t.mail = t.rcpt = t.data_init = t.data_block = t.data_end = each;
+  return t;
+}
+
+std::chrono::seconds SmtpTimeouts::Transaction(size_t recipients) const {
+  return connect + mail + rcpt * static_cast<int64_t>(recipients) + data_init + data_block +
+         data_end;
+}
+
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
     case Outcome::kDelivered:
@@ -127,6 +142,8 @@ std::string_view OutcomeName(Outcome outcome) {
       return "tempfail";
     case Outcome::kPermFail:
       return "permfail";
+    case Outcome::kRefused:
+      return "refused";
   }
   return "unknown";
 }

@@ -29,13 +29,28 @@ base::Status RecordBounce(storage::Store& store, const std::string& actor, int64
       "post " + std::to_string(post_id) + " to <" + recipient + ">: " + reply);
 }
 
+// The smarthost refused the message itself for `attempt.refused`: the post
+// is marked failed with its reason (what an owner sees of the post) and an
+// event says so; no member's bounce score moves.
+base::Status RecordRefusal(storage::Store& store, const std::string& actor, int64_t list_id,
+                           const DeliveryAttempt& attempt, int64_t now) {
+  const std::string reason = "the smarthost refused the message: " + attempt.refusal;
+  base::Status failed =
+      store.spool().SetState(attempt.post_id, storage::PostState::kFailed, reason);
+  if (!failed) return failed;
+  return store.events().Record(
+      now, actor, list_id == 0 ? std::nullopt : std::optional<int64_t>(list_id), "delivery.refused",
+      "post " + std::to_string(attempt.post_id) + " batch " + std::to_string(attempt.batch_id) +
+          ", " + std::to_string(attempt.refused.size()) + " recipients not sent: " + reason);
+}
+
 }  // namespace
 
 base::Status RecordDeliveryAttempt(storage::Store& store, const std::string& actor,
                                    const DeliveryAttempt& attempt, int64_t now) {
-  // The post tells whose members bounced; only a bounce needs it.
+  // The post tells whose members bounced; only a bounce or a refusal needs it.
   int64_t list_id = 0;
-  if (!attempt.bounced.empty()) {
+  if (!attempt.bounced.empty() || !attempt.refused.empty()) {
     auto post = store.spool().Find(attempt.post_id);
     if (!post) return post.failure();
     if (*post) list_id = (*post)->list_id;
@@ -46,6 +61,10 @@ base::Status RecordDeliveryAttempt(storage::Store& store, const std::string& act
     base::Status recorded =
         RecordBounce(store, actor, list_id, attempt.post_id, recipient, reply, now);
     if (!recorded) return recorded;
+  }
+  if (!attempt.refused.empty()) {
+    base::Status refused = RecordRefusal(store, actor, list_id, attempt, now);
+    if (!refused) return refused;
   }
   base::Status updated =
       attempt.deferred.empty()

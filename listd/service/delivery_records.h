@@ -2,7 +2,12 @@
 // in one transaction: every refused recipient is a bounce (an event, and a
 // point on the member's bounce score; bounce processing decides later what
 // a score means), and the batch is either done or keeps the recipients
-// still to try, with the time of the next attempt.
+// still to try, with the time of the next attempt. A refusal of the message
+// itself (a 5xx to MAIL FROM, DATA or the end of data: the smarthost's
+// verdict on the sender or the content) scores no member: the post is
+// marked failed with the smarthost's reason for its owners to see, and a
+// "delivery.refused" event (the count of such refusals) says how many
+// recipients it kept the post from.
 //
 // Thread-safety: as the Store passed in.
 #ifndef LISTD_LISTD_SERVICE_DELIVERY_RECORDS_H_
@@ -24,8 +29,10 @@ struct DeliveryAttempt {
   int64_t post_id = 0;
   std::vector<std::string> deferred;                         // still to send
   std::vector<std::pair<std::string, std::string>> bounced;  // recipient, why
-  int64_t retry_at = 0;                                      // when deferred is not empty
-  std::string error;  // the transaction-level problem, if any
+  std::vector<std::string> refused;  // recipients the message was refused for
+  std::string refusal;               // the smarthost's reply, when refused is not empty
+  int64_t retry_at = 0;              // when deferred is not empty
+  std::string error;                 // the transaction-level problem, if any
 };
 
 // Records `attempt` at `now` for `actor` ("listd").

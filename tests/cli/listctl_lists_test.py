@@ -521,6 +521,34 @@ def test_events_recorded(env):
     expect_in("boss@example.org", rows[0][2], "list.create detail")
 
 
+def spooled_count(env):
+    with sqlite3.connect(env.db) as db:
+        return db.execute("SELECT COUNT(*) FROM spool").fetchone()[0]
+
+
+# Finding 19 of issue 10: the pipe transport honours the LMTP size limit.
+def test_inject_refuses_a_message_over_the_size_limit(env):
+    env.ok("list", "create", LIST)
+    head = "From: a@example.org\r\nSubject: big\r\n\r\n"
+    at_limit = head + "x" * (1000 - len(head))
+    proc = env.fails(2, "inject", LIST, "--max-message-size", "999", stdin=at_limit)
+    expect_in("larger than --max-message-size (999 bytes", proc.stderr, "stderr")
+    expect(spooled_count(env) == 0, "nothing spooled after a refusal")
+    env.ok("inject", LIST, "--max-message-size", "1000", stdin=at_limit)
+    expect(spooled_count(env) == 1, "a message at the limit is spooled")
+
+
+def test_inject_default_size_limit_is_the_lmtp_default(env):
+    env.ok("list", "create", LIST)
+    head = "From: a@example.org\r\nSubject: big\r\n\r\n"
+    over = head + "x" * (25 * 1024 * 1024 + 1 - len(head))  # listd's --max-message-size + 1
+    proc = env.fails(2, "inject", LIST, stdin=over)
+    expect_in("(26214400 bytes", proc.stderr, "stderr")
+    expect(spooled_count(env) == 0, "nothing spooled after a refusal")
+    env.ok("inject", LIST, stdin=over[:-1])
+    expect(spooled_count(env) == 1, "a message of exactly 25 MiB is spooled")
+
+
 def main():
     global LISTCTL, KEEP
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])

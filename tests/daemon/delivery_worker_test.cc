@@ -35,6 +35,9 @@ class ScriptedTransport : public listd::delivery::Transport {
   std::map<std::string, int> codes;
   std::optional<size_t> answer_only;
   std::string error;  // transaction-level problem to report
+  // A refusal of the message (e.g. "554 5.7.1 content rejected" to the end
+  // of data): every recipient not refused at RCPT gets it, as kRefused.
+  std::string refuse_message;
 
   struct Call {
     std::string envelope_from;
@@ -60,6 +63,11 @@ class ScriptedTransport : public listd::delivery::Transport {
       r.reply = std::to_string(r.code) + (r.code == 250  ? " 2.0.0 ok"
                                           : r.code < 500 ? " 4.2.0 try later"
                                                          : " 5.1.1 no such user");
+      if (!refuse_message.empty() && r.code == 250) {
+        r.outcome = Outcome::kRefused;
+        r.code = std::stoi(refuse_message.substr(0, 3));
+        r.reply = refuse_message;
+      }
       result.recipients.push_back(std::move(r));
     }
     return result;
@@ -142,7 +150,7 @@ TEST_CASE("delivery: every recipient delivered completes the batch", "[delivery_
 }
 
 TEST_CASE(
-    "delivery: RFC 5321 section 4.2.5, a 550 is a bounce for that member; the others "
+    "delivery: RFC 5321 section 4.2.5, a 550 is a bounce for that member, and the others "
     "are delivered",
     "[delivery_worker]") {
   WorkerFixture w;
@@ -342,6 +350,59 @@ TEST_CASE("delivery: a 5xx for an address that is no member is recorded, scoring
   const auto bounces = w.Bounces();
   REQUIRE(bounces.size() == 1);
   CHECK_THAT(bounces[0].detail, Catch::Contains("<stranger@example.com>"));
+}
+
+// Finding 5 of issue 10: a 554 to the end of data (RFC 5321 section
+// 4.1.1.4) judges the message, not the 100 members it was for.
+TEST_CASE(
+    "delivery: a 554 at end of data scores no member and fails the post with the smarthost's "
+    "reason",
+    "[delivery_worker]") {
+  WorkerFixture w;
+  w.transport.refuse_message = "554 5.7.1 content rejected by policy";
+  w.transport.error = "end of DATA: 554 5.7.1 content rejected by policy";
+  const auto report = w.Deliver(kNow + 1);
+  CHECK(report.refused == 3);
+  CHECK(report.bounced == 0);
+  CHECK(report.deferred == 0);
+  CHECK(w.Queue().empty());  // not retried: the verdict is permanent
+
+  CHECK(w.BounceScore(kAlice) == 0);
+  CHECK(w.BounceScore(kBob) == 0);
+  CHECK(w.BounceScore(kCarol) == 0);
+  CHECK(w.Bounces().empty());
+
+  auto post = w.f.store->spool().Find(w.post);
+  REQUIRE(post.ok());
+  REQUIRE(post->has_value());
+  CHECK((*post)->state == storage::PostState::kFailed);
+  CHECK_THAT((*post)->reason, Catch::Contains("554 5.7.1 content rejected by policy"));
+  auto events = w.f.store->events().Recent(w.f.list.id, 100);
+  REQUIRE(events.ok());
+  int refusals = 0;
+  for (const auto& e : *events) {
+    if (e.action != "delivery.refused") continue;
+    ++refusals;
+    CHECK_THAT(e.detail, Catch::Contains("post " + std::to_string(w.post)));
+    CHECK_THAT(e.detail, Catch::Contains("3 recipients"));
+    CHECK_THAT(e.detail, Catch::Contains("554 5.7.1 content rejected by policy"));
+  }
+  CHECK(refusals == 1);
+}
+
+TEST_CASE(
+    "delivery: with the message refused, a recipient refused at RCPT still scores its own "
+    "bounce",
+    "[delivery_worker]") {
+  WorkerFixture w;
+  w.transport.codes[kBob] = 550;
+  w.transport.refuse_message = "550 5.7.1 sender refused";
+  const auto report = w.Deliver(kNow + 1);
+  CHECK(report.refused == 2);
+  CHECK(report.bounced == 1);
+  CHECK(w.BounceScore(kBob) == 1);
+  CHECK(w.BounceScore(kAlice) == 0);
+  CHECK(w.BounceScore(kCarol) == 0);
 }
 
 }  // namespace

@@ -102,3 +102,20 @@ TEST_CASE("retry: RFC 5321 section 4.5.4.1, past give_up_after what would wait b
 }
 
 }  // namespace
+
+TEST_CASE(
+    "delivery: a refusal of the message (5xx to MAIL or DATA) is no bounce; those recipients "
+    "leave the batch as refused with the reply",
+    "[retry]") {
+  SendResult sent =
+      Answer({{"a@x", Outcome::kRefused}, {"b@x", Outcome::kPermFail}, {"c@x", Outcome::kRefused}},
+             "end of DATA: 554 5.7.1 spam");
+  sent.recipients[0].reply = "554 5.7.1 spam";
+  sent.recipients[2].reply = "554 5.7.1 spam";
+  AttemptVerdict v = JudgeAttempt({"a@x", "b@x", "c@x"}, sent, 0, kNow, kNow, RetryPolicy{});
+  CHECK(v.refused == std::vector<std::string>{"a@x", "c@x"});
+  CHECK(v.refusal == "554 5.7.1 spam");
+  REQUIRE(v.bounced.size() == 1);  // only the recipient refused at RCPT
+  CHECK(v.bounced[0].first == "b@x");
+  CHECK(v.deferred.empty());
+}

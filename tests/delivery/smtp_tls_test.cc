@@ -42,7 +42,7 @@ const std::string kMessage =
     "end\r\n";
 
 std::unique_ptr<Transport> Make(TransportOptions options) {
-  options.timeout = std::chrono::seconds(10);
+  options.timeouts = listd::delivery::SmtpTimeouts::All(std::chrono::seconds(10));
   auto factory = MakeTransportFactory(options);
   INFO((factory.ok() ? std::string() : factory.error()));
   REQUIRE(factory.ok());
@@ -53,7 +53,7 @@ std::unique_ptr<Transport> Make(TransportOptions options) {
 TransportOptions StartTls(const std::string& user = "", const std::string& password = "") {
   TransportOptions options;
   options.target = SinkUrl();
-  options.starttls = true;
+  options.starttls = listd::delivery::StartTls::kRequired;
   options.ca_file = SinkTlsCert();
   options.username = user;
   options.password = password;
@@ -125,10 +125,38 @@ TEST_CASE("RFC 3207 4: STARTTLS offered and required: delivered, the sink saw TL
   CHECK(txn["auth"].is_null());
 }
 
+// Finding 19 of issue 10: a smarthost that offers STARTTLS is not spoken to
+// in clear by default.
+TEST_CASE("RFC 3207 4: by default (opportunistic) listd takes the STARTTLS a server offers",
+          "[.][tls]") {
+  TransportOptions options;
+  options.target = SinkUrl();
+  options.ca_file = SinkTlsCert();
+  REQUIRE(options.starttls == listd::delivery::StartTls::kOpportunistic);
+  auto transport = Make(options);
+  SendResult result = transport->Send("bounces@tls5.example", {"a@tls5.example"}, kMessage);
+  INFO(Describe(result));
+  CHECK(result.error.empty());
+  CHECK(result.recipients[0].outcome == Outcome::kDelivered);
+  CHECK(OnlyTransactionFrom("bounces@tls5.example")["tls"] == true);
+}
+
+TEST_CASE("RFC 3207 4.1: opportunistic STARTTLS still verifies: an untrusted certificate defers",
+          "[.][tls]") {
+  TransportOptions options;
+  options.target = SinkUrl();  // no ca_file: the sink's self-signed certificate is untrusted
+  auto transport = Make(options);
+  SendResult result = transport->Send("bounces@tls6.example", {"a@tls6.example"}, kMessage);
+  INFO(Describe(result));
+  CHECK_FALSE(result.error.empty());
+  CHECK(result.recipients[0].outcome == Outcome::kTempFail);
+  CHECK(TransactionsFrom("bounces@tls6.example").empty());  // never fell back to plain text
+}
+
 TEST_CASE("RFC 3207 4: without starttls listd stays plain; a server requiring TLS answers 530",
           "[.][tls]") {
   TransportOptions options = StartTls();
-  options.starttls = false;
+  options.starttls = listd::delivery::StartTls::kOff;
   auto transport = Make(options);
   SendResult result = transport->Send("bounces@tls2.example", {"a@tls2.example"}, kMessage);
   INFO(Describe(result));

@@ -26,6 +26,7 @@ using delivery_test::TransactionsFrom;
 using listd::delivery::MakeTransportFactory;
 using listd::delivery::Outcome;
 using listd::delivery::SendResult;
+using listd::delivery::StartTls;
 using listd::delivery::Transport;
 using listd::delivery::TransportOptions;
 
@@ -42,10 +43,10 @@ const std::string kMessage =
     "last line\r\n";
 
 std::unique_ptr<Transport> MakeSmtp(const std::string& target, int timeout_seconds = 10,
-                                    bool starttls = false) {
+                                    StartTls starttls = StartTls::kOpportunistic) {
   TransportOptions options;
   options.target = target;
-  options.timeout = std::chrono::seconds(timeout_seconds);
+  options.timeouts = listd::delivery::SmtpTimeouts::All(std::chrono::seconds(timeout_seconds));
   options.starttls = starttls;
   auto factory = MakeTransportFactory(options);
   INFO((factory.ok() ? std::string() : factory.error()));
@@ -199,7 +200,7 @@ TEST_CASE("RFC 5321 3.8: 421 to MAIL fails the transaction, every recipient temp
   CHECK(next.recipients[0].outcome == Outcome::kDelivered);
 }
 
-TEST_CASE("RFC 5321 4.2.1: 5yz to MAIL is permanent for every recipient", "[smtp]") {
+TEST_CASE("RFC 5321 4.2.1: 5yz to MAIL refuses the message, not the recipients", "[smtp]") {
   ControlReset reset;
   SetControl({{"fail_next_transactions", 1}, {"fail_code", "550 5.7.1 sender refused"}});
   auto transport = MakeSmtp(SinkUrl());
@@ -208,12 +209,13 @@ TEST_CASE("RFC 5321 4.2.1: 5yz to MAIL is permanent for every recipient", "[smtp
   INFO(Describe(result));
   CHECK_FALSE(result.error.empty());
   for (const auto& r : result.recipients) {
-    CHECK(r.outcome == Outcome::kPermFail);
+    CHECK(r.outcome == Outcome::kRefused);  // a sender verdict: no bounce of anyone
     CHECK(r.reply == "550 5.7.1 sender refused");
   }
 }
 
-TEST_CASE("RFC 5321 4.1.1.4: a 554 to the end of DATA fails the accepted recipients", "[smtp]") {
+TEST_CASE("RFC 5321 4.1.1.4: a 554 to the end of DATA refuses the message for the accepted",
+          "[smtp]") {
   ControlReset reset;
   SetControl({{"fail_next_data", 1}, {"data_code", "554 5.6.0 content rejected"}});
   auto transport = MakeSmtp(SinkUrl());
@@ -222,7 +224,7 @@ TEST_CASE("RFC 5321 4.1.1.4: a 554 to the end of DATA fails the accepted recipie
   INFO(Describe(result));
   CHECK_FALSE(result.error.empty());
   for (const auto& r : result.recipients) {
-    CHECK(r.outcome == Outcome::kPermFail);
+    CHECK(r.outcome == Outcome::kRefused);  // a content verdict: no bounce of anyone
     CHECK(r.code == 554);
   }
   CHECK(MessagesFor("a@554data.example").empty());
@@ -287,10 +289,11 @@ TEST_CASE("RFC 5321 4.5.3.2: a server slower than the timeout is a temporary fai
 }
 
 TEST_CASE("RFC 3207: required STARTTLS that the server does not offer fails the batch", "[smtp]") {
-  auto transport = MakeSmtp(SinkUrl(), 10, /*starttls=*/true);
+  auto transport = MakeSmtp(SinkUrl(), 10, StartTls::kRequired);
   SendResult result = transport->Send("bounces@tls.example", {"a@tls.example"}, kMessage);
   INFO(Describe(result));
-  CHECK_FALSE(result.error.empty());
+  CHECK_THAT(result.error, Catch::Contains("SSL"));   // curl: "Requested SSL level failed"
+  CHECK(result.recipients[0].reply == result.error);  // the reason, for the batch's last_error
   CHECK(result.recipients[0].outcome == Outcome::kTempFail);
   CHECK(MessagesFor("a@tls.example").empty());
 }
@@ -407,4 +410,91 @@ TEST_CASE("RFC 5321 3.8: a 421 to one RCPT ends the transaction for every recipi
     CHECK(r.code == 421);
   }
   CHECK(MessagesFor("a@rcpt421.example").empty());
+}
+
+// Finding 4 of issue 10: one timeout for every step gave up on a smarthost
+// that took longer to answer the final dot than to answer MAIL, and the
+// batch, which the smarthost went on to accept, was sent again at every
+// retry. RFC 5321 section 4.5.3.2.6 asks for a long wait there.
+std::unique_ptr<Transport> MakeSmtpWithTimeouts(const listd::delivery::SmtpTimeouts& timeouts) {
+  TransportOptions options;
+  options.target = SinkUrl();
+  options.timeouts = timeouts;
+  auto factory = MakeTransportFactory(options);
+  REQUIRE(factory.ok());
+  return (*factory)();
+}
+
+// Commands 2 s, the final dot 12 s.
+listd::delivery::SmtpTimeouts ShortCommandsLongDot() {
+  auto t = listd::delivery::SmtpTimeouts::All(std::chrono::seconds(2));
+  t.data_end = std::chrono::seconds(12);
+  return t;
+}
+
+TEST_CASE(
+    "RFC 5321 4.5.3.2.6: a final-dot reply slower than the command timeout but within the dot "
+    "timeout delivers the batch exactly once",
+    "[smtp]") {
+  ControlReset reset;
+  SetControl({{"delay_steps", {{"data_end", 5}}}});
+  auto transport = MakeSmtpWithTimeouts(ShortCommandsLongDot());
+  SendResult result = transport->Send("bounces@slowdot.example",
+                                      {"a@slowdot.example", "b@slowdot.example"}, kMessage);
+  INFO(Describe(result));
+  CHECK(result.error.empty());
+  for (const auto& r : result.recipients) CHECK(r.outcome == Outcome::kDelivered);
+  CHECK(MessagesFor("a@slowdot.example").size() == 1);
+  CHECK(MessagesFor("b@slowdot.example").size() == 1);
+  // Delivered, so nothing is retried: one transaction in all.
+  CHECK(TransactionsFrom("bounces@slowdot.example").size() == 1);
+}
+
+TEST_CASE("RFC 5321 4.5.3.2.6: a final-dot reply slower than the dot timeout is deferred",
+          "[smtp]") {
+  ControlReset reset;
+  SetControl({{"delay_steps", {{"data_end", 6}}}});
+  auto t = listd::delivery::SmtpTimeouts::All(std::chrono::seconds(10));
+  t.data_end = std::chrono::seconds(2);
+  auto transport = MakeSmtpWithTimeouts(t);
+  SendResult result = transport->Send("bounces@lostdot.example", {"a@lostdot.example"}, kMessage);
+  INFO(Describe(result));
+  CHECK_THAT(result.error, Catch::Contains("end of DATA within 2 s"));
+  CHECK(result.recipients[0].outcome == Outcome::kTempFail);
+}
+
+TEST_CASE(
+    "RFC 5321 4.5.3.2.2: a MAIL reply slower than the MAIL timeout is deferred, though "
+    "the dot timeout is long",
+    "[smtp]") {
+  ControlReset reset;
+  SetControl({{"delay_steps", {{"mail", 5}}}});
+  auto transport = MakeSmtpWithTimeouts(ShortCommandsLongDot());
+  SendResult result = transport->Send("bounces@slowmail.example", {"a@slowmail.example"}, kMessage);
+  INFO(Describe(result));
+  CHECK_THAT(result.error, Catch::Contains("MAIL FROM within 2 s"));
+  CHECK(result.recipients[0].outcome == Outcome::kTempFail);
+  CHECK(MessagesFor("a@slowmail.example").empty());
+}
+
+TEST_CASE("RFC 5321 4.5.3.2.3: an RCPT reply slower than the RCPT timeout is deferred", "[smtp]") {
+  ControlReset reset;
+  SetControl({{"delay_steps", {{"rcpt", 5}}}});
+  auto transport = MakeSmtpWithTimeouts(ShortCommandsLongDot());
+  SendResult result = transport->Send("bounces@slowrcpt.example", {"a@slowrcpt.example"}, kMessage);
+  INFO(Describe(result));
+  CHECK_THAT(result.error, Catch::Contains("RCPT TO within 2 s"));
+  CHECK(result.recipients[0].outcome == Outcome::kTempFail);
+}
+
+TEST_CASE("RFC 3207: opportunistic STARTTLS to a server that does not offer it delivers in clear",
+          "[smtp]") {
+  auto transport = MakeSmtp(SinkUrl(), 10, StartTls::kOpportunistic);
+  SendResult result = transport->Send("bounces@notls.example", {"a@notls.example"}, kMessage);
+  INFO(Describe(result));
+  CHECK(result.error.empty());
+  CHECK(result.recipients[0].outcome == Outcome::kDelivered);
+  auto log = TransactionsFrom("bounces@notls.example");
+  REQUIRE(log.size() == 1);
+  CHECK(log[0]["tls"] == false);
 }

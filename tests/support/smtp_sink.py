@@ -129,6 +129,13 @@ FAULT INJECTION (the control file)
                                    close the connection without a reply
         delay_seconds: X           wait X seconds before each reply to MAIL,
                                    RCPT and the end of DATA
+        delay_steps: {STEP: X}     wait X seconds (more) before the reply to
+                                   one step only: "mail", "rcpt", "data"
+                                   (the 354) or "data_end" (the final dot),
+                                   e.g. {"data_end": 3} for a server that
+                                   scans a message before it answers
+        fail_next_data_command: N  answer the next N DATA commands (before
+        data_command_code: "554 5.7.1 refused"   any data) with this code
 
 TLS AND AUTH
     Off by default. With tls_cert and tls_key (PEM files; --tls-cert,
@@ -305,6 +312,18 @@ class _SinkSMTP(SMTP):
             return _NullPath(""), arg.lstrip()[2:]
         return super()._getaddr(arg)
 
+    async def smtp_DATA(self, arg):
+        control = self.sink._control_take("fail_next_data_command")
+        if control is not None and self.envelope.rcpt_tos:
+            reply = control.get("data_command_code", "554 5.7.1 refused")
+            self.end_transaction(reply)
+            await self.push(reply)
+            if reply.startswith("421"):
+                self.close_soon()
+            return
+        await self.sink._delay("data")
+        await super().smtp_DATA(arg)
+
     async def smtp_RSET(self, arg):
         self.end_transaction("abandoned: RSET")
         await super().smtp_RSET(arg)
@@ -351,7 +370,7 @@ class _Handler:
         if server.poisoned:
             server.close_soon()
             return _CLOSED_AFTER_BARE
-        await self.sink._delay()
+        await self.sink._delay("mail")
         txn = {
             "event": "transaction",
             "conn": server.conn_id,
@@ -385,7 +404,7 @@ class _Handler:
         return txn["mail_reply"]
 
     async def handle_RCPT(self, server, session, envelope, address, options):
-        await self.sink._delay()
+        await self.sink._delay("rcpt")
         control = self.sink._control()
         refusals = {}
         for key in ("reject_rcpt", "tempfail_rcpt"):
@@ -404,7 +423,7 @@ class _Handler:
         return reply
 
     async def handle_DATA(self, server, session, envelope):
-        await self.sink._delay()
+        await self.sink._delay("data_end")
         bare = _BARE_CR_OR_LF.search(envelope.original_content)
         if bare is not None or server.poisoned:
             # See END OF DATA AND BARE LINE BREAKS.
@@ -692,8 +711,12 @@ class SmtpSink:
             _write_atomically(self.control_path, json.dumps(dict(control, **{counter: left - 1})).encode())
             return control
 
-    async def _delay(self):
-        seconds = self._control().get("delay_seconds") or 0
+    async def _delay(self, step):
+        control = self._control()
+        seconds = 0 if step == "data" else control.get("delay_seconds") or 0
+        steps = control.get("delay_steps")
+        if isinstance(steps, dict):
+            seconds += steps.get(step) or 0
         if seconds > 0:
             await asyncio.sleep(seconds)
 
