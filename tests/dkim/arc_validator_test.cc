@@ -120,7 +120,7 @@ TEST_CASE("RFC 8617 5.2 step 1: no ARC fields is none", "[arc]") {
   CHECK(v.instances == 0);
 }
 
-TEST_CASE("RFC 8617 5.1/5.2: one, two and three hops pass; AS/AMS/AAR order", "[arc]") {
+TEST_CASE("RFC 8617 5.1/5.2: one, two and three hops pass, in AS/AMS/AAR order", "[arc]") {
   World w;
   std::string one = w.Seal(kMessage, "hop1.example");
   REQUIRE(one.rfind("ARC-Seal: i=1; a=rsa-sha256; cv=none;", 0) == 0);

@@ -52,7 +52,7 @@ TEST_CASE("DMARC record: every tag of section 6.3", "[dmarc][record]") {
   CHECK(r->warnings.empty());
 }
 
-TEST_CASE("DMARC record: whitespace around tags, '=' and ';' (section 6.4 *WSP)",
+TEST_CASE("DMARC record: whitespace around tags, '=' and the semicolon (section 6.4 WSP)",
           "[dmarc][record]") {
   auto r = ParseDmarcRecord("  v = DMARC1 ;\tp = reject ; adkim=s ;  ");
   REQUIRE(r.ok());

@@ -152,7 +152,7 @@ TEST_CASE("RFC 8463: an RSA and an Ed25519 signature on one message, each with i
   CHECK(results[1].algorithm == "rsa-sha256");
 }
 
-TEST_CASE("RFC 6376 5.4.2: oversigned fields cannot be added; others can", "[signer][verifier]") {
+TEST_CASE("RFC 6376 5.4.2: oversigned fields cannot be added, others can", "[signer][verifier]") {
   Fixture f;
   SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
   o.oversign = {"From", "Subject"};
@@ -360,7 +360,7 @@ TEST_CASE("verifier caps the number of signatures it evaluates", "[verifier]") {
   CHECK(results[11].reason.find("more than 10") != std::string::npos);
 }
 
-TEST_CASE("RFC 8301 3.2: a 1024-bit key passes; the minimum is configurable", "[verifier]") {
+TEST_CASE("RFC 8301 3.2: a 1024-bit key passes, the minimum is configurable", "[verifier]") {
   std::string signed_text = Sign(kMessage, Options(SigningAlgorithm::kRsaSha256, "k"), TestKeys().rsa1024);
   Fixture f;
   f.dns.Add("k._domainkey.example.com", Record(TestKeys().rsa1024));

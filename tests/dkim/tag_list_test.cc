@@ -5,7 +5,7 @@
 
 using dkim::TagList;
 
-TEST_CASE("RFC 6376 3.2: tags, whitespace around names and values, trailing ';'", "[tag_list]") {
+TEST_CASE("RFC 6376 3.2: tags, whitespace around names and values, a trailing semicolon", "[tag_list]") {
   auto t = TagList::Parse(" v = 1 ;a=rsa-sha256;\r\n\tb = abc\r\n def ; ");
   REQUIRE(t.ok());
   REQUIRE(t->tags().size() == 3);

@@ -34,7 +34,8 @@ FooterResult Add(const std::string& message, const std::string& footer = kFooter
   return std::move(*result);
 }
 
-TEST_CASE("No Content-Type is text/plain; us-ascii: footer appended (RFC 2045 §5.2)", "[footer]") {
+TEST_CASE("No Content-Type is text/plain in us-ascii: footer appended (RFC 2045 §5.2)",
+          "[footer]") {
   std::string message = Crlf(kHead + "\nHello.\n");
   FooterResult result = Add(message);
   CHECK(result.placement == FooterPlacement::kAppendedToText);

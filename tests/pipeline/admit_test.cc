@@ -107,7 +107,8 @@ TEST_CASE("admit: the reasons read as sentences for a moderator", "[admit]") {
         "post from alice@example.net to an open list");
 }
 
-TEST_CASE("RFC 5321 section 6.3, our List-Id or X-Loop: a post that went through us is discarded", "[admit]") {
+TEST_CASE("RFC 5321 section 6.3, our List-Id or X-Loop: a post that went through us is discarded",
+          "[admit]") {
   AdmitFacts facts = From(MemberRole::kOwner);
   facts.carries_our_list_id = true;
   facts.size = 100 * 1024 * 1024;  // the loop is decided before the size
@@ -121,7 +122,7 @@ TEST_CASE("RFC 5321 section 6.3, our List-Id or X-Loop: a post that went through
   CHECK(v.reason == "loop: the post already carries X-Loop: demo@lists.example.org");
 }
 
-TEST_CASE("admit: a post larger than max_size is held; 0 means no limit", "[admit]") {
+TEST_CASE("admit: a post larger than max_size is held, 0 means no limit", "[admit]") {
   AdmitFacts facts = From(MemberRole::kOwner);
   AdmitPolicy policy = Policy();
   facts.size = 6 * 1024 * 1024;
