@@ -246,6 +246,33 @@ TEST_CASE("RFC 6376 6.1.1: expired x= and t= in the future are permerror", "[ver
   CHECK(f.VerifyOne(skew).result == DkimResult::kPass);
 }
 
+// RFC 6376 section 3.5: a signature "MAY be considered invalid if the
+// verification time at the Verifier is past the expiration date", so at
+// the very second of x= it still verifies and one second later it does not.
+// The same exactness for t=: at most allowed_clock_skew in the future.
+TEST_CASE("RFC 6376 3.5: x= equal to the verification time passes, one second past is expired",
+          "[verifier]") {
+  Fixture f;
+  SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
+  o.lifetime = 60;
+  std::string signed_text = Sign(kMessage, o, TestKeys().rsa);
+  REQUIRE(signed_text.find("x=" + std::to_string(kNow + 60) + ";") != std::string::npos);
+  SignatureResult at_x = f.VerifyOne(signed_text, kNow + 60);
+  CHECK(at_x.result == DkimResult::kPass);
+  CHECK(at_x.reason.find("expired") == std::string::npos);
+  SignatureResult after_x = f.VerifyOne(signed_text, kNow + 61);
+  CHECK(after_x.result == DkimResult::kPermError);
+  CHECK(after_x.reason == "signature expired (x=" + std::to_string(kNow + 60) + ")");
+
+  const int64_t skew = VerifierOptions().allowed_clock_skew;
+  std::string at_skew = Sign(kMessage, Options(SigningAlgorithm::kRsaSha256), TestKeys().rsa,
+                             kNow + skew);
+  CHECK(f.VerifyOne(at_skew).result == DkimResult::kPass);
+  std::string past_skew = Sign(kMessage, Options(SigningAlgorithm::kRsaSha256), TestKeys().rsa,
+                               kNow + skew + 1);
+  CHECK(f.VerifyOne(past_skew).result == DkimResult::kPermError);
+}
+
 TEST_CASE("RFC 6376 6.1.1: malformed signatures are permerror with the reason", "[verifier]") {
   Fixture f;
   std::string good = Sign(kMessage, Options(SigningAlgorithm::kRsaSha256), TestKeys().rsa);
