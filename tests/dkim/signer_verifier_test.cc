@@ -227,6 +227,21 @@ TEST_CASE("RFC 6376 3.5: t=, x=, i= and l= appear only as configured", "[signer]
   CHECK_FALSE(Signer::Create(mismatch, TestKeys().rsa.Clone()).ok());
 }
 
+// RFC 6376 section 3.5: d= and s= are required and not empty; the signer
+// refuses to be made without them (a signature naming no domain would be
+// a permerror at every verifier).
+TEST_CASE("RFC 6376 3.5: a signer needs a non-empty d= and s=", "[signer]") {
+  SignerOptions no_domain = Options(SigningAlgorithm::kRsaSha256);
+  no_domain.domain.clear();
+  auto a = Signer::Create(no_domain, TestKeys().rsa.Clone());
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.error() == "signing domain (d=) is empty");
+  SignerOptions no_selector = Options(SigningAlgorithm::kRsaSha256, "");
+  auto b = Signer::Create(no_selector, TestKeys().rsa.Clone());
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.error() == "selector (s=) is empty");
+}
+
 TEST_CASE("RFC 6376 6.1.1: expired x= and t= in the future are permerror", "[verifier]") {
   Fixture f;
   SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
