@@ -22,6 +22,16 @@ lists every mutant and ends with the kill rate; alive ones are worth a
 look (a missing test, or a mutant that changes nothing). The build dir
 must be configured and built (scripts/build.sh) first; at the end the
 binaries are rebuilt from the restored sources.
+
+FIGURES (2026-12-01, `-n 25 --seed 10`, about 4 minutes each)
+  Before the tests of commit "tests for four mutants its first sample left
+  alive": 2467 sites; killed 7, alive 13, stillborn 5: 7/20 = 35%.
+  After them (2468 sites, so the same seed drew a partly different
+  sample): killed 9, alive 11, stillborn 5: 9/20 = 45%. Alive mutants
+  clustered in listd/lmtp/server.cc (timeouts, buffer reuse, draining a
+  closed socket), character-class bounds (DEL in a token, 0x7f in a
+  header) and memory bounds (the 64 KB data chunk) that no test observes;
+  most of those are real gaps rather than equivalent mutants.
 """
 import argparse
 import os
