@@ -169,6 +169,12 @@ Result<DmarcRecord> ParseDmarcRecord(std::string_view text) {
     return Error{"DMARC record has v=" + std::string(list.front().value) +
                  ", not v=DMARC1 (RFC 7489 section 6.3)"};
   }
+  // The tag-list allows folding around '='; dmarc-version allows only WSP,
+  // and discovery keeps only what StartsWithDmarcVersion accepts: one rule.
+  if (!StartsWithDmarcVersion(text)) {
+    return Error{"DMARC record: only spaces and tabs may surround the '=' of v=DMARC1 (RFC 7489 "
+                 "section 6.4)"};
+  }
 
   DmarcRecord record;
   std::optional<DmarcPolicy> p;

@@ -48,10 +48,44 @@ size_t FindSemicolonOrNonVisible(const char* data, size_t from, size_t size) {
   return size;
 }
 
+// Trims WSP and CRLF from both ends. A lone CR or LF is not whitespace
+// (FWS is [*WSP CRLF] 1*WSP, RFC 5322 section 3.2.2): it stays, and the
+// name or value check then refuses it.
 std::string_view TrimFws(std::string_view s) {
-  while (!s.empty() && IsFws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsFws(s.back())) s.remove_suffix(1);
+  while (!s.empty()) {
+    if (IsWsp(s.front())) {
+      s.remove_prefix(1);
+    } else if (s.size() >= 2 && s[0] == '\r' && s[1] == '\n') {
+      s.remove_prefix(2);
+    } else {
+      break;
+    }
+  }
+  while (!s.empty()) {
+    if (IsWsp(s.back())) {
+      s.remove_suffix(1);
+    } else if (s.size() >= 2 && s[s.size() - 2] == '\r' && s.back() == '\n') {
+      s.remove_suffix(2);
+    } else {
+      break;
+    }
+  }
   return s;
+}
+
+// Skips WSP and CRLF-before-WSP from `p`: the fast path's FWS, which leaves
+// anything else (a lone CR or LF included) to the careful path.
+size_t SkipFoldedWsp(const char* data, size_t p, size_t n) {
+  while (p < n) {
+    if (IsWsp(data[p])) {
+      ++p;
+    } else if (data[p] == '\r' && p + 2 < n && data[p + 1] == '\n' && IsWsp(data[p + 2])) {
+      p += 3;
+    } else {
+      break;
+    }
+  }
+  return p;
 }
 
 }  // namespace
@@ -97,16 +131,15 @@ bool TagReader::ReadSimple(Tag& tag) {
   // find no error in it; anything else is left to it (and its messages).
   const char* data = text_.data();
   const size_t n = text_.size();
-  size_t p = pos_;
-  while (p < n && IsFws(data[p])) ++p;
+  size_t p = SkipFoldedWsp(data, pos_, n);
   if (p == n || !IsAlpha(data[p])) return false;
   size_t name_begin = p;
   while (p < n && IsNameChar(data[p])) ++p;
   size_t name_end = p;
-  while (p < n && IsFws(data[p])) ++p;
+  p = SkipFoldedWsp(data, p, n);
   if (p == n || data[p] != '=') return false;
   ++p;
-  while (p < n && IsFws(data[p])) ++p;
+  p = SkipFoldedWsp(data, p, n);
   size_t value_begin = p;
   for (p = FindSemicolonOrNonVisible(data, p, n); p < n && data[p] != ';';
        p = FindSemicolonOrNonVisible(data, p, n)) {
@@ -163,6 +196,9 @@ bool TagReader::ReadCarefully(Tag& tag) {
       // only after CR and followed by WSP.
       if (c == '\r' && (i + 1 >= value.size() || value[i + 1] != '\n')) {
         return Fail("bare CR in value of tag " + std::string(name) + "=");
+      }
+      if (c == '\n' && (i == 0 || value[i - 1] != '\r')) {
+        return Fail("bare LF (a line break without CR) in value of tag " + std::string(name) + "=");
       }
       if (c == '\n' && (i + 1 >= value.size() || !IsWsp(value[i + 1]))) {
         return Fail("line break not followed by whitespace in tag " + std::string(name) + "=");

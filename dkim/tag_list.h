@@ -6,8 +6,11 @@
 // and p= strip it, as section 3.5 asks). Tag names are case-sensitive.
 //
 // Errors: a duplicate tag (section 3.2: "MUST be treated as an error"), a
-// tag-spec without '=', an invalid tag name or a character outside VALCHAR.
-// An empty tag-spec is allowed only after the final ';'.
+// tag-spec without '=', an invalid tag name or a character outside VALCHAR,
+// and a CR or LF that is not part of folding (CRLF then WSP; a CRLF at the
+// very end of a spec is trimmed): a lone CR or LF is no whitespace, so
+// "v=\nDMARC1" is not v=DMARC1. An empty tag-spec is allowed only after
+// the final ';'.
 #ifndef LISTD_DKIM_TAG_LIST_H_
 #define LISTD_DKIM_TAG_LIST_H_
 

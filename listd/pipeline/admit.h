@@ -36,8 +36,10 @@
 //   Sender then), section 3.4 (mailbox, name-addr, addr-spec), section
 //   3.2.2 and 3.2.4 (comments and quoted-strings in an address field),
 //   RFC 6854 (group syntax in From: its members are read, an empty group
-//   has no author); RFC 2919 section 3 (List-Id: the list-label inside <>
-//   compares case-insensitively); RFC 6377 section 5.6 (membership by
+//   has no author); RFC 2919 sections 3 and 6 (List-Id: the list-label
+//   inside <>, compared case-insensitively; section 3 has no loop rule,
+//   the loop check is RFC 5321 section 6.3's "detecting and stopping
+//   trivial loops"); RFC 6377 section 5.6 (membership by
 //   From, the usual and weak check; DKIM-based checks are later work).
 //
 // LIMITS

@@ -4,8 +4,9 @@
 //   RFC 2369 and RFC 2919 (List-* fields and List-Id), RFC 2047 (subject
 //   tags on encoded subjects), RFC 2045/2046 (the footer goes where the MIME
 //   structure allows: see listd/mime/footer.h), RFC 1847 (signed and
-//   encrypted bodies are never touched), RFC 6377 section 5.1 (the list's
-//   changes break the author's signature; remove_dkim_signatures drops it).
+//   encrypted bodies are never touched), RFC 6377 sections 5.1 and 5.7
+//   (the list's changes break the author's signature; remove_dkim_signatures
+//   drops it).
 // SETTINGS USED
 //   subject_tag, footer_template (a template name, looked up in the list's
 //   override directory, the site's, then the built-in one), reply_to,

@@ -241,7 +241,7 @@ def test_held_post_reject_and_discard(env):
 
 
 def test_post_with_our_list_id_is_not_redistributed(env):
-    """Loop detection (RFC 2919 section 3: List-Id identifies the list)."""
+    """Loop detection (RFC 5321 section 6.3; List-Id identifies the list, RFC 2919 section 3)."""
     env.make_list("demo", ["bob@example.net"])
     daemon = env.start()
     post = author_post(key=env.author_key,

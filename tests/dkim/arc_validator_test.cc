@@ -120,7 +120,7 @@ TEST_CASE("RFC 8617 5.2 step 1: no ARC fields is none", "[arc]") {
   CHECK(v.instances == 0);
 }
 
-TEST_CASE("RFC 8617 5.1/5.2: one, two and three hops pass; AS/AMS/AAR order", "[arc]") {
+TEST_CASE("RFC 8617 5.1/5.2: one, two and three hops pass, in AS/AMS/AAR order", "[arc]") {
   World w;
   std::string one = w.Seal(kMessage, "hop1.example");
   REQUIRE(one.rfind("ARC-Seal: i=1; a=rsa-sha256; cv=none;", 0) == 0);
@@ -288,6 +288,23 @@ TEST_CASE("RFC 8617 4.1.2, 4.1.3: field syntax", "[arc]") {
   }
   SECTION("AS without cv=") {
     CHECK_FALSE(dkim::ParseArcSeal("i=1; a=rsa-sha256; d=e.org; s=s; " + b).ok());
+  }
+  SECTION("AS s= must be a selector, d= a domain (4.1.3)") {
+    auto bad_s = dkim::ParseArcSeal("i=1; a=rsa-sha256; cv=none; d=e.org; s=s$el; " + b);
+    REQUIRE_FALSE(bad_s.ok());
+    CHECK(bad_s.error() == "AS: s= is not a selector: s$el");
+    auto bad_d = dkim::ParseArcSeal("i=1; a=rsa-sha256; cv=none; d=e..org; s=s; " + b);
+    REQUIRE_FALSE(bad_d.ok());
+    CHECK(bad_d.error() == "AS: d= is not a domain name: e..org");
+    CHECK(dkim::ParseArcSeal("i=1; a=rsa-sha256; cv=none; d=e.org; s=s_1-x; " + b).ok());
+  }
+  SECTION("AS t= is read, and must be a number") {
+    auto with_t = dkim::ParseArcSeal("i=1; a=rsa-sha256; cv=none; d=e.org; s=s; t=12345; " + b);
+    REQUIRE(with_t.ok());
+    CHECK(with_t->timestamp == 12345);
+    auto bad_t = dkim::ParseArcSeal("i=1; a=rsa-sha256; cv=none; d=e.org; s=s; t=soon; " + b);
+    REQUIRE_FALSE(bad_t.ok());
+    CHECK(bad_t.error() == "AS: t= is not a number");
   }
   SECTION("AS instance must be 1..: i=0, i=, i=x") {
     for (const char* i : {"i=0", "i=", "i=x", "i=-1"}) {

@@ -128,3 +128,14 @@ TEST_CASE("the body sink reports the canonical length", "[canon]") {
   CHECK(out == "a b\r\n");
   CHECK(n == out.size());
 }
+
+// RFC 6376 section 3.4.1: simple header canonicalization changes nothing,
+// and each field hashed ends in CRLF: a field given without its line end
+// gets one, a field with one gets no second.
+TEST_CASE("RFC 6376 3.4.1: simple keeps a field's CRLF and adds one only when missing",
+          "[canonicalization]") {
+  CHECK(Header(Canon::kSimple, "Subject: Hi\r\n") == "Subject: Hi\r\n");
+  CHECK(Header(Canon::kSimple, "Subject: Hi") == "Subject: Hi\r\n");
+  CHECK(Header(Canon::kSimple, "X:") == "X:\r\n");
+  CHECK(Header(Canon::kSimple, "A: b\r\n c\r\n") == "A: b\r\n c\r\n");
+}

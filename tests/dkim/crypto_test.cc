@@ -1,4 +1,4 @@
-// OpenSSL wrappers: base64 (RFC 6376 section 2.7 base64string), key
+// OpenSSL wrappers: base64 (RFC 6376 section 2.10 base64string), key
 // generation and loading (RFC 8301 section 3.2, RFC 8463 sections 3 and 4).
 #include <catch2/catch.hpp>
 
@@ -8,7 +8,7 @@ using dkim::KeyType;
 using dkim::PrivateKey;
 using dkim::PublicKey;
 
-TEST_CASE("RFC 6376 2.7: base64 round trip, FWS ignored, junk refused", "[crypto]") {
+TEST_CASE("RFC 6376 2.10: base64 round trip, FWS ignored, junk refused", "[crypto]") {
   CHECK(dkim::Base64Encode("") == "");
   CHECK(dkim::Base64Encode("any carnal pleas") == "YW55IGNhcm5hbCBwbGVhcw==");
   CHECK(*dkim::Base64Decode("YW55IGNh\r\n cm5hbCBw\tbGVhcw==") == "any carnal pleas");

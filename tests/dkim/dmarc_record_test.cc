@@ -52,7 +52,7 @@ TEST_CASE("DMARC record: every tag of section 6.3", "[dmarc][record]") {
   CHECK(r->warnings.empty());
 }
 
-TEST_CASE("DMARC record: whitespace around tags, '=' and ';' (section 6.4 *WSP)",
+TEST_CASE("DMARC record: whitespace around tags, '=' and the semicolon (section 6.4 WSP)",
           "[dmarc][record]") {
   auto r = ParseDmarcRecord("  v = DMARC1 ;\tp = reject ; adkim=s ;  ");
   REQUIRE(r.ok());
@@ -156,4 +156,17 @@ TEST_CASE("DMARC record: not a tag-list, or a duplicate tag, is an error (RFC 63
   CHECK_FALSE(ParseDmarcRecord("v=DMARC1; p=reject; p=none").ok());
   CHECK_FALSE(ParseDmarcRecord("v=DMARC1; p reject").ok());
   CHECK_FALSE(ParseDmarcRecord("v=DMARC1;; p=reject").ok());
+}
+
+// Found by fuzz/dmarc_record_fuzzer.cc: the parser read "v=\n\nDMARC1" (and,
+// once lone line breaks were refused, "v=\r\n\r\nDMARC1") as v=DMARC1 while
+// StartsWithDmarcVersion (discovery, section 6.6.3 step 2) did not;
+// dmarc-version allows only WSP around "=" (section 6.4).
+TEST_CASE("DMARC record: a line break around v='s value is no WSP, both checks refuse it",
+          "[dmarc][record]") {
+  for (const char* text : {"v=\n\nDMARC1; p=reject", "v=\rDMARC1; p=reject", "v\n=DMARC1",
+                           "v=\r\n\r\nDMARC1; p=reject", "v=\r\n DMARC1; p=reject"}) {
+    CHECK_FALSE(StartsWithDmarcVersion(text));
+    CHECK_FALSE(ParseDmarcRecord(text).ok());
+  }
 }

@@ -36,7 +36,7 @@ TEST_CASE("RFC 6376 3.6.1: an empty p= means revoked", "[key_record]") {
   CHECK_FALSE(r->public_key);
 }
 
-TEST_CASE("RFC 6376 3.6.1: v= must be first and DKIM1; p= is required", "[key_record]") {
+TEST_CASE("RFC 6376 3.6.1: v= must be first and DKIM1, p= is required", "[key_record]") {
   CHECK_FALSE(dkim::ParseKeyRecord("k=rsa; v=DKIM1; p=").ok());
   CHECK_FALSE(dkim::ParseKeyRecord("v=DKIM2; p=").ok());
   CHECK_FALSE(dkim::ParseKeyRecord("v=DKIM1; k=rsa").ok());

@@ -152,7 +152,7 @@ TEST_CASE("RFC 8463: an RSA and an Ed25519 signature on one message, each with i
   CHECK(results[1].algorithm == "rsa-sha256");
 }
 
-TEST_CASE("RFC 6376 5.4.2: oversigned fields cannot be added; others can", "[signer][verifier]") {
+TEST_CASE("RFC 6376 5.4.2: oversigned fields cannot be added, others can", "[signer][verifier]") {
   Fixture f;
   SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
   o.oversign = {"From", "Subject"};
@@ -227,6 +227,21 @@ TEST_CASE("RFC 6376 3.5: t=, x=, i= and l= appear only as configured", "[signer]
   CHECK_FALSE(Signer::Create(mismatch, TestKeys().rsa.Clone()).ok());
 }
 
+// RFC 6376 section 3.5: d= and s= are required and not empty; the signer
+// refuses to be made without them (a signature naming no domain would be
+// a permerror at every verifier).
+TEST_CASE("RFC 6376 3.5: a signer needs a non-empty d= and s=", "[signer]") {
+  SignerOptions no_domain = Options(SigningAlgorithm::kRsaSha256);
+  no_domain.domain.clear();
+  auto a = Signer::Create(no_domain, TestKeys().rsa.Clone());
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.error() == "signing domain (d=) is empty");
+  SignerOptions no_selector = Options(SigningAlgorithm::kRsaSha256, "");
+  auto b = Signer::Create(no_selector, TestKeys().rsa.Clone());
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.error() == "selector (s=) is empty");
+}
+
 TEST_CASE("RFC 6376 6.1.1: expired x= and t= in the future are permerror", "[verifier]") {
   Fixture f;
   SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
@@ -244,6 +259,33 @@ TEST_CASE("RFC 6376 6.1.1: expired x= and t= in the future are permerror", "[ver
   // A little clock skew is tolerated.
   std::string skew = Sign(kMessage, Options(SigningAlgorithm::kRsaSha256), TestKeys().rsa, kNow + 60);
   CHECK(f.VerifyOne(skew).result == DkimResult::kPass);
+}
+
+// RFC 6376 section 3.5: a signature "MAY be considered invalid if the
+// verification time at the Verifier is past the expiration date", so at
+// the very second of x= it still verifies and one second later it does not.
+// The same exactness for t=: at most allowed_clock_skew in the future.
+TEST_CASE("RFC 6376 3.5: x= equal to the verification time passes, one second past is expired",
+          "[verifier]") {
+  Fixture f;
+  SignerOptions o = Options(SigningAlgorithm::kRsaSha256);
+  o.lifetime = 60;
+  std::string signed_text = Sign(kMessage, o, TestKeys().rsa);
+  REQUIRE(signed_text.find("x=" + std::to_string(kNow + 60) + ";") != std::string::npos);
+  SignatureResult at_x = f.VerifyOne(signed_text, kNow + 60);
+  CHECK(at_x.result == DkimResult::kPass);
+  CHECK(at_x.reason.find("expired") == std::string::npos);
+  SignatureResult after_x = f.VerifyOne(signed_text, kNow + 61);
+  CHECK(after_x.result == DkimResult::kPermError);
+  CHECK(after_x.reason == "signature expired (x=" + std::to_string(kNow + 60) + ")");
+
+  const int64_t skew = VerifierOptions().allowed_clock_skew;
+  std::string at_skew = Sign(kMessage, Options(SigningAlgorithm::kRsaSha256), TestKeys().rsa,
+                             kNow + skew);
+  CHECK(f.VerifyOne(at_skew).result == DkimResult::kPass);
+  std::string past_skew = Sign(kMessage, Options(SigningAlgorithm::kRsaSha256), TestKeys().rsa,
+                               kNow + skew + 1);
+  CHECK(f.VerifyOne(past_skew).result == DkimResult::kPermError);
 }
 
 TEST_CASE("RFC 6376 6.1.1: malformed signatures are permerror with the reason", "[verifier]") {
@@ -360,7 +402,7 @@ TEST_CASE("verifier caps the number of signatures it evaluates", "[verifier]") {
   CHECK(results[11].reason.find("more than 10") != std::string::npos);
 }
 
-TEST_CASE("RFC 8301 3.2: a 1024-bit key passes; the minimum is configurable", "[verifier]") {
+TEST_CASE("RFC 8301 3.2: a 1024-bit key passes, the minimum is configurable", "[verifier]") {
   std::string signed_text = Sign(kMessage, Options(SigningAlgorithm::kRsaSha256, "k"), TestKeys().rsa1024);
   Fixture f;
   f.dns.Add("k._domainkey.example.com", Record(TestKeys().rsa1024));

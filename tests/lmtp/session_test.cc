@@ -471,6 +471,26 @@ TEST_CASE("RFC 5321 §4.5.3.1.4: an overlong command line is refused and skipped
   CHECK(f.session.OnLine(std::string(101, 'x')) == "500 5.5.6 Line too long\r\n");
 }
 
+// Killed no mutant before: the overlong check of a line still unfinished
+// at the end of a read ("> max_line_bytes + 1", the +1 for a CR whose LF
+// comes next) read ">=" would refuse a line of exactly the limit whenever
+// its CRLF arrives in a later read. One byte a read, as a slow client
+// sends, must give what one read gives.
+TEST_CASE("RFC 5321 §4.5.3.1.4: a command line of exactly the limit passes however it is read",
+          "[session]") {
+  const std::string line = "NOOP " + std::string(95, 'x');  // 100 = max_line_bytes
+  Fixture whole;
+  CHECK(whole.session.OnBytes(line + "\r\n") == "250 2.0.0 OK\r\n");
+  Fixture trickle;
+  std::string out;
+  for (char c : line + "\r\n") out += trickle.session.OnBytes(std::string(1, c));
+  CHECK(out == "250 2.0.0 OK\r\n");
+  Fixture over;
+  out.clear();
+  for (char c : line + "x\r\n") out += over.session.OnBytes(std::string(1, c));
+  CHECK(out == "500 5.5.6 Line too long\r\n");
+}
+
 namespace {
 
 // A handler that breaks its contract: throws, or answers the wrong count.

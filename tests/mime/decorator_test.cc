@@ -201,7 +201,7 @@ TEST_CASE("Every decorated fixture parses and decodes (round trip, RFC 2045/2046
 }
 
 TEST_CASE(
-    "A post without header/body separator is an Error; nothing is lost "
+    "A post without header/body separator is an Error, nothing is lost "
     "(RFC 5322 §2.1)",
     "[decorator]") {
   base::Result<DecorationReport> report = Decorate(Crlf("From: a@example.com\n"), Demo());

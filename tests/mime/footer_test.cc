@@ -34,7 +34,8 @@ FooterResult Add(const std::string& message, const std::string& footer = kFooter
   return std::move(*result);
 }
 
-TEST_CASE("No Content-Type is text/plain; us-ascii: footer appended (RFC 2045 §5.2)", "[footer]") {
+TEST_CASE("No Content-Type is text/plain in us-ascii: footer appended (RFC 2045 §5.2)",
+          "[footer]") {
   std::string message = Crlf(kHead + "\nHello.\n");
   FooterResult result = Add(message);
   CHECK(result.placement == FooterPlacement::kAppendedToText);
@@ -289,6 +290,57 @@ TEST_CASE("multipart/encrypted and S/MIME are left untouched (RFC 1847 §2.2, RF
     FooterResult result = Add(message);
     CHECK(result.placement == FooterPlacement::kNone);
     CHECK(result.message == message);
+  }
+}
+
+// Older S/MIME agents label the same bodies with the x- name; they are just
+// as opaque (a footer inside would break the signature or the envelope).
+TEST_CASE("application/x-pkcs7-mime is left untouched like application/pkcs7-mime (RFC 8551 §3.2)",
+          "[footer]") {
+  for (const char* type : {"application/x-pkcs7-mime; smime-type=signed-data; name=smime.p7m",
+                           "Application/X-PKCS7-MIME; smime-type=enveloped-data"}) {
+    std::string message =
+        Crlf(kHead + "MIME-Version: 1.0\nContent-Type: " + type +
+             "\nContent-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\n");
+    FooterResult result = Add(message);
+    CHECK(result.placement == FooterPlacement::kNone);
+    CHECK(result.message == message);
+    CHECK(result.why == "application/x-pkcs7-mime: S/MIME left untouched (RFC 8551 §3.2)");
+  }
+}
+
+// RFC 5322 §2.1.1 and RFC 2045 §2.7: a 7bit line is at most 998 octets. A
+// 7bit body that arrives with a longer line cannot go out as 7bit with the
+// footer added: it is re-encoded (quoted-printable), the text unchanged. At
+// exactly 998 the body is still valid 7bit and its bytes are kept.
+TEST_CASE("7bit text/plain with a line over 998 octets is re-encoded, 998 is kept as 7bit",
+          "[footer]") {
+  const std::string head = kHead +
+                           "MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n"
+                           "Content-Transfer-Encoding: 7bit\n\n";
+  SECTION("999 octets: quoted-printable") {
+    const std::string line(999, 'a');
+    std::string message = Crlf(head + "Hello.\n" + line + "\n");
+    FooterResult result = Add(message);
+    CHECK(result.placement == FooterPlacement::kAppendedToText);
+    CHECK(GetFieldValue(result.message, "Content-Transfer-Encoding") == " quoted-printable");
+    CHECK(LinesFit(result.message, 998));
+    std::vector<DecodedPart> parts = LeafParts(result.message);
+    REQUIRE(parts.size() == 1);
+    CHECK(parts[0].bytes == Crlf("Hello.\n" + line + "\n" + kFooter));
+  }
+  SECTION("998 octets: 7bit, the old bytes kept") {
+    const std::string line(998, 'a');
+    std::string message = Crlf(head + line + "\n");
+    FooterResult result = Add(message);
+    CHECK(GetFieldValue(result.message, "Content-Transfer-Encoding") == " 7bit");
+    CHECK(result.message == message + Crlf(kFooter));
+  }
+  SECTION("a footer line over 998 octets re-encodes a 7bit body too") {
+    std::string message = Crlf(head + "Hello.\n");
+    FooterResult result = Add(message, std::string(1200, 'f') + "\n");
+    CHECK(GetFieldValue(result.message, "Content-Transfer-Encoding") == " quoted-printable");
+    CHECK(LinesFit(result.message, 998));
   }
 }
 

@@ -1,5 +1,6 @@
 // Stage 4, admit: the decision for every posting policy and sender role,
-// loops (RFC 2919 List-Id, X-Loop), size, the author's address (RFC 5322
+// loops (RFC 5321 section 6.3 asks for them to be stopped; our List-Id,
+// RFC 2919 sections 3 and 6, or our X-Loop), size, the author's address (RFC 5322
 // sections 3.4 and 3.6.2), and the facts gathered from a post and a real
 // member table (SQLite in a temp dir).
 #include <catch2/catch.hpp>
@@ -106,7 +107,8 @@ TEST_CASE("admit: the reasons read as sentences for a moderator", "[admit]") {
         "post from alice@example.net to an open list");
 }
 
-TEST_CASE("RFC 2919 section 3 and X-Loop: a post that went through us is discarded", "[admit]") {
+TEST_CASE("RFC 5321 section 6.3, our List-Id or X-Loop: a post that went through us is discarded",
+          "[admit]") {
   AdmitFacts facts = From(MemberRole::kOwner);
   facts.carries_our_list_id = true;
   facts.size = 100 * 1024 * 1024;  // the loop is decided before the size
@@ -120,7 +122,7 @@ TEST_CASE("RFC 2919 section 3 and X-Loop: a post that went through us is discard
   CHECK(v.reason == "loop: the post already carries X-Loop: demo@lists.example.org");
 }
 
-TEST_CASE("admit: a post larger than max_size is held; 0 means no limit", "[admit]") {
+TEST_CASE("admit: a post larger than max_size is held, 0 means no limit", "[admit]") {
   AdmitFacts facts = From(MemberRole::kOwner);
   AdmitPolicy policy = Policy();
   facts.size = 6 * 1024 * 1024;
@@ -276,7 +278,7 @@ TEST_CASE("RFC 5322 section 3.6: no From, two From fields, an unreadable From", 
   CHECK(f.Gather("From: undisclosed-recipients:;\r\n").from_problem == "From names no mailbox");
 }
 
-TEST_CASE("RFC 2919 section 3: our List-Id in any case, or our X-Loop, is a loop",
+TEST_CASE("RFC 2919 section 6: our List-Id in any case, or our X-Loop, is a loop",
           "[admit][store]") {
   StoreFixture f;
   AdmitFacts ours = f.Gather(

@@ -2,7 +2,7 @@
 // decoration, on a list in a real store. The footer template is looked up
 // relative to the templates directory (or absolute), a broken template is
 // an error that names it, and subject_tag, reply_to (RFC 5322 section
-// 3.6.2), remove_dkim_signatures (RFC 6377 section 5.1) and the List-*
+// 3.6.2), remove_dkim_signatures (RFC 6377 section 5.7) and the List-*
 // fields (RFC 2369, RFC 2919) follow the settings.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -173,7 +173,7 @@ TEST_CASE("decorate: RFC 5322 section 3.6.2, reply_to=list sets Reply-To to the 
 }
 
 TEST_CASE(
-    "decorate: RFC 6377 section 5.1, remove_dkim_signatures drops the author's "
+    "decorate: RFC 6377 section 5.7, remove_dkim_signatures drops the author's "
     "DKIM-Signature only when on",
     "[decorate]") {
   DecorateFixture d;

@@ -44,7 +44,7 @@ TEST_CASE("list_context: every catalogued setting is in force, defaults where no
   CHECK_FALSE(list.settings.remove_dkim_signatures());
 }
 
-TEST_CASE("list_context: stored values override the defaults; reset returns to them",
+TEST_CASE("list_context: stored values override the defaults, reset returns to them",
           "[list_context]") {
   ListFixture f;
   f.Set({{"subject_tag", "[Demo!]"},
@@ -80,7 +80,7 @@ TEST_CASE("list_context: RFC 2369 role addresses and the RFC 2919 section 2 List
   CHECK(list.list.address.display_name == "Demo");
 }
 
-TEST_CASE("list_context: only active keys are loaded; generated and retired ones are not",
+TEST_CASE("list_context: only active keys are loaded, generated and retired ones are not",
           "[list_context]") {
   ListFixture f;
   auto spare = dkim::PrivateKey::Generate(dkim::KeyType::kEd25519);

@@ -160,7 +160,7 @@ TEST_CASE("queue: QueueFor, the given addresses with the given envelope", "[queu
   }
 }
 
-TEST_CASE("queue: the batches belong to the caller's transaction; rolled back, none exist",
+TEST_CASE("queue: the batches belong to the caller's transaction, rolled back none exist",
           "[queue]") {
   ListFixture f;
   f.AddMembers(MemberAddresses(5));

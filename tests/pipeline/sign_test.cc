@@ -148,7 +148,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "sign: RFC 6376 section 5.4 h= covers the List-* fields and Authentication-Results; "
+    "sign: RFC 6376 section 5.4 h= covers the List-* fields and Authentication-Results, "
     "section 5.4.2 oversigns From, Subject and List-*",
     "[sign]") {
   TwoKeys t;

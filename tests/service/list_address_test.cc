@@ -34,7 +34,7 @@ TEST_CASE("list address: role suffixes, most specific reading first", "[list_add
   }
 }
 
-TEST_CASE("list address: suffixes match case-insensitively; names come back lower case",
+TEST_CASE("list address: suffixes match case-insensitively, names come back lower case",
           "[list_address]") {
   auto c = ClassifyLocalPart("Demo-REQUEST");
   REQUIRE(c.size() == 2);

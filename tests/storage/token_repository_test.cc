@@ -126,7 +126,7 @@ TEST_CASE("only the token's SHA-256 is stored", "[storage][tokens]") {
   CHECK(stored.find(token) == std::string::npos);
 }
 
-TEST_CASE("the same token cannot be stored twice; an empty one not at all", "[storage][tokens]") {
+TEST_CASE("the same token cannot be stored twice, an empty one not at all", "[storage][tokens]") {
   TokenFixture f;
   TokenRepository tokens(*f.db);
   const std::string token = storage::NewToken();
