@@ -16,7 +16,8 @@
 //   DATA 2 min, a data block 3 min, the reply to the final dot 10 min).
 //   curl's own reply timeout is set to the longest of them, as a backstop;
 //   smtp_step_timer.h ends each step at its own limit.
-//   STARTTLS (RFC 3207): opportunistic by default (CURLUSESSL_TRY), required
+//   STARTTLS (RFC 3207): opportunistic by default (CURLUSESSL_TRY; the
+//   certificate is not checked unless a CA file is given, RFC 7435), required
 //   (CURLUSESSL_ALL: a server that does not offer it defers the batch), or
 //   off. A 5yz to MAIL FROM, DATA or the end of data refuses the message
 //   (Outcome::kRefused), which scores no recipient.
@@ -231,9 +232,15 @@ SmtpTransport::SmtpTransport(SmtpConfig config)
     set(CURLOPT_USERNAME, config_.username.c_str());
     set(CURLOPT_PASSWORD, config_.password.c_str());
   }
-  // Verification is curl's default; said here so that no one turns it off.
-  set(CURLOPT_SSL_VERIFYPEER, 1L);
-  set(CURLOPT_SSL_VERIFYHOST, 2L);
+  // Required TLS is authenticated: the certificate must verify. Opportunistic
+  // TLS is what its name says (RFC 7435, Postfix's "may"): encryption
+  // against a passive listener whatever certificate is shown, since the
+  // alternative it replaces is clear text, not a verified channel; a
+  // smarthost with a self-signed certificate must not make the default
+  // defer every mail. --smtp-ca-file makes opportunistic verify too.
+  const bool verify = config_.starttls != StartTls::kOpportunistic || !config_.ca_file.empty();
+  set(CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+  set(CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
   if (!config_.ca_file.empty()) set(CURLOPT_CAINFO, config_.ca_file.c_str());
   if (rc != CURLE_OK) {
     curl_->setup_error = std::string("libcurl refused an SMTP option: ") + curl_easy_strerror(rc);
