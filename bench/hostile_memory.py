@@ -27,14 +27,13 @@ DESCRIPTION
 import argparse
 import base64
 import os
-import sqlite3
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "support"))
 import listd_harness  # noqa: E402
-from listd_harness import LIST_DOMAIN, Env, author_post  # noqa: E402
+from listd_harness import LIST_DOMAIN, Env, author_post, drained  # noqa: E402
 
 
 def status_kb(pid, field):
@@ -84,13 +83,7 @@ def corpus():
 def settle(env, daemon, timeout=600):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        db = sqlite3.connect("file:%s?mode=ro" % env.db, uri=True)
-        try:
-            waiting = db.execute("SELECT count(*) FROM spool WHERE state = 'received'").fetchone()[0]
-            batches = db.execute("SELECT count(*) FROM delivery_batches").fetchone()[0]
-        finally:
-            db.close()
-        if waiting == 0 and batches == 0:
+        if drained(env):
             time.sleep(1.0)  # ten poll periods of idling
             return
         time.sleep(0.2)

@@ -31,7 +31,6 @@ import os
 import random
 import re
 import signal
-import sqlite3
 import sys
 import time
 
@@ -39,22 +38,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 
 import listd_harness  # noqa: E402
-from listd_harness import LIST_DOMAIN, author_post, expect  # noqa: E402
+from listd_harness import LIST_DOMAIN, author_post, drained, expect  # noqa: E402
 
 MEMBERS = ["m%d@example.net" % i for i in range(5)]
 DELIVERY_WORKERS = 2
 KILLS = 5
 SEED = 1
-
-
-def drained(env):
-    db = sqlite3.connect("file:%s?mode=ro" % env.db, uri=True)
-    try:
-        received = db.execute("SELECT count(*) FROM spool WHERE state = 'received'").fetchone()[0]
-        batches = db.execute("SELECT count(*) FROM delivery_batches").fetchone()[0]
-        return received == 0 and batches == 0
-    finally:
-        db.close()
 
 
 def test_kill_9_at_random_points_loses_no_acknowledged_post(env):

@@ -58,8 +58,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 
 import listd_harness  # noqa: E402
 from listd_harness import (AUTHOR_DOMAIN, AUTHOR_SELECTOR, AUTHSERV_ID, LIST_DOMAIN,  # noqa: E402
-                           TRUSTED_ID, WAIT, Listd, arc_verdicts, author_post, expect,
-                           header_fields, peer_verify, text_parts, values)
+                           TRUSTED_ID, WAIT, Listd, arc_verdicts, author_post, batches_left,
+                           expect, header_fields, peer_verify, spool_states, text_parts,
+                           values)
 
 
 def programs():
@@ -116,15 +117,20 @@ def wait_until(condition, what, timeout=WAIT):
     raise AssertionError("timed out waiting until " + what)
 
 
-def batches_left(env):
-    """Delivery batches still in the store (a batch is deleted once the
-    smarthost took it), read-only."""
-    import sqlite3
-    db = sqlite3.connect("file:%s?mode=ro" % env.db, uri=True)
-    try:
-        return db.execute("SELECT count(*) FROM delivery_batches").fetchone()[0]
-    finally:
-        db.close()
+def sealed_upstream(env, message, author_domain):
+    """`message` as an upstream MX (mx.author.example) passes it on: with its
+    Authentication-Results (dkim=pass for `author_domain`) and, over them,
+    an ARC set i=1 sealed by dkimpy with the author key (dkimpy seals only
+    over the results of its own authserv-id). Returns (post with the
+    results, the sealed post)."""
+    post = (b"Authentication-Results: mx.author.example; dkim=pass header.d=" +
+            author_domain.encode() + b"\r\n" + message)
+    with open(env.author_key, "rb") as f:
+        pem = f.read()
+    seal = dkim.arc_sign(post, AUTHOR_SELECTOR.encode(), AUTHOR_DOMAIN.encode(), pem,
+                         b"mx.author.example",
+                         include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
+    return post, b"".join(seal) + post
 
 
 def dns_queries_waiting(env):
@@ -483,17 +489,6 @@ def test_inject_spools_for_the_daemon(env):
     env.listctl("inject", "nolist@" + LIST_DOMAIN, stdin=b"Subject: x\r\n\r\nx\r\n", code=2)
 
 
-def spool_states(env):
-    """{post id: (state, reason)} straight from the store (read-only)."""
-    import sqlite3
-    db = sqlite3.connect("file:%s?mode=ro" % env.db, uri=True)
-    try:
-        return {row[0]: (row[1], row[2])
-                for row in db.execute("SELECT id, state, reason FROM spool ORDER BY id")}
-    finally:
-        db.close()
-
-
 def wait_until_processed(env, count):
     """Waits until `count` posts left the "received" state; returns them."""
     deadline = time.time() + WAIT
@@ -732,14 +727,9 @@ def test_dmarc_wrap_of_an_arc_sealed_post_is_sealed_as_the_next_hop(env):
     env.author_domain("reject.example", "v=DMARC1; p=reject")
     env.make_list("demo", ["bob@example.net"], dmarc_mitigation="wrap")
     daemon = env.start()
-    post = (b"Authentication-Results: mx.author.example; dkim=pass header.d=reject.example\r\n" +
-            author_post(key=env.author_key, sender="alice@reject.example"))
-    with open(env.author_key, "rb") as f:
-        pem = f.read()
-    upstream = b"".join(dkim.arc_sign(post, AUTHOR_SELECTOR.encode(), AUTHOR_DOMAIN.encode(), pem,
-                                      b"mx.author.example",
-                                      include_headers=[b"from", b"to", b"subject", b"date",
-                                                       b"message-id"])) + post
+    post, upstream = sealed_upstream(env, author_post(key=env.author_key,
+                                                      sender="alice@reject.example"),
+                                     "reject.example")
     daemon.send(upstream, ["demo@" + LIST_DOMAIN], mail_from="alice@reject.example")
     (m,) = env.wait_for(1)
     expect(email.utils.parseaddr(values(m.data, "From")[0])[1] == "demo@lists.example.org",
@@ -756,15 +746,7 @@ def test_arc_chain_grows_from_a_peer_seal_through_two_lists(env):
     env.make_list("demo", ["bob@example.net"])
     env.make_list("second", ["carol@example.com"])
     daemon = env.start()
-    # dkimpy seals only over the results of its own authserv-id.
-    post = (b"Authentication-Results: mx.author.example; dkim=pass header.d=author.example\r\n" +
-            author_post(key=env.author_key))
-    with open(env.author_key, "rb") as f:
-        pem = f.read()
-    upstream = b"".join(dkim.arc_sign(post, AUTHOR_SELECTOR.encode(), AUTHOR_DOMAIN.encode(), pem,
-                                      b"mx.author.example",
-                                      include_headers=[b"from", b"to", b"subject", b"date",
-                                                       b"message-id"])) + post
+    _, upstream = sealed_upstream(env, author_post(key=env.author_key), AUTHOR_DOMAIN)
     expect(upstream.startswith(b"ARC-Seal:"), "dkimpy sealed i=1")
     daemon.send(upstream, ["demo@" + LIST_DOMAIN])
     (first,) = env.wait_for(1)

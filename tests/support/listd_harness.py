@@ -83,6 +83,34 @@ def expect(condition, what):
         raise AssertionError(what)
 
 
+def store_rows(env, sql):
+    """The rows of `sql` on the environment's store, opened read-only."""
+    import sqlite3
+    db = sqlite3.connect("file:%s?mode=ro" % env.db, uri=True)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def spool_states(env):
+    """{post id: (state, reason)} straight from the store."""
+    return {row[0]: (row[1], row[2])
+            for row in store_rows(env, "SELECT id, state, reason FROM spool ORDER BY id")}
+
+
+def batches_left(env):
+    """Delivery batches still in the store (a batch is deleted once the
+    smarthost took it)."""
+    return store_rows(env, "SELECT count(*) FROM delivery_batches")[0][0]
+
+
+def drained(env):
+    """No post waits to be processed and no batch to be delivered."""
+    waiting = store_rows(env, "SELECT count(*) FROM spool WHERE state = 'received'")[0][0]
+    return waiting == 0 and batches_left(env) == 0
+
+
 def zone_records(text):
     """The zone-file TXT lines listctl prints: [(name, [strings])]."""
     records = []
