@@ -12,27 +12,19 @@
 // SYNOPSIS
 //   bench_headers [--old-max N]   (default 40000: the old way at 160,000
 //   fields takes tens of seconds)
-#include <sys/resource.h>
-
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "bench/stopwatch.h"
 #include "dkim/crypto.h"
 #include "dkim/header_selection.h"
 #include "dkim/message.h"
 #include "dkim/signer.h"
 
 namespace {
-
-double CpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 // The selection as it was before finding 12: one scan per h= name.
 void OldSelection(const dkim::Message& message, const std::vector<std::string>& names,
@@ -58,9 +50,9 @@ std::string MessageWithToFields(size_t count) {
 
 template <typename Body>
 double CpuMillis(Body body) {
-  const double start = CpuSeconds();
+  const double start = bench::ClockSeconds(bench::ClockKind::kThreadCpu);
   body();
-  return (CpuSeconds() - start) * 1e3;
+  return (bench::ClockSeconds(bench::ClockKind::kThreadCpu) - start) * 1e3;
 }
 
 }  // namespace

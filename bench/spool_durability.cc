@@ -10,8 +10,6 @@
 // SYNOPSIS
 //   bench_spool [--posts N] [--dir DIR]   (DIR: where the stores go; its
 //   file system decides what an fsync costs)
-#include <sys/resource.h>
-
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -19,18 +17,12 @@
 #include <iostream>
 #include <string>
 
+#include "bench/stopwatch.h"
 #include "listd/service/list_service.h"
 #include "listd/service/spool.h"
 #include "storage/store.h"
 
 namespace {
-
-double CpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 struct Figures {
   double wall_us = 0;
@@ -54,14 +46,14 @@ Figures Run(const std::string& dir, const std::string& synchronous, int posts,
     throw std::runtime_error(made.error());
   }
   const auto wall_start = std::chrono::steady_clock::now();
-  const double cpu_start = CpuSeconds();
+  const double cpu_start = bench::ClockSeconds(bench::ClockKind::kThreadCpu);
   for (int i = 0; i < posts; ++i) {
     auto ids = listd::service::SpoolPost(**store, "jane@example.org", {"demo@lists.example.org"},
                                          message, 1000 + i);
     if (!ids) throw std::runtime_error(ids.error());
   }
   Figures f;
-  f.cpu_us = (CpuSeconds() - cpu_start) * 1e6 / posts;
+  f.cpu_us = (bench::ClockSeconds(bench::ClockKind::kThreadCpu) - cpu_start) * 1e6 / posts;
   f.wall_us =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - wall_start)
           .count() /
