@@ -80,12 +80,14 @@ void DeliveryPool::Stop() {
 void DeliveryPool::Run(std::unique_ptr<storage::Store> store) {
   std::unique_ptr<delivery::Transport> transport = transports_();
   uint64_t seen = 0;
+  bool worked = false;  // since the last trim
   while (!stopping_) {
     const int64_t now = now_();
     auto claimed = store->ClaimBatches(now, 1, now + options_.lease_seconds);
     if (!claimed) {
       if (log_) log_("delivery: " + claimed.error());
     } else if (!claimed->empty()) {
+      worked = true;
       for (const storage::DeliveryBatch& batch : *claimed) {
         auto report = DeliverBatch(*store, *transport, batch, options_, now_());
         if (!log_) continue;
@@ -102,7 +104,10 @@ void DeliveryPool::Run(std::unique_ptr<storage::Store> store) {
       }
       continue;  // there may be more due at once
     }
-    base::ReleaseFreeMemory();  // out of work: give back what the batches needed
+    // Out of work: give back what the batches needed (once, not at every
+    // idle poll).
+    if (worked) base::ReleaseFreeMemory();
+    worked = false;
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, options_.idle_poll, [&] { return stopping_ || wakes_ != seen; });
     seen = wakes_;

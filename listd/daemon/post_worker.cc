@@ -48,6 +48,7 @@ void PostWorker::Run() {
   dkim::DnsKeyResolver keys(*resolver_);
   inbound::Processor processor(*store_, keys, resolver_.get(), options_);
   uint64_t seen = 0;
+  bool worked = false;  // since the last trim
   while (!stopping_) {
     auto pending = store_->PendingPosts(shard_, shards_);
     bool failed = !pending;
@@ -56,6 +57,7 @@ void PostWorker::Run() {
       if (stopping_) break;
       const auto started = std::chrono::steady_clock::now();
       auto outcome = processor.Process(post_id);
+      worked = true;
       const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - started);
       if (!outcome) {
@@ -75,8 +77,10 @@ void PostWorker::Run() {
       if (outcome->recipients > 0 && queued_) queued_();
     }
     if (!failed && pending && !pending->empty()) continue;  // more may have come meanwhile
-    // Out of work: what the last posts needed goes back to the system.
-    base::ReleaseFreeMemory();
+    // Out of work: what the last posts needed goes back to the system
+    // (once, not at every idle poll).
+    if (worked) base::ReleaseFreeMemory();
+    worked = false;
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, idle_poll_, [&] { return stopping_ || wakes_ != seen; });
     seen = wakes_;
