@@ -10,6 +10,7 @@ under OUT/<target>/ (named by the SHA-1 of the bytes, so a rerun changes
 nothing). What each target gets:
 
   message_fuzzer, arc_fields_fuzzer   whole messages (ARC ones included)
+  post_limits_fuzzer                  whole messages
   decorator_fuzzer                    a decoration byte, then a message
   dkim_signature_fuzzer               DKIM-Signature values
   auth_results_fuzzer                 Authentication-Results values
@@ -31,7 +32,7 @@ MAX_SEED = 256 * 1024
 TARGETS = ["tag_list_fuzzer", "dkim_signature_fuzzer", "key_record_fuzzer",
            "dmarc_record_fuzzer", "auth_results_fuzzer", "arc_fields_fuzzer",
            "message_fuzzer", "decorator_fuzzer", "lmtp_session_fuzzer",
-           "smtp_reply_fuzzer", "list_address_fuzzer"]
+           "smtp_reply_fuzzer", "list_address_fuzzer", "post_limits_fuzzer"]
 
 
 def read(path):
@@ -195,6 +196,7 @@ def main():
     msgs = [m for m in messages(args.source, args.shared) if len(m) <= MAX_SEED]
     for m in msgs:
         seeds["message_fuzzer"].add(m)
+        seeds["post_limits_fuzzer"].add(m)
         seeds["arc_fields_fuzzer"].add(m)
         for name, value in fields(m):
             if name == "dkim-signature":
