@@ -155,6 +155,39 @@ DELETE FROM members WHERE id IN (SELECT id FROM member_merges);
 DROP TABLE member_merges;
 CREATE UNIQUE INDEX members_by_address_nocase ON members (list_id, domain, lower(local_part));
 )sql",
+      // 6: the subscription flows. A request is someone's wish to join or
+      // leave a list, waiting for them to confirm it (their confirmation
+      // token points at it) or for a moderator to decide; one per (list,
+      // address, action), the address compared as members' are. The mail
+      // log counts the mail listd writes on its own (confirmations, command
+      // replies, notices) per list, kind and recipient, so that the hourly
+      // caps and the one-confirmation-per-hour rule are one indexed count.
+      R"sql(
+CREATE TABLE requests (
+  id           INTEGER PRIMARY KEY,
+  list_id      INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  local_part   TEXT NOT NULL,
+  domain       TEXT NOT NULL CHECK (domain = lower(domain)),
+  display_name TEXT NOT NULL DEFAULT '',
+  action       TEXT NOT NULL CHECK (action IN ('join', 'leave')),
+  state        TEXT NOT NULL CHECK (state IN ('confirming', 'moderating')),
+  via          TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX requests_by_address
+  ON requests (list_id, domain, lower(local_part), action);
+CREATE TABLE mail_log (
+  id      INTEGER PRIMARY KEY,
+  list_id INTEGER REFERENCES lists(id) ON DELETE CASCADE,
+  kind    TEXT NOT NULL,
+  address TEXT NOT NULL,
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX mail_log_by_kind ON mail_log (kind, sent_at);
+CREATE INDEX mail_log_by_address ON mail_log (address, kind, sent_at);
+CREATE INDEX tokens_by_payload ON tokens (purpose, payload);
+)sql",
   };
   return steps;
 }

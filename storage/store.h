@@ -28,8 +28,10 @@
 #include "storage/held_repository.h"
 #include "storage/key_repository.h"
 #include "storage/list_repository.h"
+#include "storage/mail_log.h"
 #include "storage/master_key.h"
 #include "storage/member_repository.h"
+#include "storage/request_repository.h"
 #include "storage/spool_repository.h"
 #include "storage/store_lock.h"
 #include "storage/token_repository.h"
@@ -80,6 +82,8 @@ class Store {
   TokenRepository& tokens() { return tokens_; }
   SpoolRepository& spool() { return spool_; }
   HeldRepository& held() { return held_; }
+  RequestRepository& requests() { return requests_; }
+  MailLog& mail_log() { return mail_log_; }
   const MasterKey& master_key() const { return master_key_; }
   const std::string& path() const { return db_->path(); }
 
@@ -98,6 +102,8 @@ class Store {
   TokenRepository tokens_;
   SpoolRepository spool_;
   HeldRepository held_;
+  RequestRepository requests_;
+  MailLog mail_log_;
   std::optional<StoreLock> daemon_lock_;
 };
 

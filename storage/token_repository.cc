@@ -1,7 +1,8 @@
 // Confirmation tokens over the tokens table (storage/schema.cc, step 2).
 //
-// Only SHA-256(token) is stored; the token has 256 bits from the CSPRNG,
-// so its hash needs no salt or slow KDF to resist guessing. Redeem is one
+// Only SHA-256(token) is stored; the token has 128 bits from the CSPRNG,
+// so its hash needs no salt or slow KDF to resist guessing (2^128 guesses
+// against a hash as against the token). Redeem is one
 // UPDATE ... RETURNING, so two processes redeeming the same token cannot
 // both succeed: SQLite runs the update under its write lock and the second
 // finds used_at already set.
@@ -21,7 +22,10 @@ using base::Ok;
 
 namespace {
 
-constexpr size_t kTokenBytes = 32;
+// 128 bits: beyond guessing, and short enough (22 characters) that
+// "<list>-confirm+TOKEN" stays within the 64 octets RFC 5321 section
+// 4.5.3.1.1 allows a local part, for list names of up to 33 characters.
+constexpr size_t kTokenBytes = 16;
 
 // SHA-256 of the token as 32 raw bytes (the column is a BLOB).
 std::string TokenHash(const std::string& token) {
@@ -96,6 +100,37 @@ Result<std::optional<TokenRecord>> TokenRepository::Redeem(const std::string& to
   Status committed = scope.Commit();
   if (!committed) return committed.failure().Prefixed(what);
   return redeemed;
+}
+
+Result<std::optional<TokenState>> TokenRepository::Find(const std::string& token) {
+  const std::string what = "looking up a token";
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, list_id, purpose, address, payload, created_at, expires_at, used_at "
+      "FROM tokens WHERE token_hash = ?1");
+  if (!query) return query.failure().Prefixed(what);
+  Statement& statement = (*query)->BindBlob(1, TokenHash(token));
+  ResetOnExit reset(statement);
+  Result<bool> row = statement.Step();
+  if (!row) return row.failure().Prefixed(what);
+  if (!*row) return std::optional<TokenState>();
+  TokenState state;
+  state.record.id = statement.ColumnInt(0);
+  state.record.list_id = statement.ColumnInt(1);
+  state.record.purpose = statement.ColumnText(2);
+  state.record.address = statement.ColumnText(3);
+  state.record.payload = statement.ColumnText(4);
+  state.record.created_at = statement.ColumnInt(5);
+  state.record.expires_at = statement.ColumnInt(6);
+  state.used_at = statement.ColumnOptionalInt(7);
+  return std::optional<TokenState>(std::move(state));
+}
+
+Status TokenRepository::UseAllFor(const std::string& purpose, const std::string& payload,
+                                  int64_t now) {
+  return WriteOne(db_, "retiring the " + purpose + " tokens of " + payload,
+                  "UPDATE tokens SET used_at = ?3 "
+                  "WHERE purpose = ?1 AND payload = ?2 AND used_at IS NULL",
+                  [&](Statement& s) { s.Bind(1, purpose).Bind(2, payload).Bind(3, now); });
 }
 
 Result<int64_t> TokenRepository::Purge(int64_t now) {

@@ -23,6 +23,12 @@ struct TokenRecord {
   int64_t expires_at = 0;
 };
 
+// A token as stored, and whether it was used.
+struct TokenState {
+  TokenRecord record;
+  std::optional<int64_t> used_at;  // set once redeemed
+};
+
 class TokenRepository {
  public:
   explicit TokenRepository(Database& db) : db_(db) {}
@@ -31,6 +37,12 @@ class TokenRepository {
   // Finds an unexpired, unused token and marks it used, atomically; nullopt
   // when unknown, expired or already used.
   Result<std::optional<TokenRecord>> Redeem(const std::string& token, int64_t now);
+  // The token as stored, used or expired or not (so that a person can be
+  // told which); nullopt when unknown. Changes nothing.
+  Result<std::optional<TokenState>> Find(const std::string& token);
+  // Marks every unused token of `purpose` carrying `payload` used: a request
+  // decided another way, or mailed again, leaves no older token valid.
+  Status UseAllFor(const std::string& purpose, const std::string& payload, int64_t now);
   // Deletes expired tokens; returns how many.
   Result<int64_t> Purge(int64_t now);
 
@@ -38,7 +50,8 @@ class TokenRepository {
   Database& db_;
 };
 
-// A new token: 32 bytes from the CSPRNG, base64url without padding.
+// A new token: 16 bytes (128 bits) from the CSPRNG, base64url without
+// padding: 22 characters.
 std::string NewToken();
 
 }  // namespace storage

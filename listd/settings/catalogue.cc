@@ -24,6 +24,7 @@ namespace {
 
 constexpr size_t kMaxTextBytes = 100;
 constexpr uint64_t kMaxNumber = uint64_t{1} << 62;
+constexpr uint64_t kMaxCount = 1000000000;
 
 std::string Fixed(std::string_view value) { return std::string(value); }
 
@@ -164,6 +165,41 @@ const std::vector<SettingSpec>& BuildCatalogue() {
       {SettingId::kArc,
        "arc",
        "seal every post with an ARC set (RFC 8617) after signing it, when the list has a key",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("on"); }},
+      {SettingId::kSubscriptionPolicy,
+       "subscription_policy",
+       "how someone joins: at once (open), after confirming from their own mailbox "
+       "(confirm, double opt-in), when a moderator approves (moderate), or both in turn "
+       "(confirm_then_moderate)",
+       SettingType::kEnum,
+       {"open", "confirm", "moderate", "confirm_then_moderate"},
+       [](const base::EmailAddress&) { return Fixed("confirm"); }},
+      {SettingId::kUnsubscriptionPolicy,
+       "unsubscription_policy",
+       "how a member leaves: at once when the request comes authenticated from the member's "
+       "own address, else after confirming (open), or always after confirming (confirm)",
+       SettingType::kEnum,
+       {"open", "confirm"},
+       [](const base::EmailAddress&) { return Fixed("open"); }},
+      {SettingId::kPendingRequestLife,
+       "pending_request_life",
+       "how long a confirmation token, a request waiting for a moderator and a moderation "
+       "notice's token stay valid",
+       SettingType::kSeconds,
+       {},
+       [](const base::EmailAddress&) { return Fixed("259200"); }},
+      {SettingId::kConfirmationsPerHour,
+       "confirmations_per_hour",
+       "most confirmation mails the list sends in an hour (past it, requests are recorded "
+       "as throttled and not mailed)",
+       SettingType::kCount,
+       {},
+       [](const base::EmailAddress&) { return Fixed("60"); }},
+      {SettingId::kNotifyOwnersOfHeld,
+       "notify_owners_of_held",
+       "mail the owners too, not only the moderators, when a post is held",
        SettingType::kEnum,
        {"on", "off"},
        [](const base::EmailAddress&) { return Fixed("on"); }},
@@ -340,6 +376,8 @@ std::string DescribeAllowed(const SettingSpec& spec) {
              "'/')";
     case SettingType::kCanonicalization:
       return "simple or relaxed, or header/body such as relaxed/simple";
+    case SettingType::kCount:
+      return "a whole number from 0 to " + std::to_string(kMaxCount);
   }
   return "";
 }
@@ -410,6 +448,12 @@ base::Result<std::string> Validate(std::string_view name, std::string_view value
     }
     case SettingType::kCanonicalization:
       return ValidateCanonicalization(*spec, value);
+    case SettingType::kCount: {
+      base::Result<std::string> n = ParseScaled(Trim(value), {});
+      if (!n) return must_be(n.error());
+      if (std::stoull(*n) > kMaxCount) return must_be("too large");
+      return n;
+    }
   }
   return must_be();
 }

@@ -47,8 +47,13 @@ enum class SettingId {
   kSigningExpire,
   kRemoveDkimSignatures,
   kArc,
+  kSubscriptionPolicy,
+  kUnsubscriptionPolicy,
+  kPendingRequestLife,
+  kConfirmationsPerHour,
+  kNotifyOwnersOfHeld,
 };
-inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kArc) + 1;
+inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kNotifyOwnersOfHeld) + 1;
 
 // What kind of value a setting takes; decides validation and how the
 // allowed values are described.
@@ -62,6 +67,7 @@ enum class SettingType {
   kText,              // one line of free text
   kTemplateName,      // the file name of a Mustache template (*.mustache), no '/' 
   kCanonicalization,  // header/body, each simple or relaxed (RFC 6376 section 3.4)
+  kCount,             // a whole number, 0 to 1,000,000,000
 };
 
 struct SettingSpec {

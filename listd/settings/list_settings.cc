@@ -10,10 +10,12 @@ namespace listd::settings {
 namespace {
 
 // What a stored spelling this listd does not know (written by another
-// version) reads as: for who may post and what befalls a non-member, the
-// most careful value, so that a human decides; for the rest, the default.
+// version) reads as: for who may post, who may join and what befalls a
+// non-member, the most careful value, so that a human decides; for the
+// rest, the default.
 std::string UnknownReadsAs(const SettingSpec& spec, const base::EmailAddress& list) {
   if (spec.id == SettingId::kPostingPolicy) return "moderated";
+  if (spec.id == SettingId::kSubscriptionPolicy) return "confirm_then_moderate";
   if (spec.id == SettingId::kNonmemberAction) return "hold";
   return spec.default_for(list);
 }
@@ -62,6 +64,13 @@ std::string_view ToString(DmarcMitigation value) {
 }
 std::string_view ToString(SigningAlgorithms value) {
   return Spelling(SettingId::kSigningAlgorithms, value);
+}
+
+std::string_view ToString(SubscriptionPolicy value) {
+  return Spelling(SettingId::kSubscriptionPolicy, value);
+}
+std::string_view ToString(UnsubscriptionPolicy value) {
+  return Spelling(SettingId::kUnsubscriptionPolicy, value);
 }
 
 ListSettings::ListSettings(const base::EmailAddress& list,
@@ -159,6 +168,21 @@ bool ListSettings::remove_dkim_signatures() const {
   return Text(SettingId::kRemoveDkimSignatures) == "on";
 }
 bool ListSettings::arc() const { return Text(SettingId::kArc) == "on"; }
+SubscriptionPolicy ListSettings::subscription_policy() const {
+  return Read<SubscriptionPolicy>(*this, SettingId::kSubscriptionPolicy);
+}
+UnsubscriptionPolicy ListSettings::unsubscription_policy() const {
+  return Read<UnsubscriptionPolicy>(*this, SettingId::kUnsubscriptionPolicy);
+}
+int64_t ListSettings::pending_request_life() const {
+  return static_cast<int64_t>(Number(Text(SettingId::kPendingRequestLife)));
+}
+int64_t ListSettings::confirmations_per_hour() const {
+  return static_cast<int64_t>(Number(Text(SettingId::kConfirmationsPerHour)));
+}
+bool ListSettings::notify_owners_of_held() const {
+  return Text(SettingId::kNotifyOwnersOfHeld) == "on";
+}
 
 base::Result<ListSettings> LoadListSettings(storage::Store& store,
                                             const storage::ListRecord& list) {

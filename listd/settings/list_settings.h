@@ -39,6 +39,8 @@ enum class NonmemberAction { kHold, kReject, kDiscard };
 enum class UnauthenticatedRejection { kDiscard, kHold };
 enum class DmarcMitigation { kNone, kMungeFrom, kWrap };
 enum class SigningAlgorithms { kRsa, kEd25519, kBoth };
+enum class SubscriptionPolicy { kOpen, kConfirm, kModerate, kConfirmThenModerate };
+enum class UnsubscriptionPolicy { kOpen, kConfirm };
 
 // The catalogue's spellings: "members-only", "munge-from", "both", ...
 std::string_view ToString(ReplyTo value);
@@ -47,6 +49,8 @@ std::string_view ToString(NonmemberAction value);
 std::string_view ToString(UnauthenticatedRejection value);
 std::string_view ToString(DmarcMitigation value);
 std::string_view ToString(SigningAlgorithms value);
+std::string_view ToString(SubscriptionPolicy value);
+std::string_view ToString(UnsubscriptionPolicy value);
 
 // One setting's value in force, as `list show` prints it.
 struct EffectiveSetting {
@@ -92,6 +96,11 @@ class ListSettings {
   int64_t signature_lifetime() const;  // x= lifetime in seconds; 0 = no x=
   bool remove_dkim_signatures() const;
   bool arc() const;
+  SubscriptionPolicy subscription_policy() const;
+  UnsubscriptionPolicy unsubscription_policy() const;
+  int64_t pending_request_life() const;     // seconds
+  int64_t confirmations_per_hour() const;   // mails
+  bool notify_owners_of_held() const;
 
  private:
   std::array<std::string, kSettingCount> values_;

@@ -53,12 +53,12 @@ std::string Sha256(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("RFC 4648 5: NewToken is 32 random bytes in base64url without padding",
+TEST_CASE("RFC 4648 5: NewToken is 16 random bytes in base64url without padding",
           "[storage][tokens]") {
   std::set<std::string> seen;
   for (int i = 0; i < 200; ++i) {
     const std::string token = storage::NewToken();
-    CHECK(token.size() == 43);  // ceil(32 * 8 / 6)
+    CHECK(token.size() == 22);  // ceil(16 * 8 / 6)
     CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                   "0123456789-_") == std::string::npos);
     seen.insert(token);
