@@ -17,8 +17,8 @@ Status MailLog::Record(std::optional<int64_t> list_id, const std::string& kind,
   const std::string what = "logging a " + kind + " mail";
   WriteScope scope(db_);
   if (!scope.begun()) return scope.begun().failure().Prefixed(what);
-  Result<Statement*> insert = db_.Prepare(
-      "INSERT INTO mail_log (list_id, kind, address, sent_at) VALUES (?1, ?2, ?3, ?4)");
+  Result<Statement*> insert =
+      db_.Prepare("INSERT INTO mail_log (list_id, kind, address, sent_at) VALUES (?1, ?2, ?3, ?4)");
   if (!insert) return insert.failure().Prefixed(what);
   Status ran = (*insert)
                    ->Bind(1, list_id)

@@ -29,8 +29,8 @@ class MailLog {
  public:
   explicit MailLog(Database& db) : db_(db) {}
   // Records one mail of `kind` to `address` (lower-cased here) at `at`.
-  Status Record(std::optional<int64_t> list_id, const std::string& kind,
-                const std::string& address, int64_t at);
+  Status Record(std::optional<int64_t> list_id, const std::string& kind, const std::string& address,
+                int64_t at);
   // How many mails match `count`.
   Result<int64_t> Count(const MailCount& count);
 

@@ -96,8 +96,7 @@ Result<std::optional<RequestRecord>> RequestRepository::FindFor(int64_t list_id,
   return std::optional<RequestRecord>(ReadRequest(statement));
 }
 
-Result<std::vector<RequestRecord>> RequestRepository::ForList(int64_t list_id,
-                                                              RequestState state) {
+Result<std::vector<RequestRecord>> RequestRepository::ForList(int64_t list_id, RequestState state) {
   const std::string what = "listing the requests of list " + std::to_string(list_id);
   Result<Statement*> query =
       db_.Prepare(std::string(kColumns) + "WHERE list_id = ?1 AND state = ?2 ORDER BY id");

@@ -94,6 +94,15 @@ INSERT INTO members (id, list_id, local_part, domain, display_name, role, delive
                      bounce_score, subscribed_at)
   VALUES (3, 1, 'Carol', 'example.com', 'Carol', 'member', 'enabled', 0, 1700000300);
 )sql",
+      // 6: requests, mail_log
+      R"sql(
+INSERT INTO requests (id, list_id, local_part, domain, display_name, action, state, via,
+                      created_at, expires_at)
+  VALUES (1, 1, 'Dora', 'example.com', 'Dora', 'join', 'confirming', 'mail', 1700000400,
+          1700259600);
+INSERT INTO mail_log (id, list_id, kind, address, sent_at)
+  VALUES (1, 1, 'confirm-join', 'dora@example.com', 1700000401);
+)sql",
   };
   return rows;
 }
@@ -180,8 +189,8 @@ TEST_CASE("A new file and an empty file come up at the latest version", "[migrat
   REQUIRE_OK(db);
   CHECK(VersionOf(**db) == LatestSchemaVersion());
   CHECK(Tables(**db) == std::vector<std::string>{"delivery_batches", "events", "held", "keys",
-                                                 "list_settings", "lists", "members", "spool",
-                                                 "tokens"});
+                                                 "list_settings", "lists", "mail_log", "members",
+                                                 "requests", "spool", "tokens"});
   // Opening again finds nothing to do.
   db->reset();
   auto again = Database::Open(path);

@@ -1,6 +1,6 @@
 // TokenRepository on a real SQLite file: a token redeems once, not after
 // it expires, not when unknown; only its SHA-256 is stored; NewToken makes
-// 32 CSPRNG bytes in base64url without padding (RFC 4648 section 5).
+// 16 CSPRNG bytes in base64url without padding (RFC 4648 section 5).
 #include "storage/token_repository.h"
 
 #include <openssl/evp.h>
