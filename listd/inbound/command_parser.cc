@@ -127,6 +127,28 @@ void ReadArguments(const std::vector<std::string>& words, Command& command) {
   }
 }
 
+// Whether a Subject whose first word is `verb` reads as that command, not
+// as a person's subject line that happens to start with the word ("Join us
+// for lunch", "End of term", "Confirm your subscription to demo").
+bool ReadsAsCommand(const std::vector<std::string>& words, CommandVerb verb) {
+  switch (verb) {
+    case CommandVerb::kHelp:
+      return true;  // "Help with my subscription" asks for help too
+    case CommandVerb::kEnd:
+      return words.size() == 1;
+    case CommandVerb::kJoin:
+    case CommandVerb::kLeave:
+      // An address= right after the verb makes it a command even when
+      // what follows is wrong: that is a problem to report, not a subject.
+      return words.size() == 1 || IsAddressWord(words[1]);
+    case CommandVerb::kConfirm:
+      return words.size() <= 2;
+    case CommandVerb::kUnknown:
+      break;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string_view ToString(CommandVerb verb) {
@@ -174,11 +196,12 @@ Command ParseCommandLine(std::string_view line) {
 CommandMail ParseCommandMail(std::string_view message) {
   CommandMail mail;
   const std::string subject = StripReplyPrefixes(SubjectOf(message));
-  if (!subject.empty()) {
+  const std::vector<std::string> subject_words = Words(subject);
+  if (!subject_words.empty()) {
     Command command = ParseCommandLine(subject);
     // A Subject that is no command is a person's subject line, not an
     // unknown command.
-    if (command.verb != CommandVerb::kUnknown) {
+    if (command.verb != CommandVerb::kUnknown && ReadsAsCommand(subject_words, command.verb)) {
       const bool end = command.verb == CommandVerb::kEnd;
       mail.commands.push_back(std::move(command));
       if (end) return mail;

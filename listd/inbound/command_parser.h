@@ -15,8 +15,12 @@
 //
 // WHAT IS READ, in order
 //   1. The Subject, RFC 2047 decoded, "Re:", "Fwd:", "Fw:", "AW:" taken off
-//      (repeated): a command when its first word is a verb; anything else
-//      there is a human's subject line and ignored.
+//      (repeated): a command when its first word is a verb and the rest
+//      reads as that verb's arguments (help: anything; end: nothing; join
+//      and leave: nothing, or address= next; confirm: at most one word,
+//      the token). Anything else there ("Join us for lunch", "End of term",
+//      "Confirm your subscription to demo") is a person's subject line and
+//      ignored, never an unknown command.
 //   2. The body's text (FirstTextOf: the first text/plain part, else the
 //      text of the first text/html part), line by line: blank lines are
 //      skipped; reading stops at a signature separator ("-- " or "--"),

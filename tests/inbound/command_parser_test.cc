@@ -86,6 +86,25 @@ TEST_CASE("commands: a Subject that is no command is ignored, the body is read",
   CHECK(mail.commands[0].verb == CommandVerb::kJoin);
 }
 
+TEST_CASE("commands: a Subject that only starts with a verb is a person's subject line",
+          "[commands]") {
+  for (const char* subject :
+       {"Join us for lunch", "End of term", "Re: Confirm your subscription", "leave of absence"}) {
+    INFO(subject);
+    CommandMail mail = ParseCommandMail(Mail(subject, "help\n"));
+    REQUIRE(mail.commands.size() == 1);
+    CHECK(mail.commands[0].verb == CommandVerb::kHelp);
+  }
+  // Arguments of the verb keep it a command, with its problem if any.
+  CommandMail bad = ParseCommandMail(Mail("join address=\"x\"@example.org", ""));
+  REQUIRE(bad.commands.size() == 1);
+  CHECK_FALSE(bad.commands[0].problem.empty());
+  CommandMail short_token = ParseCommandMail(Mail("Re: confirm abc", ""));
+  REQUIRE(short_token.commands.size() == 1);
+  CHECK(short_token.commands[0].verb == CommandVerb::kConfirm);
+  CHECK_FALSE(short_token.commands[0].problem.empty());
+}
+
 TEST_CASE("commands: the Subject's command comes first, then the body's", "[commands]") {
   CommandMail mail = ParseCommandMail(Mail("help", "join\nleave\n"));
   REQUIRE(mail.commands.size() == 3);
