@@ -1,14 +1,5 @@
-// Text lines of mail a person wrote (text_lines.h says what and why).
-//
-// STANDARDS
-//   RFC 3629 section 3 (well-formed UTF-8), RFC 3676 section 4.3 (the
-//   signature separator "-- "), section 4.5 (quote marks), RFC 5322
-//   section 3.6.5 (Subject; "Re: " is the usual reply prefix, by custom).
-// LIMITS
-//   Reply prefixes known: Re, Fwd, Fw, AW (German "Antwort"). Others
-//   ("SV:", "WG:", "Re[2]:") stay in the Subject. Attribution lines are
-//   recognised by their form only (a trailing ':' before a quote), in any
-//   language.
+// Text lines of mail a person wrote (text_lines.h says what and why; the
+// STANDARDS and LIMITS are there).
 #include "listd/inbound/text_lines.h"
 
 #include <cstdint>

@@ -8,6 +8,17 @@
 // FirstTextOf returns). LineCursor walks a text one line at a time without
 // splitting it first, so a caller that stops early pays only for the lines
 // it read. Thread-safety: plain functions and a value type.
+//
+// STANDARDS
+//   RFC 3629 section 3 (well-formed UTF-8), RFC 3676 section 4.3 (the
+//   signature separator "-- "), section 4.5 (quote marks), RFC 5322
+//   section 3.6.5 (Subject; "Re: " is the usual reply prefix, by custom).
+//
+// LIMITS
+//   Reply prefixes known: Re, Fwd, Fw, AW (German "Antwort"). Others
+//   ("SV:", "WG:", "Re[2]:") stay in the Subject. Attribution lines are
+//   recognised by their form only (a trailing ':' before a quote), in any
+//   language.
 #ifndef LISTD_LISTD_INBOUND_TEXT_LINES_H_
 #define LISTD_LISTD_INBOUND_TEXT_LINES_H_
 

@@ -32,7 +32,7 @@ const std::string kQuotedNotice =
     "> A post to demo is held: post from non-member bob@example.net\n"
     "> To act, reply with a first line of approve, reject or discard.\n";
 
-TEST_CASE("moderation: approve with the notice quoted after it (RFC 3676 section 4.5)",
+TEST_CASE("moderation reply: approve with the notice quoted after it (RFC 3676 section 4.5)",
           "[moderation]") {
   auto reply = ParseModerationReply(Reply("Re: held post", "approve\n\n" + kQuotedNotice));
   CHECK(reply.verb == ModerationVerb::kApprove);
@@ -41,7 +41,7 @@ TEST_CASE("moderation: approve with the notice quoted after it (RFC 3676 section
         ModerationVerb::kApprove);
 }
 
-TEST_CASE("moderation: reject with a reason, reject without one, discard", "[moderation]") {
+TEST_CASE("moderation reply: reject with a reason, reject without one, discard", "[moderation]") {
   auto reject = ParseModerationReply(Reply("Re: held", "Reject   Off topic here, sorry.\n"));
   CHECK(reject.verb == ModerationVerb::kReject);
   CHECK(reject.reason == "Off topic here, sorry.");
@@ -51,13 +51,13 @@ TEST_CASE("moderation: reject with a reason, reject without one, discard", "[mod
   CHECK(ParseModerationReply(Reply("Re: held", "discard\n")).verb == ModerationVerb::kDiscard);
 }
 
-TEST_CASE("moderation: a decision below the quoted notice counts (bottom posting)",
+TEST_CASE("moderation reply: a decision below the quoted notice counts (bottom posting)",
           "[moderation]") {
   auto reply = ParseModerationReply(Reply("Re: held", kQuotedNotice + "\ndiscard\n"));
   CHECK(reply.verb == ModerationVerb::kDiscard);
 }
 
-TEST_CASE("moderation: anything but the exact word approves nothing", "[moderation]") {
+TEST_CASE("moderation reply: anything but the exact word approves nothing", "[moderation]") {
   for (const char* body : {"approve it\n", "approved\n", "Please approve\n", "hello\napprove\n",
                            "discard this and that\n", "rejected\n", "\n\n", "-- \napprove\n"}) {
     INFO(body);
@@ -65,7 +65,8 @@ TEST_CASE("moderation: anything but the exact word approves nothing", "[moderati
   }
 }
 
-TEST_CASE("moderation: the Subject decides only when the body has no text line", "[moderation]") {
+TEST_CASE("moderation reply: the Subject decides only when the body has no text line",
+          "[moderation]") {
   CHECK(ParseModerationReply(Reply("Re: approve", "")).verb == ModerationVerb::kApprove);
   CHECK(ParseModerationReply(Reply("RE: Re: discard", "\n" + kQuotedNotice)).verb ==
         ModerationVerb::kDiscard);
@@ -78,7 +79,7 @@ TEST_CASE("moderation: the Subject decides only when the body has no text line",
         ModerationVerb::kNone);
 }
 
-TEST_CASE("moderation: a reason is one safe line of at most 500 bytes", "[moderation]") {
+TEST_CASE("moderation reply: a reason is one safe line of at most 500 bytes", "[moderation]") {
   auto reply = ParseModerationReply(
       Reply("Re: held", "reject spam\x1b[2J \xE2\x80\xAE" + std::string(800, 'x') + "\nsecond\n"));
   CHECK(reply.verb == ModerationVerb::kReject);
@@ -88,12 +89,12 @@ TEST_CASE("moderation: a reason is one safe line of at most 500 bytes", "[modera
   CHECK(reply.reason.find('\x1b') == std::string::npos);
 }
 
-TEST_CASE("moderation: bytes that are no message decide nothing", "[moderation]") {
+TEST_CASE("moderation reply: bytes that are no message decide nothing", "[moderation]") {
   CHECK(ParseModerationReply("approve").verb == ModerationVerb::kNone);
   CHECK(ParseModerationReply("").verb == ModerationVerb::kNone);
 }
 
-TEST_CASE("moderation: an HTML reply decides by its first line", "[moderation]") {
+TEST_CASE("moderation reply: an HTML reply decides by its first line", "[moderation]") {
   auto reply = ParseModerationReply(
       Reply("Re: held",
             "<div dir=\"ltr\">reject not for this list</div><blockquote>approve"
