@@ -19,7 +19,8 @@ Store::Store(std::unique_ptr<storage::Database> db, storage::MasterKey master_ke
       events_(*db_),
       tokens_(*db_),
       spool_(*db_),
-      held_(*db_) {}
+      held_(*db_),
+      bans_(*db_) {}
 
 base::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   namespace fs = std::filesystem;

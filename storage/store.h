@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "storage/ban_repository.h"
 #include "storage/database.h"
 #include "storage/event_log.h"
 #include "storage/held_repository.h"
@@ -80,6 +81,7 @@ class Store {
   TokenRepository& tokens() { return tokens_; }
   SpoolRepository& spool() { return spool_; }
   HeldRepository& held() { return held_; }
+  BanRepository& bans() { return bans_; }
   const MasterKey& master_key() const { return master_key_; }
   const std::string& path() const { return db_->path(); }
 
@@ -98,6 +100,7 @@ class Store {
   TokenRepository tokens_;
   SpoolRepository spool_;
   HeldRepository held_;
+  BanRepository bans_;
   std::optional<StoreLock> daemon_lock_;
 };
 
