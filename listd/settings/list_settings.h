@@ -37,6 +37,9 @@ enum class ReplyTo { kNone, kList, kAuthor };
 enum class PostingPolicy { kMembersOnly, kModerated, kAnnounceOnly, kOpen };
 enum class NonmemberAction { kHold, kReject, kDiscard };
 enum class UnauthenticatedRejection { kDiscard, kHold };
+enum class PostingAuth { kAligned, kFrom };
+enum class UnauthenticatedMemberAction { kHold, kAccept };
+enum class BanAction { kDiscard, kReject };
 enum class DmarcMitigation { kNone, kMungeFrom, kWrap };
 enum class SigningAlgorithms { kRsa, kEd25519, kBoth };
 
@@ -45,6 +48,9 @@ std::string_view ToString(ReplyTo value);
 std::string_view ToString(PostingPolicy value);
 std::string_view ToString(NonmemberAction value);
 std::string_view ToString(UnauthenticatedRejection value);
+std::string_view ToString(PostingAuth value);
+std::string_view ToString(UnauthenticatedMemberAction value);
+std::string_view ToString(BanAction value);
 std::string_view ToString(DmarcMitigation value);
 std::string_view ToString(SigningAlgorithms value);
 
@@ -76,6 +82,9 @@ class ListSettings {
   PostingPolicy posting_policy() const;
   NonmemberAction nonmember_action() const;
   UnauthenticatedRejection unauthenticated_rejection() const;
+  PostingAuth posting_auth() const;
+  UnauthenticatedMemberAction unauthenticated_member_action() const;
+  BanAction ban_action() const;
   uint64_t max_size() const;  // bytes; 0 = no limit
   DmarcMitigation dmarc_mitigation() const;
   bool dmarc_mitigate_unconditionally() const;
