@@ -288,6 +288,17 @@ Verdict Admit(const AdmitFacts& facts, const AdmitPolicy& policy) {
 
   const std::string who = facts.sender.from->ToString();
   std::optional<MemberRole> role = facts.sender.role;
+  if (role && facts.author_dmarc && facts.author_dmarc->result == dkim::DmarcResult::kFail &&
+      facts.author_dmarc->policy != dkim::DmarcPolicy::kNone) {
+    // The address is a member's, but its own domain says mail failing
+    // DMARC from it is forged (RFC 7489 section 6.6.2).
+    Verdict verdict = NonMember(who, policy);
+    verdict.reason = "post from " + who + ", which is a " + std::string(storage::ToString(*role)) +
+                     "'s address but fails its domain's DMARC check (p=" +
+                     std::string(dkim::ToString(facts.author_dmarc->policy)) +
+                     "): handled as a non-member's post";
+    return verdict;
+  }
   if (role && policy.posting_auth == settings::PostingAuth::kAligned) {
     const AuthorVerdict unjudged{AuthorAuthResult::kUnsigned,
                                  "From domain " + facts.sender.from->domain +
@@ -308,17 +319,6 @@ Verdict Admit(const AdmitFacts& facts, const AdmitPolicy& policy) {
       }
       return {AdmitAction::kHold, whose + ", but " + auth.detail};
     }
-  }
-  if (role && facts.author_dmarc && facts.author_dmarc->result == dkim::DmarcResult::kFail &&
-      facts.author_dmarc->policy != dkim::DmarcPolicy::kNone) {
-    // The address is a member's, but its own domain says mail failing
-    // DMARC from it is forged (RFC 7489 section 6.6.2).
-    Verdict verdict = NonMember(who, policy);
-    verdict.reason = "post from " + who + ", which is a " + std::string(storage::ToString(*role)) +
-                     "'s address but fails its domain's DMARC check (p=" +
-                     std::string(dkim::ToString(facts.author_dmarc->policy)) +
-                     "): handled as a non-member's post";
-    return verdict;
   }
   const std::string as_role = role ? std::string(storage::ToString(*role)) + " " + who : who;
   if (role && facts.sender.moderated) {

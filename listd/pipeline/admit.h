@@ -22,7 +22,11 @@
 //   4. author: no From, several From fields, or a From that cannot be read
 //      (or several mailboxes without a usable Sender) -> hold.
 //   5. identity: the author's address in the roster gives a role (member,
-//      moderator, owner). Under posting_auth=aligned that role counts only
+//      moderator, owner). Under either posting_auth, a role is not enough
+//      when the author domain's DMARC check failed under p=quarantine or
+//      p=reject (RFC 7489 section 6.6.2: that domain asks for such mail to
+//      be treated as forged): the post is a non-member's, and the reason
+//      says why. Under posting_auth=aligned the role counts, besides, only
 //      when the From domain is authenticated (sender_auth.h,
 //      AuthenticateAuthor: an aligned DKIM pass of ours, or a trusted
 //      upstream dmarc=pass):
@@ -33,10 +37,6 @@
 //                  on an open list, where a non-member's post is accepted
 //                  anyway, it is accepted.
 //      posting_auth=from takes the roster's word (the From alone).
-//      Under either, a role is not enough when the author domain's DMARC
-//      check failed under p=quarantine or p=reject (RFC 7489 section
-//      6.6.2: that domain asks for such mail to be treated as forged): the
-//      post is a non-member's, and the reason says why.
 //   6. moderated: a member row marked moderated (whatever its role) -> hold
 //      ("member's posts are moderated"), whatever the posting policy.
 //   7. posting_policy:

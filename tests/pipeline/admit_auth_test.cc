@@ -277,3 +277,17 @@ TEST_CASE("moderated: a moderated member's posts are held, whatever the policy",
   REQUIRE(f.store->members().SetModerated(id, false).ok());
   CHECK(f.Decide("dave@example.org", signed_results).action == A);
 }
+
+TEST_CASE("aligned: a DMARC p=reject failure is said first, and decides as a non-member's",
+          "[admit][auth]") {
+  // RFC 7489 section 6.6.2: the author domain asks for the post to be
+  // treated as forged, a stronger word than "not signed"; nonmember_action
+  // applies, not unauthenticated_member_action.
+  AuthFixture f;
+  AdmitFacts facts = f.Gather("jane@example.org", "dkim=none");
+  facts.author_dmarc =
+      listd::pipeline::AuthorDmarc{dkim::DmarcResult::kFail, dkim::DmarcPolicy::kReject};
+  Verdict v = Admit(facts, Policy({{"nonmember_action", "discard"}}));
+  CHECK(v.action == D);
+  CHECK_THAT(v.reason, Catch::Contains("fails its domain's DMARC check (p=reject)"));
+}
