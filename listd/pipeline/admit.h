@@ -30,8 +30,10 @@
 //      when the From domain is authenticated (sender_auth.h,
 //      AuthenticateAuthor: an aligned DKIM pass of ours, or a trusted
 //      upstream dmarc=pass):
-//        failed    an aligned signature did not pass -> the post is a
-//                  non-member's (below), the reason says which check failed;
+//        failed    an aligned signature did not pass -> nonmember_action,
+//                  the reason says which check failed (as for the DMARC
+//                  floor, even on an open list: a broken signature of
+//                  the author's own domain is a sign of forgery);
 //        unsigned  the author domain did not sign -> unauthenticated_
 //                  member_action: hold (with the reason), or accept the role;
 //                  on an open list, where a non-member's post is accepted

@@ -291,3 +291,15 @@ TEST_CASE("aligned: a DMARC p=reject failure is said first, and decides as a non
   CHECK(v.action == D);
   CHECK_THAT(v.reason, Catch::Contains("fails its domain's DMARC check (p=reject)"));
 }
+
+TEST_CASE("aligned: on an open list a failed aligned signature still gets nonmember_action",
+          "[admit][auth]") {
+  // The author domain signed and the signature broke: suspect, like the
+  // DMARC floor; an unsigned member's post goes out as anyone's would.
+  AuthFixture f;
+  const std::map<std::string, std::string> open = {{"posting_policy", "open"},
+                                                   {"nonmember_action", "reject"}};
+  CHECK(f.Decide("jane@example.org", "dkim=fail header.d=example.org", open).action == R);
+  CHECK(f.Decide("jane@example.org", "dkim=none", open).action == A);
+  CHECK(f.Decide("alice@example.net", "dkim=fail header.d=example.net", open).action == A);
+}
