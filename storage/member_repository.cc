@@ -1,4 +1,4 @@
-// Members over the members table (storage/schema.cc, steps 1 and 4).
+// Members over the members table (storage/schema.cc, steps 1, 4 and 5).
 //
 // An address is one member whatever the case of its local part (step 4's
 // unique index on lower(local_part)): Add of "Alice@" beside "alice@" adds
@@ -36,7 +36,7 @@ std::string Describe(const base::EmailAddress& address) {
 std::string OnList(int64_t list_id) { return " on list " + std::to_string(list_id); }
 
 // Reads a row of "SELECT id, list_id, local_part, domain, display_name,
-// role, delivery, bounce_score, subscribed_at".
+// role, delivery, bounce_score, subscribed_at, moderated".
 MemberRecord ReadMember(const Statement& row) {
   MemberRecord member;
   member.id = row.ColumnInt(0);
@@ -49,6 +49,7 @@ MemberRecord ReadMember(const Statement& row) {
   member.delivery = ParseDelivery(row.ColumnText(6)).value_or(Delivery::kEnabled);
   member.bounce_score = row.ColumnDouble(7);
   member.subscribed_at = row.ColumnInt(8);
+  member.moderated = row.ColumnInt(9) != 0;
   return member;
 }
 
@@ -165,7 +166,7 @@ Result<std::optional<MemberRecord>> MemberRepository::Find(int64_t list_id,
   const std::string what = "finding " + Describe(address) + OnList(list_id);
   Result<Statement*> query = db_.Prepare(
       "SELECT id, list_id, local_part, domain, display_name, role, delivery, "
-      "bounce_score, subscribed_at FROM members "
+      "bounce_score, subscribed_at, moderated FROM members "
       "WHERE list_id = ?1 AND domain = ?2 AND lower(local_part) = lower(?3)");
   if (!query) return query.failure().Prefixed(what);
   Statement& statement = (*query)
@@ -195,12 +196,18 @@ Status MemberRepository::SetBounceScore(int64_t member_id, double score) {
                    "setting the bounce score of member " + std::to_string(member_id));
 }
 
+Status MemberRepository::SetModerated(int64_t member_id, bool moderated) {
+  return UpdateOne(db_, "UPDATE members SET moderated = ?2 WHERE id = ?1", member_id,
+                   int64_t{moderated ? 1 : 0},
+                   "setting whether member " + std::to_string(member_id) + " is moderated");
+}
+
 Status MemberRepository::ForEach(int64_t list_id, const MemberFilter& filter,
                                  const std::function<bool(const MemberRecord&)>& each) {
   const std::string what = "listing the members" + OnList(list_id);
   Result<Statement*> query = db_.Prepare(
       "SELECT id, list_id, local_part, domain, display_name, role, delivery, "
-      "bounce_score, subscribed_at FROM members WHERE list_id = ?1 "
+      "bounce_score, subscribed_at, moderated FROM members WHERE list_id = ?1 "
       "AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR delivery = ?3) "
       "ORDER BY domain, local_part");
   if (!query) return query.failure().Prefixed(what);

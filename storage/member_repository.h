@@ -36,6 +36,7 @@ struct MemberRecord {
   Delivery delivery = Delivery::kEnabled;
   double bounce_score = 0;
   int64_t subscribed_at = 0;
+  bool moderated = false;  // every post of this member is held (schema step 5)
 };
 
 struct MemberFilter {
@@ -57,6 +58,8 @@ class MemberRepository {
   Status SetRole(int64_t member_id, MemberRole role);
   Status SetDelivery(int64_t member_id, Delivery delivery);
   Status SetBounceScore(int64_t member_id, double score);
+  // Whether every post of member `member_id` waits for a moderator.
+  Status SetModerated(int64_t member_id, bool moderated);
   // Calls `each` for every matching member in address order; stops early
   // when `each` returns false.
   Status ForEach(int64_t list_id, const MemberFilter& filter,

@@ -155,6 +155,27 @@ DELETE FROM members WHERE id IN (SELECT id FROM member_merges);
 DROP TABLE member_merges;
 CREATE UNIQUE INDEX members_by_address_nocase ON members (list_id, domain, lower(local_part));
 )sql",
+      // 5: admission on authenticated identity. A member whose posts are
+      // always held (moderated); bans, per list or site-wide (list_id
+      // NULL), of an exact address or a domain glob ("*@spam.example", or
+      // "*@*.spam.example" for its subdomains: storage/ban_repository.h),
+      // unique whatever their case; and posting_auth: new lists default to
+      // "aligned" (a member's post must carry an authenticated From), but
+      // every list that exists now keeps today's behaviour, "from", until
+      // an admin says otherwise.
+      R"sql(
+ALTER TABLE members ADD COLUMN moderated INTEGER NOT NULL DEFAULT 0 CHECK (moderated IN (0, 1));
+CREATE TABLE bans (
+  id         INTEGER PRIMARY KEY,
+  list_id    INTEGER REFERENCES lists(id) ON DELETE CASCADE,
+  pattern    TEXT NOT NULL,
+  reason     TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX bans_by_pattern ON bans (ifnull(list_id, 0), lower(pattern));
+INSERT OR IGNORE INTO list_settings (list_id, name, value)
+  SELECT id, 'posting_auth', 'from' FROM lists;
+)sql",
       // 6: the subscription flows. A request is someone's wish to join or
       // leave a list, waiting for them to confirm it (their confirmation
       // token points at it) or for a moderator to decide; one per (list,

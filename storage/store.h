@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "storage/ban_repository.h"
 #include "storage/database.h"
 #include "storage/event_log.h"
 #include "storage/held_repository.h"
@@ -84,6 +85,7 @@ class Store {
   HeldRepository& held() { return held_; }
   RequestRepository& requests() { return requests_; }
   MailLog& mail_log() { return mail_log_; }
+  BanRepository& bans() { return bans_; }
   const MasterKey& master_key() const { return master_key_; }
   const std::string& path() const { return db_->path(); }
 
@@ -104,6 +106,7 @@ class Store {
   HeldRepository held_;
   RequestRepository requests_;
   MailLog mail_log_;
+  BanRepository bans_;
   std::optional<StoreLock> daemon_lock_;
 };
 

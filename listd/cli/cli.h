@@ -18,7 +18,7 @@ int RunDkimCommand(const std::string& program, const Args& args);
 int RunArcCommand(const std::string& program, const Args& args);
 // `listctl list ...`: create, ls, show, set, rm (list_commands.cc).
 int RunListCommand(const std::string& program, const Args& args);
-// `listctl member ...`: add, rm, ls, import, export (member_commands.cc).
+// `listctl member ...`: add, rm, set, ls, import, export (member_commands.cc).
 int RunMemberCommand(const std::string& program, const Args& args);
 // `listctl key ...`: generate, dns, check, activate, rotate, retire, rm, ls,
 // export, import (key_commands.cc).
@@ -29,6 +29,8 @@ int RunDoctorCommand(const std::string& program, const Args& args);
 int RunInjectCommand(const std::string& program, const Args& args);
 // `listctl held ...`: ls, show, approve, reject, discard (held_commands.cc).
 int RunHeldCommand(const std::string& program, const Args& args);
+// `listctl ban ...`: add, rm, ls, per list or site-wide (ban_commands.cc).
+int RunBanCommand(const std::string& program, const Args& args);
 
 }  // namespace listd::cli
 

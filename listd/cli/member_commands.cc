@@ -1,4 +1,4 @@
-// listctl member add | rm | ls | import | export.
+// listctl member add | rm | set | ls | import | export.
 //
 // Thin shells over MemberService (listd/service/member_service.h). Listing, import and
 // export stream one member at a time, so a list of 100,000 members costs
@@ -89,6 +89,76 @@ int Rm(const std::string& program, const Args& args) {
       vm["list"].as<std::string>(), vm["address"].as<std::vector<std::string>>(), Now()));
   for (const std::string& a : report.changed) std::cout << "removed " << a << "\n";
   for (const std::string& a : report.unchanged) std::cout << "not a member: " << a << "\n";
+  return kExitOk;
+}
+
+// moderated=yes|no and delivery=STATE, where "disabled" is the member's
+// own choice (disabled-by-user) and the state names are taken as they are.
+service::MemberOptions MemberOptionsOrThrow(const std::vector<std::string>& settings) {
+  service::MemberOptions options;
+  for (const std::string& setting : settings) {
+    const size_t eq = setting.find('=');
+    if (eq == std::string::npos) {
+      throw CommandError{
+          "expected NAME=VALUE (moderated=yes|no, delivery=enabled|disabled), not '" +
+          Printable(setting) + "'"};
+    }
+    const std::string name = setting.substr(0, eq);
+    const std::string value = setting.substr(eq + 1);
+    if (name == "moderated") {
+      if (value == "yes") {
+        options.moderated = true;
+      } else if (value == "no") {
+        options.moderated = false;
+      } else {
+        throw CommandError{"moderated must be yes or no, not '" + Printable(value) + "'"};
+      }
+    } else if (name == "delivery") {
+      std::optional<storage::Delivery> delivery =
+          value == "disabled" ? storage::Delivery::kDisabledByUser : storage::ParseDelivery(value);
+      if (!delivery) {
+        throw CommandError{
+            "delivery must be enabled, disabled (by the member), disabled-by-user "
+            "or disabled-by-bounce, not '" +
+            Printable(value) + "'"};
+      }
+      options.delivery = *delivery;
+    } else {
+      throw CommandError{"unknown member setting '" + Printable(name) + "' (moderated, delivery)"};
+    }
+  }
+  return options;
+}
+
+int Set(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  options.add_options()("json", "print the member as JSON");
+  po::options_description arguments("arguments (by position)");
+  arguments.add_options()("list", po::value<std::string>()->required(), "the list's address")(
+      "address", po::value<std::string>()->required(), "the member's address")(
+      "setting", po::value<std::vector<std::string>>()->required(),
+      "moderated=yes|no, delivery=enabled|disabled|disabled-by-user|disabled-by-bounce");
+  options.add(arguments);
+  po::positional_options_description pos;
+  pos.add("list", 1).add("address", 1).add("setting", -1);
+  po::variables_map vm;
+  if (!ParseArgs(program + " set LIST ADDR moderated=yes|no delivery=enabled|disabled [--json]",
+                 options, args, vm, &pos)) {
+    return kExitOk;
+  }
+  const service::MemberOptions member_options =
+      MemberOptionsOrThrow(vm["setting"].as<std::vector<std::string>>());
+  auto store = OpenStoreOrThrow(vm);
+  MemberService service(*store, UnixActor("listctl"));
+  storage::MemberRecord member = OrThrow(service.SetMemberOptions(
+      vm["list"].as<std::string>(), vm["address"].as<std::string>(), member_options, Now()));
+  if (vm.count("json")) {
+    std::cout << views::Dump(views::MemberView(member)) << "\n";
+  } else {
+    std::cout << Printable(member.address.ToString())
+              << ": moderated=" << (member.moderated ? "yes" : "no")
+              << " delivery=" << storage::ToString(member.delivery) << "\n";
+  }
   return kExitOk;
 }
 
@@ -223,6 +293,9 @@ void PrintMemberUsage(std::ostream& out, const std::string& program) {
       << "commands:\n"
       << "  add LIST ADDR... [--role member|moderator|owner]   add members\n"
       << "  rm LIST ADDR...                                     remove members\n"
+      << "  set LIST ADDR moderated=yes|no delivery=enabled|disabled\n"
+      << "                                                      hold every post of a member; "
+         "stop or resume delivery\n"
       << "  ls LIST [--role R] [--json]                         list members\n"
       << "  import LIST FILE                                    add the addresses in FILE (- "
          "stdin)\n"
@@ -234,9 +307,10 @@ void PrintMemberUsage(std::ostream& out, const std::string& program) {
 }  // namespace
 
 int RunMemberCommand(const std::string& program, const Args& args) {
-  return Dispatch(program, args,
-                  {{"add", Add}, {"rm", Rm}, {"ls", Ls}, {"import", Import}, {"export", Export}},
-                  PrintMemberUsage);
+  return Dispatch(
+      program, args,
+      {{"add", Add}, {"rm", Rm}, {"set", Set}, {"ls", Ls}, {"import", Import}, {"export", Export}},
+      PrintMemberUsage);
 }
 
 }  // namespace listd::cli

@@ -10,7 +10,11 @@ base::Result<service::PostOutcome> PostHandler::Handle(service::PostInHand& post
                                                        const std::string& recorded) {
   const pipeline::AdmitPolicy policy =
       pipeline::PolicyFrom(post.list.settings, post.list.ListIdLabel(), post.list.Address());
-  auto facts = pipeline::GatherFacts(recorded, post.list.list.id, policy, store_.members());
+  // Our Authentication-Results lead `recorded`: the author domain is
+  // judged from them and the trusted upstream ones, not verified again.
+  const pipeline::AuthorEvidence evidence{post.authserv_id, &post.trusted_upstream};
+  auto facts = pipeline::GatherFacts(recorded, post.list.list.id, policy, store_.members(),
+                                     &store_.bans(), evidence);
   if (!facts) return outcomes_.Hold(post, recorded, facts.error());
   if (post.dmarc)
     facts->author_dmarc = pipeline::AuthorDmarc{post.dmarc->result, post.dmarc->applied_policy};

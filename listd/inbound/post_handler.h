@@ -1,5 +1,6 @@
 // PostHandler: a post to the list's own address. The admit stage
-// (pipeline/admit.h: loops, size, author, posting policy) decides, and the
+// (pipeline/admit.h: loops, bans, size, author, authenticated identity,
+// moderated members, posting policy) decides, and the
 // verdict becomes the outcome: accepted posts are decorated, signed,
 // sealed and queued for the members; the others are held, rejected (the
 // envelope sender gets a notice) or discarded.

@@ -122,6 +122,15 @@ Verdict NonMember(const std::string& who, const AdmitPolicy& policy) {
   return {AdmitAction::kHold, reason};
 }
 
+// A banned author's post: ban_action says what becomes of it.
+Verdict Banned(const base::EmailAddress& from, const AuthorBan& ban, const AdmitPolicy& policy) {
+  std::string reason = "post from " + from.ToString() + ", banned " +
+                       (ban.site_wide ? "site-wide" : "on this list") + " (" + ban.pattern +
+                       (ban.reason.empty() ? "" : ": " + ban.reason) + ")";
+  if (policy.ban_action == settings::BanAction::kReject) return {AdmitAction::kReject, reason};
+  return {AdmitAction::kDiscard, reason};
+}
+
 bool IsModeratorOrOwner(MemberRole role) {
   return role == MemberRole::kModerator || role == MemberRole::kOwner;
 }
@@ -264,6 +273,7 @@ Verdict Admit(const AdmitFacts& facts, const AdmitPolicy& policy) {
   if (facts.carries_our_x_loop) {
     return {AdmitAction::kDiscard, "loop: the post already carries X-Loop: " + policy.list_address};
   }
+  if (facts.ban && facts.sender.from) return Banned(*facts.sender.from, *facts.ban, policy);
   if (policy.max_size > 0 && facts.size > policy.max_size) {
     std::string size = HumanSize(facts.size);
     std::string limit = HumanSize(policy.max_size);
@@ -289,7 +299,31 @@ Verdict Admit(const AdmitFacts& facts, const AdmitPolicy& policy) {
                      "): handled as a non-member's post";
     return verdict;
   }
+  if (role && policy.posting_auth == settings::PostingAuth::kAligned) {
+    const AuthorVerdict unjudged{AuthorAuthResult::kUnsigned,
+                                 "From domain " + facts.sender.from->domain +
+                                     " not authenticated: no authentication results"};
+    const AuthorVerdict& auth = facts.author_auth ? *facts.author_auth : unjudged;
+    const std::string whose =
+        "post from " + who + ", which is a " + std::string(storage::ToString(*role)) + "'s address";
+    if (auth.result == AuthorAuthResult::kFailed) {
+      Verdict verdict = NonMember(who, policy);
+      verdict.reason = whose + ", but " + auth.detail + ": handled as a non-member's post";
+      return verdict;
+    }
+    if (auth.result == AuthorAuthResult::kUnsigned &&
+        policy.unauthenticated_member_action == settings::UnauthenticatedMemberAction::kHold) {
+      if (policy.posting_policy == settings::PostingPolicy::kOpen && !facts.sender.moderated) {
+        return {AdmitAction::kAccept,
+                "post from " + who + " to an open list (" + auth.detail + ")"};
+      }
+      return {AdmitAction::kHold, whose + ", but " + auth.detail};
+    }
+  }
   const std::string as_role = role ? std::string(storage::ToString(*role)) + " " + who : who;
+  if (role && facts.sender.moderated) {
+    return {AdmitAction::kHold, "post from " + as_role + ": member's posts are moderated"};
+  }
   switch (policy.posting_policy) {
     case settings::PostingPolicy::kOpen:
       return {AdmitAction::kAccept, "post from " + as_role + " to an open list"};
@@ -315,6 +349,9 @@ AdmitPolicy PolicyFrom(const settings::ListSettings& list_settings, std::string 
   AdmitPolicy policy;
   policy.posting_policy = list_settings.posting_policy();
   policy.nonmember_action = list_settings.nonmember_action();
+  policy.posting_auth = list_settings.posting_auth();
+  policy.unauthenticated_member_action = list_settings.unauthenticated_member_action();
+  policy.ban_action = list_settings.ban_action();
   policy.max_size = list_settings.max_size();
   policy.list_id = std::move(list_id);
   policy.list_address = std::move(list_address);
@@ -322,8 +359,8 @@ AdmitPolicy PolicyFrom(const settings::ListSettings& list_settings, std::string 
 }
 
 base::Result<AdmitFacts> GatherFacts(std::string_view message, int64_t list_id,
-                                     const AdmitPolicy& policy,
-                                     storage::MemberRepository& members) {
+                                     const AdmitPolicy& policy, storage::MemberRepository& members,
+                                     storage::BanRepository* bans, const AuthorEvidence& evidence) {
   auto parsed = dkim::Message::Parse(std::string(message));
   if (!parsed.ok()) return base::Error{"the post is not a message: " + parsed.error()};
   const dkim::Message& msg = *parsed;
@@ -339,9 +376,21 @@ base::Result<AdmitFacts> GatherFacts(std::string_view message, int64_t list_id,
     return facts;
   }
   facts.sender.from = std::move(std::get<base::EmailAddress>(author));
+  if (bans) {
+    auto ban = bans->Match(list_id, *facts.sender.from);
+    if (!ban.ok()) return base::Error{"cannot look up the bans: " + ban.error()};
+    if (*ban) facts.ban = AuthorBan{(*ban)->pattern, !(*ban)->list_id, (*ban)->reason};
+  }
   auto member = members.Find(list_id, *facts.sender.from);
   if (!member.ok()) return base::Error{"cannot look up the sender: " + member.error()};
-  if (*member) facts.sender.role = (*member)->role;
+  if (*member) {
+    facts.sender.role = (*member)->role;
+    facts.sender.moderated = (*member)->moderated;
+  }
+  static const std::vector<dkim::AuthenticationResults> kNone;
+  facts.author_auth =
+      AuthenticateAuthor(facts.sender.from->domain, message, evidence.authserv_id,
+                         evidence.trusted_upstream ? *evidence.trusted_upstream : kNone);
   return facts;
 }
 

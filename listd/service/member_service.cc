@@ -100,6 +100,49 @@ Result<MemberChangeReport> MemberService::RemoveMembers(std::string_view list_ad
       });
 }
 
+Result<storage::MemberRecord> MemberService::SetMemberOptions(std::string_view list_address,
+                                                              std::string_view address_text,
+                                                              const MemberOptions& options,
+                                                              int64_t now) {
+  Result<storage::ListRecord> list = FindList(store_, list_address);
+  if (!list) return list.failure();
+  Result<base::EmailAddress> address = base::EmailAddress::Parse(address_text);
+  if (!address) return base::Invalid("invalid address: " + address.error());
+  if (!options.moderated && !options.delivery) {
+    return base::Invalid("nothing to set: give moderated=yes|no or delivery=STATE");
+  }
+  return InTransaction<storage::MemberRecord>(
+      store_, "setting member " + address->ToString() + " of " + list->address.ToString(),
+      [&]() -> Result<storage::MemberRecord> {
+        Result<std::optional<storage::MemberRecord>> found =
+            store_.members().Find(list->id, *address);
+        if (!found) return found.failure();
+        if (!*found) {
+          return base::NotFound(address->ToString() + " is not a member of " +
+                                list->address.ToString());
+        }
+        storage::MemberRecord member = **found;
+        std::string detail;
+        if (options.moderated) {
+          Status set = store_.members().SetModerated(member.id, *options.moderated);
+          if (!set) return set.failure();
+          member.moderated = *options.moderated;
+          detail += std::string("moderated=") + (member.moderated ? "yes" : "no");
+        }
+        if (options.delivery) {
+          Status set = store_.members().SetDelivery(member.id, *options.delivery);
+          if (!set) return set.failure();
+          member.delivery = *options.delivery;
+          detail += std::string(detail.empty() ? "" : " ") +
+                    "delivery=" + std::string(storage::ToString(member.delivery));
+        }
+        Status recorded = store_.events().Record(now, actor_, list->id, "member.set",
+                                                 member.address.ToString() + ": " + detail);
+        if (!recorded) return recorded.failure();
+        return member;
+      });
+}
+
 Status MemberService::ForEachMember(std::string_view list_address,
                                     const storage::MemberFilter& filter,
                                     const std::function<void(const storage::MemberRecord&)>& each) {

@@ -1,5 +1,5 @@
 // MemberService: the members of a list, as the operations every face
-// shares: add, remove, list, import, export.
+// shares: add, remove, set (moderated, delivery), list, import, export.
 //
 // Contract:
 // - Every write is one transaction holding the change and its row in the
@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,12 @@ struct ImportReport {
   std::vector<Rejected> rejected;
 };
 
+// What `member set` changes; an absent field stays as it is.
+struct MemberOptions {
+  std::optional<bool> moderated;              // every post of the member is held
+  std::optional<storage::Delivery> delivery;  // enabled, disabled-by-user, ...
+};
+
 class MemberService {
  public:
   // `actor` is recorded with every event, e.g. "listctl:root".
@@ -64,6 +71,12 @@ class MemberService {
   base::Result<MemberChangeReport> RemoveMembers(std::string_view list,
                                                  const std::vector<std::string>& addresses,
                                                  int64_t now);
+  // Sets the options given of member `address` of `list` and returns the
+  // member as it now is; not a member is kind not_found, nothing to set
+  // kind invalid. One transaction with its event ("member.set").
+  base::Result<storage::MemberRecord> SetMemberOptions(std::string_view list,
+                                                       std::string_view address,
+                                                       const MemberOptions& options, int64_t now);
   // Calls `each` for every member matching `filter`, in address order.
   base::Status ForEachMember(std::string_view list, const storage::MemberFilter& filter,
                              const std::function<void(const storage::MemberRecord&)>& each);

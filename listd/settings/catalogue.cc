@@ -92,6 +92,28 @@ const std::vector<SettingSpec>& BuildCatalogue() {
        SettingType::kEnum,
        {"discard", "hold"},
        [](const base::EmailAddress&) { return Fixed("discard"); }},
+      {SettingId::kPostingAuth,
+       "posting_auth",
+       "what makes a post a member's: aligned (the From domain is authenticated: a passing "
+       "DKIM signature aligned with it, or dmarc=pass from a trusted upstream), or from (the "
+       "From address alone)",
+       SettingType::kEnum,
+       {"aligned", "from"},
+       [](const base::EmailAddress&) { return Fixed("aligned"); }},
+      {SettingId::kUnauthenticatedMemberAction,
+       "unauthenticated_member_action",
+       "with posting_auth=aligned, what happens to a member's post that its author domain did "
+       "not sign at all (no aligned DKIM signature, no upstream dmarc=pass): hold it, or "
+       "accept it as the member's",
+       SettingType::kEnum,
+       {"hold", "accept"},
+       [](const base::EmailAddress&) { return Fixed("hold"); }},
+      {SettingId::kBanAction,
+       "ban_action",
+       "what happens to a post whose From is banned (on this list or site-wide)",
+       SettingType::kEnum,
+       {"discard", "reject"},
+       [](const base::EmailAddress&) { return Fixed("discard"); }},
       {SettingId::kMaxSize,
        "max_size",
        "largest post accepted, in bytes (0: no limit)",

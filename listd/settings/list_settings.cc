@@ -59,6 +59,11 @@ std::string_view ToString(NonmemberAction value) {
 std::string_view ToString(UnauthenticatedRejection value) {
   return Spelling(SettingId::kUnauthenticatedRejection, value);
 }
+std::string_view ToString(PostingAuth value) { return Spelling(SettingId::kPostingAuth, value); }
+std::string_view ToString(UnauthenticatedMemberAction value) {
+  return Spelling(SettingId::kUnauthenticatedMemberAction, value);
+}
+std::string_view ToString(BanAction value) { return Spelling(SettingId::kBanAction, value); }
 std::string_view ToString(DmarcMitigation value) {
   return Spelling(SettingId::kDmarcMitigation, value);
 }
@@ -134,6 +139,13 @@ NonmemberAction ListSettings::nonmember_action() const {
 UnauthenticatedRejection ListSettings::unauthenticated_rejection() const {
   return Read<UnauthenticatedRejection>(*this, SettingId::kUnauthenticatedRejection);
 }
+PostingAuth ListSettings::posting_auth() const {
+  return Read<PostingAuth>(*this, SettingId::kPostingAuth);
+}
+UnauthenticatedMemberAction ListSettings::unauthenticated_member_action() const {
+  return Read<UnauthenticatedMemberAction>(*this, SettingId::kUnauthenticatedMemberAction);
+}
+BanAction ListSettings::ban_action() const { return Read<BanAction>(*this, SettingId::kBanAction); }
 uint64_t ListSettings::max_size() const { return Number(Text(SettingId::kMaxSize)); }
 DmarcMitigation ListSettings::dmarc_mitigation() const {
   return Read<DmarcMitigation>(*this, SettingId::kDmarcMitigation);

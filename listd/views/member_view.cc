@@ -9,6 +9,7 @@ Json MemberView(const storage::MemberRecord& member) {
           {"role", std::string(storage::ToString(member.role))},
           {"delivery", std::string(storage::ToString(member.delivery))},
           {"bounce_score", member.bounce_score},
+          {"moderated", member.moderated},
           {"subscribed_at", member.subscribed_at}};
 }
 

@@ -7,7 +7,8 @@
 
 namespace listd::views {
 
-// {"address", "name", "role", "delivery", "bounce_score", "subscribed_at"}
+// {"address", "name", "role", "delivery", "bounce_score", "moderated",
+//  "subscribed_at"}
 Json MemberView(const storage::MemberRecord& member);
 
 }  // namespace listd::views

@@ -65,3 +65,49 @@ TEST_CASE("sender auth: a null return path is never answered", "[sender_auth]") 
 }
 
 }  // namespace
+
+namespace {
+
+using listd::pipeline::AuthenticateAuthor;
+using listd::pipeline::AuthorAuthResult;
+
+TEST_CASE("author auth: RFC 7489 section 3.1.1 relaxed alignment of our dkim=pass with From",
+          "[sender_auth][author]") {
+  auto v = AuthenticateAuthor("Example.ORG", Recorded("dkim=pass header.d=mail.example.org"),
+                              "lists.example.org", {});
+  CHECK(v.result == AuthorAuthResult::kAuthenticated);
+  CHECK(v.detail == "DKIM d=mail.example.org");
+  // Failing aligned signatures are named with their results, in order.
+  v = AuthenticateAuthor("example.org",
+                         Recorded("dkim=fail header.d=example.org;\r\n\t"
+                                  "dkim=temperror header.d=a.example.org"),
+                         "lists.example.org", {});
+  CHECK(v.result == AuthorAuthResult::kFailed);
+  CHECK(v.detail ==
+        "From domain example.org not authenticated: dkim=fail (d=example.org), "
+        "dkim=temperror (d=a.example.org)");
+  // dkim=none and results of another authserv-id are no signature.
+  v = AuthenticateAuthor("example.org", Recorded("dkim=none"), "lists.example.org", {});
+  CHECK(v.result == AuthorAuthResult::kUnsigned);
+  CHECK(AuthenticateAuthor("example.org", Recorded("dkim=pass header.d=example.org"),
+                           "mx.example.net", {})
+            .result == AuthorAuthResult::kUnsigned);
+}
+
+TEST_CASE("author auth: RFC 8601 section 2.7.6, a trusted dmarc=pass must name the From domain",
+          "[sender_auth][author]") {
+  const std::string none = Recorded("dkim=none");
+  CHECK(AuthenticateAuthor("example.org", none, "lists.example.org",
+                           {Upstream("mx.example.net; dmarc=pass header.from=EXAMPLE.org")})
+            .result == AuthorAuthResult::kAuthenticated);
+  // Without header.from the upstream did not say for which domain.
+  CHECK(AuthenticateAuthor("example.org", none, "lists.example.org",
+                           {Upstream("mx.example.net; dmarc=pass")})
+            .result == AuthorAuthResult::kUnsigned);
+  // A subdomain's dmarc=pass is not the parent's: DMARC already aligned it.
+  CHECK(AuthenticateAuthor("example.org", none, "lists.example.org",
+                           {Upstream("mx.example.net; dmarc=pass header.from=sub.example.org")})
+            .result == AuthorAuthResult::kUnsigned);
+}
+
+}  // namespace

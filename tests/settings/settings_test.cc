@@ -123,6 +123,29 @@ TEST_CASE("settings: stored values win over the defaults, read in their types", 
   CHECK(set.All().size() == listd::settings::kSettingCount);  // the stray name is left out
 }
 
+TEST_CASE("settings: posting_auth, unauthenticated_member_action and ban_action", "[settings]") {
+  // New lists admit a member's post on an authenticated From (RFC 7489
+  // section 3.1 alignment); an unsigned member's post waits; a banned
+  // author's post is dropped without a word.
+  const ListSettings defaults(List(), {});
+  CHECK(defaults.posting_auth() == listd::settings::PostingAuth::kAligned);
+  CHECK(defaults.unauthenticated_member_action() ==
+        listd::settings::UnauthenticatedMemberAction::kHold);
+  CHECK(defaults.ban_action() == listd::settings::BanAction::kDiscard);
+  const ListSettings set(List(), {{"posting_auth", "from"},
+                                  {"unauthenticated_member_action", "accept"},
+                                  {"ban_action", "reject"}});
+  CHECK(set.posting_auth() == listd::settings::PostingAuth::kFrom);
+  CHECK(set.unauthenticated_member_action() ==
+        listd::settings::UnauthenticatedMemberAction::kAccept);
+  CHECK(set.ban_action() == listd::settings::BanAction::kReject);
+  CHECK(*Validate("posting_auth", "from") == "from");
+  auto bad = Validate("posting_auth", "dkim");
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.error(), Catch::Contains("aligned"));
+  CHECK_FALSE(Validate("ban_action", "hold").ok());
+}
+
 TEST_CASE("settings: a stored spelling this listd does not know leaves posting to a human",
           "[settings]") {
   // Written by another version: who may post reads as moderated, what

@@ -94,6 +94,16 @@ INSERT INTO members (id, list_id, local_part, domain, display_name, role, delive
                      bounce_score, subscribed_at)
   VALUES (3, 1, 'Carol', 'example.com', 'Carol', 'member', 'enabled', 0, 1700000300);
 )sql",
+      // 5: members.moderated, bans (per list and site-wide)
+      R"sql(
+INSERT INTO members (id, list_id, local_part, domain, display_name, role, delivery,
+                     bounce_score, subscribed_at, moderated)
+  VALUES (4, 1, 'dave', 'example.com', '', 'member', 'enabled', 0, 1700000400, 1);
+INSERT INTO bans (id, list_id, pattern, reason, created_at)
+  VALUES (1, 1, 'troll@example.net', 'flames', 1700000401);
+INSERT INTO bans (id, list_id, pattern, reason, created_at)
+  VALUES (2, NULL, '*@spam.example', '', 1700000402);
+)sql",
       // 6: requests, mail_log
       R"sql(
 INSERT INTO requests (id, list_id, local_part, domain, display_name, action, state, via,
@@ -188,9 +198,9 @@ TEST_CASE("A new file and an empty file come up at the latest version", "[migrat
   auto db = Database::Open(path);
   REQUIRE_OK(db);
   CHECK(VersionOf(**db) == LatestSchemaVersion());
-  CHECK(Tables(**db) == std::vector<std::string>{"delivery_batches", "events", "held", "keys",
-                                                 "list_settings", "lists", "mail_log", "members",
-                                                 "requests", "spool", "tokens"});
+  CHECK(Tables(**db) == std::vector<std::string>{"bans", "delivery_batches", "events", "held",
+                                                 "keys", "list_settings", "lists", "mail_log",
+                                                 "members", "requests", "spool", "tokens"});
   // Opening again finds nothing to do.
   db->reset();
   auto again = Database::Open(path);
@@ -237,7 +247,12 @@ TEST_CASE("Every earlier schema version upgrades to the latest with its data int
       auto db = Database::Open(path);  // the normal way: migrates
       REQUIRE_OK(db);
       CHECK(VersionOf(**db) == LatestSchemaVersion());
-      // Every row that was there, in every column that was there, unchanged.
+      // Every row that was there, in every column that was there, unchanged;
+      // step 5 adds one: a list that existed keeps posting_auth=from.
+      if (from >= 1 && from < 5) {
+        before["list_settings"].push_back("1|'posting_auth'|'from'");
+        std::sort(before["list_settings"].begin(), before["list_settings"].end());
+      }
       CHECK(DumpOf(**db, before_shape) == before);
       // And the upgraded file works: the later steps' rows go in too.
       for (int step = from + 1; step <= LatestSchemaVersion(); ++step) {
@@ -298,6 +313,62 @@ INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
   CHECK_FALSE(db->Exec("INSERT INTO members (list_id, local_part, domain, subscribed_at) "
                        "VALUES (1, 'aLiCe', 'example.com', 500)")
                   .ok());
+}
+
+TEST_CASE("Step 5 keeps posting_auth=from for the lists that exist, new lists get the default",
+          "[migrations]") {
+  // posting_auth=aligned is the default for new lists only: a list made
+  // before step 5 admitted members by From alone and keeps doing so.
+  TempDir dir;
+  auto db = OpenAt(dir.File("listd.db"), /*migrate=*/false);
+  REQUIRE_OK(storage::Migrate(*db, 4));
+  REQUIRE_OK(db->Exec(R"sql(
+INSERT INTO lists (id, local_part, domain, created_at) VALUES (1, 'team', 'example.org', 1);
+INSERT INTO lists (id, local_part, domain, created_at) VALUES (2, 'other', 'example.org', 1);
+INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
+  VALUES (10, 1, 'alice', 'example.com', 'member', 100);
+)sql"));
+  REQUIRE_OK(storage::Migrate(*db, 5));
+  auto settings = db->Prepare(
+      "SELECT list_id, value FROM list_settings WHERE name = 'posting_auth' ORDER BY list_id");
+  REQUIRE_OK(settings);
+  std::vector<std::string> rows;
+  while (*(*settings)->Step()) {
+    rows.push_back(std::to_string((*settings)->ColumnInt(0)) + " " + (*settings)->ColumnText(1));
+  }
+  CHECK(rows == std::vector<std::string>{"1 from", "2 from"});
+  // A member that was there is not moderated.
+  auto moderated = db->Prepare("SELECT moderated FROM members WHERE id = 10");
+  REQUIRE_OK(moderated);
+  REQUIRE(*(*moderated)->Step());
+  CHECK((*moderated)->ColumnInt(0) == 0);
+  (*moderated)->Reset();
+  // A list made after the step has no stored posting_auth: the default.
+  REQUIRE_OK(db->Exec(
+      "INSERT INTO lists (id, local_part, domain, created_at) VALUES (3, 'new', 'example.org', 2)"));
+  auto none = db->Prepare("SELECT count(*) FROM list_settings WHERE list_id = 3");
+  REQUIRE_OK(none);
+  REQUIRE(*(*none)->Step());
+  CHECK((*none)->ColumnInt(0) == 0);
+  (*none)->Reset();
+  // Bans are unique per scope whatever the case; a site ban and a list
+  // ban of one pattern are two bans.
+  REQUIRE_OK(db->Exec("INSERT INTO bans (list_id, pattern, created_at) VALUES (1, '*@Spam.example', 1)"));
+  REQUIRE_OK(db->Exec("INSERT INTO bans (list_id, pattern, created_at) VALUES (NULL, '*@spam.example', 1)"));
+  CHECK_FALSE(
+      db->Exec("INSERT INTO bans (list_id, pattern, created_at) VALUES (1, '*@SPAM.example', 1)")
+          .ok());
+  CHECK_FALSE(
+      db->Exec("INSERT INTO bans (list_id, pattern, created_at) VALUES (NULL, '*@spam.EXAMPLE', 1)")
+          .ok());
+  // And a list's bans go with it.
+  REQUIRE_OK(db->Exec("PRAGMA foreign_keys = ON"));
+  REQUIRE_OK(db->Exec("DELETE FROM lists WHERE id = 1"));
+  auto left = db->Prepare("SELECT count(*) FROM bans");
+  REQUIRE_OK(left);
+  REQUIRE(*(*left)->Step());
+  CHECK((*left)->ColumnInt(0) == 1);
+  (*left)->Reset();
 }
 
 TEST_CASE("A file newer than this listd is refused", "[migrations]") {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "listd/service/list_service.h"
+#include "listd/views/ban_view.h"
 #include "listd/views/doctor_view.h"
 #include "listd/views/held_view.h"
 #include "listd/views/json.h"
@@ -55,11 +56,13 @@ TEST_CASE("views: members, held posts, the doctor", "[views]") {
   member.delivery = storage::Delivery::kDisabledByBounce;
   member.bounce_score = 2.5;
   member.subscribed_at = 1800000000;
+  member.moderated = true;
   CHECK(listd::views::MemberView(member) == Json({{"address", "bob@example.net"},
                                                   {"name", "Bob"},
                                                   {"role", "moderator"},
                                                   {"delivery", "disabled-by-bounce"},
                                                   {"bounce_score", 2.5},
+                                                  {"moderated", true},
                                                   {"subscribed_at", 1800000000}}));
 
   storage::HeldPost held;
@@ -87,6 +90,23 @@ TEST_CASE("views: members, held posts, the doctor", "[views]") {
   CHECK(d["notes"] == 2);
   CHECK(d["findings"][0]["severity"] == "error");
   CHECK(d["findings"][0]["code"] == "no-active-key");
+}
+
+TEST_CASE("views: a ban, on a list and site-wide", "[views]") {
+  storage::BanRecord ban;
+  ban.id = 4;
+  ban.list_id = 1;
+  ban.pattern = "*@spam.example";
+  ban.reason = "spam";
+  ban.created_at = 1800000000;  // 2027-01-15T08:00:00Z
+  CHECK(listd::views::BanView(ban, std::string(kListAddress)) ==
+        Json({{"id", 4},
+              {"list", kListAddress},
+              {"pattern", "*@spam.example"},
+              {"reason", "spam"},
+              {"created_at", "2027-01-15T08:00:00Z"}}));
+  ban.list_id.reset();
+  CHECK(listd::views::BanView(ban, std::nullopt)["list"].is_null());
 }
 
 TEST_CASE("views: a name that is not UTF-8 still prints as JSON", "[views]") {
