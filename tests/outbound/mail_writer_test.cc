@@ -394,6 +394,21 @@ TEST_CASE(
   CHECK(PartBytes(g_mime_multipart_get_part(GMIME_MULTIPART(root), 1)) == attached);
 }
 
+TEST_CASE(
+    "mail_writer: RFC 5322 section 2.2.3, an empty subject has no trailing space and a long "
+    "List-Unsubscribe is folded",
+    "[mail_writer]") {
+  MailHeaders h = Headers();
+  h.subject.clear();
+  h.list_unsubscribe = "<https://lists.example.org/unsubscribe/" + std::string(60, 'a') +
+                       ">, <mailto:demo-leave@lists.example.org>";
+  auto mail = WriteTextMail(h, "x\n");
+  REQUIRE(mail.ok());
+  CHECK(WellFormedLines(*mail));
+  CHECK_THAT(*mail, Catch::Contains("\r\nSubject:\r\n"));
+  CHECK_THAT(*mail, Catch::Contains(">,\r\n <mailto:demo-leave@lists.example.org>\r\n"));
+}
+
 TEST_CASE("mail_writer: OneLineText makes untrusted text one safe line", "[mail_writer]") {
   CHECK(OneLineText("hello\r\nBcc: x@example.org") == "hello Bcc: x@example.org");
   CHECK(OneLineText("  a \t\t b\x01\x7f c  ") == "a b c");
