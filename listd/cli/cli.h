@@ -32,6 +32,9 @@ int RunHeldCommand(const std::string& program, const Args& args);
 // `listctl ban ...`: add, rm, ls, per list or site-wide (ban_commands.cc).
 int RunBanCommand(const std::string& program, const Args& args);
 
+// `listctl sub ...`: pending, approve, reject (sub_commands.cc).
+int RunSubCommand(const std::string& program, const Args& args);
+
 }  // namespace listd::cli
 
 #endif  // LISTD_LISTD_CLI_CLI_H_

@@ -124,6 +124,7 @@ base::Status Daemon::Start() {
   processing.post.batch_size = options_.batch_size;
   processing.max_header_fields = options_.max_header_fields;
   processing.max_mime_parts = options_.max_mime_parts;
+  processing.subscriptions.site_per_hour = options_.site_confirmations_per_hour;
   for (int shard = 0; shard < options_.pipeline_workers; ++shard) {
     // Each worker its own store connection and its own resolver. DNS before
     // anything is accepted: a pipeline without a resolver could only let

@@ -113,6 +113,10 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
        "a post with more header fields is held for the owners before it is verified")
       ("max-mime-parts", po::value(&o.max_mime_parts)->default_value(o.max_mime_parts),
        "a post with more MIME parts is held for the owners before it is verified")
+      ("site-confirmations-per-hour",
+       po::value(&o.site_confirmations_per_hour)->default_value(o.site_confirmations_per_hour),
+       "most confirmation and moderator-request mails all lists together send in an hour "
+       "(each list also has its own confirmations_per_hour)")
       ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections),
        "concurrent LMTP connections")
       ("max-connections-per-peer",
@@ -191,6 +195,9 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
   }
   if (o.max_header_fields < 1) return base::Invalid("--max-header-fields must be at least 1");
   if (o.max_mime_parts < 1) return base::Invalid("--max-mime-parts must be at least 1");
+  if (o.site_confirmations_per_hour < 0) {
+    return base::Invalid("--site-confirmations-per-hour must not be negative");
+  }
   if (o.max_connections_per_peer < 1) {
     return base::Invalid("--max-connections-per-peer must be at least 1");
   }

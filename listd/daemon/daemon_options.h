@@ -56,6 +56,8 @@ struct DaemonOptions {
   size_t max_message_bytes = base::kDefaultMaxMessageBytes;  // listctl inject's default too
   size_t max_header_fields = 1000;  // more: held before verification (pipeline/header_limit.h)
   size_t max_mime_parts = 1000;     // likewise (pipeline/mime_part_limit.h)
+  // Confirmation mails an hour over every list (service/subscription_service.h).
+  int64_t site_confirmations_per_hour = 600;
   int max_connections = 1000;
   int max_connections_per_peer = 50;
   int lmtp_command_timeout_seconds = 300;   // RFC 5321 section 4.5.3.2.7, per line

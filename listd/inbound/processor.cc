@@ -17,11 +17,21 @@ Processor::Processor(storage::Store& store, dkim::KeyResolver& keys, dkim::TxtRe
       options_(std::move(options)),
       now_(std::move(now)),
       outcomes_(store, options_.post, now_),
+      subscriptions_(store, options_.post.templates_dir, options_.post.actor,
+                     options_.subscriptions),
+      moderation_(store, options_.post, now_),
+      mailer_(store, options_.post.templates_dir),
       posts_(store, outcomes_),
       owners_(outcomes_),
       bounces_(outcomes_),
-      commands_(outcomes_),
-      router_(Handlers{&posts_, &owners_, &bounces_, &commands_}) {}
+      commands_(Services()),
+      join_leave_(Services()),
+      confirmations_(Services()),
+      router_(Handlers{&posts_, &owners_, &bounces_, &commands_, &join_leave_, &confirmations_}) {}
+
+CommandServices Processor::Services() {
+  return CommandServices{store_, outcomes_, subscriptions_, moderation_, mailer_, keys_, dns_};
+}
 
 base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {
   bool unprocessable = false;
@@ -42,7 +52,8 @@ base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {
   // no results of ours on top to record).
   std::optional<std::string> problem =
       pipeline::HeaderLimitProblem(post->post.message, options_.max_header_fields);
-  if (!problem) problem = pipeline::MimePartLimitProblem(post->post.message, options_.max_mime_parts);
+  if (!problem)
+    problem = pipeline::MimePartLimitProblem(post->post.message, options_.max_mime_parts);
   if (problem) {
     post->outcome.auth = "none";
     return outcomes_.Hold(*post, post->post.message, *problem);

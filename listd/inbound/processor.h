@@ -28,12 +28,17 @@
 #include "dkim/txt_resolver.h"
 #include "listd/inbound/bounce_handler.h"
 #include "listd/inbound/command_handler.h"
+#include "listd/inbound/confirm_handler.h"
+#include "listd/inbound/join_leave_handler.h"
 #include "listd/inbound/owner_handler.h"
 #include "listd/inbound/post_handler.h"
 #include "listd/inbound/router.h"
 #include "listd/pipeline/header_limit.h"
 #include "listd/pipeline/mime_part_limit.h"
+#include "listd/service/list_mailer.h"
+#include "listd/service/moderation.h"
 #include "listd/service/post_outcomes.h"
+#include "listd/service/subscription_service.h"
 #include "storage/store.h"
 
 namespace listd::inbound {
@@ -47,6 +52,8 @@ struct ProcessorOptions {
   size_t max_header_fields = pipeline::kDefaultMaxHeaderFields;
   // And posts with more MIME parts (pipeline/mime_part_limit.h).
   size_t max_mime_parts = pipeline::kDefaultMaxMimeParts;
+  // The site's cap on confirmation mails an hour (subscription_service.h).
+  service::SubscriptionLimits subscriptions;
 };
 
 class Processor {
@@ -62,6 +69,9 @@ class Processor {
   base::Result<service::PostOutcome> Process(int64_t post_id);
 
  private:
+  // What the command handlers work with (members above them).
+  CommandServices Services();
+
   storage::Store& store_;
   dkim::KeyResolver& keys_;
   dkim::TxtResolver* dns_;
@@ -72,10 +82,15 @@ class Processor {
   // read again when older than a minute, so a new list is known soon.
   std::vector<std::string> own_domains_;
   std::optional<int64_t> own_domains_read_at_;
+  service::SubscriptionService subscriptions_;
+  service::ModerationService moderation_;
+  service::ListMailer mailer_;
   PostHandler posts_;
   OwnerHandler owners_;
   BounceHandler bounces_;
   CommandHandler commands_;
+  JoinLeaveHandler join_leave_;
+  ConfirmHandler confirmations_;
   Router router_;
 };
 

@@ -12,10 +12,12 @@ Handler& Router::For(service::AddressRole role) const {
     case service::AddressRole::kBounces:
       return *handlers_.bounces;
     case service::AddressRole::kRequest:
+      return *handlers_.commands;
     case service::AddressRole::kJoin:
     case service::AddressRole::kLeave:
+      return *handlers_.subscriptions;
     case service::AddressRole::kConfirm:
-      return *handlers_.commands;
+      return *handlers_.confirmations;
   }
   return *handlers_.commands;  // not reached: the switch names every role
 }

@@ -4,9 +4,9 @@
 //   list@                       posts        the pipeline's admit, then out
 //   list-owner@                 owners       forwarded to owners, moderators
 //   list-bounces[+VERP]@        bounces      recorded for the member named
-//   list-request@, -join@, -leave@, -confirm[+TOKEN]@
-//                               commands     recorded (commands come with
-//                                            the subscriptions work)
+//   list-request@               commands     command_handler.h
+//   list-join@, list-leave@     subscriptions join_leave_handler.h
+//   list-confirm+TOKEN@         confirmations confirm_handler.h
 //
 // Pure: it holds the handlers it is given and chooses among them.
 #ifndef LISTD_LISTD_INBOUND_ROUTER_H_
@@ -22,6 +22,8 @@ struct Handlers {
   Handler* owners = nullptr;
   Handler* bounces = nullptr;
   Handler* commands = nullptr;
+  Handler* subscriptions = nullptr;
+  Handler* confirmations = nullptr;
 };
 
 class Router {

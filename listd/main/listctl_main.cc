@@ -4,7 +4,7 @@
 //   listctl - administer listd: lists, members, keys and their rollover,
 //   and DKIM signing and verification from the shell
 // SYNOPSIS
-//   listctl list|member|key|held|ban|doctor|dkim <command> [options]   (each has --help)
+//   listctl list|member|key|held|sub|ban|doctor|dkim <command> [options]   (each has --help)
 //   listctl inject LIST < message
 //   The store is chosen by --db PATH (default var/listd.db) or a --config
 //   file holding "db = PATH".
@@ -28,6 +28,7 @@ void PrintUsage(std::ostream& out) {
          "import\n"
          "  held     ls | show | approve | reject | discard   posts waiting for a moderator\n"
          "  ban      add | rm | ls   bans per list (--list) or site-wide\n"
+         "  sub      pending | approve | reject   subscription requests waiting for a moderator\n"
          "  inject   LIST < message: hand a post to listd (for pipe transports)\n"
          "  doctor   LIST: what a receiver would find wrong with the list's signing\n"
          "  dkim     keygen | sign | verify   DKIM with key files, outside the store\n"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   if (group == "key") return listd::cli::RunKeyCommand("listctl key", args);
   if (group == "held") return listd::cli::RunHeldCommand("listctl held", args);
   if (group == "ban") return listd::cli::RunBanCommand("listctl ban", args);
+  if (group == "sub") return listd::cli::RunSubCommand("listctl sub", args);
   if (group == "inject") return listd::cli::RunInjectCommand("listctl inject", args);
   if (group == "doctor") return listd::cli::RunDoctorCommand("listctl doctor", args);
   std::cerr << "listctl: unknown group '" << group << "'\n";

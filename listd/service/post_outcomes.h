@@ -128,6 +128,11 @@ class PostOutcomes {
   dkim::Clock& clock() { return now_; }
 
  private:
+  // Mails each moderator (and owner, with notify_owners_of_held) of the
+  // post's list a notice of the new hold with a token to decide it by
+  // reply (inbound/confirm_handler.h), in the caller's transaction.
+  base::Status NotifyModerators(PostInHand& post, const std::string& recorded,
+                                const std::string& reason);
   // Sets the state, drops a hold that is over, records the event, commits
   // `open` (or a transaction of its own when null).
   base::Result<PostOutcome> Finish(PostInHand& post, storage::PostState state, PostAction action,

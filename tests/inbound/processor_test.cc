@@ -129,9 +129,10 @@ TEST_CASE("processor: a post with more MIME parts than the limit is held before 
           "[processor][mime-limit]") {
   // Hardening finding 18: 50,000 tiny parts took 100 MB in GMime objects.
   ProcessorFixture p;
-  std::string post = "From: jane@example.org\r\nTo: demo@lists.example.org\r\n"
-                     "Subject: parts\r\nMIME-Version: 1.0\r\n"
-                     "Content-Type: multipart/mixed; boundary=p\r\n\r\n";
+  std::string post =
+      "From: jane@example.org\r\nTo: demo@lists.example.org\r\n"
+      "Subject: parts\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=p\r\n\r\n";
   for (int i = 0; i < 1001; ++i) post += "--p\r\n\r\npart\r\n";
   post += "--p--\r\n";
   const int lookups_before = p.auth.dns.lookups();
@@ -166,18 +167,42 @@ TEST_CASE("processor: a VERP bounce is recorded for the member it names", "[proc
   CHECK(p.Batches().empty());
 }
 
-TEST_CASE("processor: command addresses are kept and recorded, never sent on", "[processor]") {
-  for (const char* address :
-       {"demo-request@lists.example.org", "demo-join@lists.example.org",
-        "demo-leave@lists.example.org", "demo-confirm+Zm9vYmFy@lists.example.org"}) {
-    INFO(address);
+TEST_CASE("processor: command addresses reach their handlers, and each mail is answered once",
+          "[processor]") {
+  // RFC 3834 section 4: the answer goes to the return path (jane here):
+  // a reply for -request and for a token that cannot be used, the
+  // confirmation for -join and -leave (jane's From is not authenticated).
+  struct Row {
+    const char* address;
+    const char* event;
+  };
+  for (const Row row : {Row{"demo-request@lists.example.org", "command.processed"},
+                        Row{"demo-join@lists.example.org", "command.join"},
+                        Row{"demo-leave@lists.example.org", "command.leave"},
+                        Row{"demo-confirm+Zm9vYmFy@lists.example.org", "command.confirm"}}) {
+    INFO(row.address);
     ProcessorFixture p;
-    const auto outcome = p.Process(p.Spool(address));
+    const auto outcome = p.Process(p.Spool(row.address));
     CHECK(outcome.action == PostAction::kRecorded);
-    CHECK_THAT(outcome.reason, Catch::Contains("not handled yet"));
-    CHECK(p.LastEvent() == "command.received");
-    CHECK(p.Batches().empty());
+    CHECK(p.LastEvent() == row.event);
+    const auto batches = p.Batches();
+    REQUIRE(batches.size() == 1);
+    CHECK(batches[0].recipients == std::vector<std::string>{"jane@example.org"});
+    CHECK(batches[0].message.rfind("DKIM-Signature:", 0) == 0);
+    CHECK(batches[0].message.find("Auto-Submitted: auto-") != std::string::npos);
   }
+}
+
+TEST_CASE("processor: command mail that must not be answered is recorded, and nothing sent",
+          "[processor]") {
+  // RFC 3834 section 2: an automatic response is never answered.
+  ProcessorFixture p;
+  const auto outcome =
+      p.Process(p.Spool("demo-join@lists.example.org", "Auto-Submitted: auto-replied\r\n" + kPost));
+  CHECK(outcome.action == PostAction::kRecorded);
+  CHECK_THAT(outcome.reason, Catch::StartsWith("not answered"));
+  CHECK(p.LastEvent() == "command.unanswered");
+  CHECK(p.Batches().empty());
 }
 
 TEST_CASE("processor: a post that is not a message is held with the reason", "[processor]") {

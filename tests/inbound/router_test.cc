@@ -24,17 +24,21 @@ class Counting : public Handler {
 };
 
 TEST_CASE("router: each address role goes to the handler of its kind", "[router]") {
-  Counting posts, owners, bounces, commands;
-  const Router router(Handlers{&posts, &owners, &bounces, &commands});
+  Counting posts, owners, bounces, commands, subscriptions, confirmations;
+  const Router router(
+      Handlers{&posts, &owners, &bounces, &commands, &subscriptions, &confirmations});
   struct Row {
     AddressRole role;
     Handler* expected;
   };
   const Row rows[] = {
-      {AddressRole::kPost, &posts},       {AddressRole::kOwner, &owners},
-      {AddressRole::kBounces, &bounces},  {AddressRole::kRequest, &commands},
-      {AddressRole::kJoin, &commands},    {AddressRole::kLeave, &commands},
-      {AddressRole::kConfirm, &commands},
+      {AddressRole::kPost, &posts},
+      {AddressRole::kOwner, &owners},
+      {AddressRole::kBounces, &bounces},
+      {AddressRole::kRequest, &commands},
+      {AddressRole::kJoin, &subscriptions},
+      {AddressRole::kLeave, &subscriptions},
+      {AddressRole::kConfirm, &confirmations},
   };
   for (const Row& row : rows) {
     INFO(listd::service::ToString(row.role));
@@ -43,8 +47,9 @@ TEST_CASE("router: each address role goes to the handler of its kind", "[router]
 }
 
 TEST_CASE("router: a handler chosen is the one that handles", "[router]") {
-  Counting posts, owners, bounces, commands;
-  const Router router(Handlers{&posts, &owners, &bounces, &commands});
+  Counting posts, owners, bounces, commands, subscriptions, confirmations;
+  const Router router(
+      Handlers{&posts, &owners, &bounces, &commands, &subscriptions, &confirmations});
   listd::service::PostInHand post;
   REQUIRE(router.For(AddressRole::kBounces).Handle(post, "").ok());
   REQUIRE(router.For(AddressRole::kJoin).Handle(post, "").ok());
@@ -52,7 +57,8 @@ TEST_CASE("router: a handler chosen is the one that handles", "[router]") {
   CHECK(posts.calls == 0);
   CHECK(owners.calls == 0);
   CHECK(bounces.calls == 1);
-  CHECK(commands.calls == 2);
+  CHECK(commands.calls == 0);
+  CHECK(subscriptions.calls == 2);
 }
 
 }  // namespace

@@ -108,7 +108,7 @@ TEST_CASE("mail log: counts by kind, list, address and since", "[storage][mail_l
   CHECK(count({"confirm-join", std::nullopt, "", 0}) == 3);
 }
 
-TEST_CASE("tokens: Find tells a used token from an unknown one; UseAllFor retires a request's",
+TEST_CASE("tokens: Find tells a used token from an unknown one, UseAllFor retires a request's",
           "[storage][tokens]") {
   RequestFixture f;
   storage::TokenRepository tokens(*f.db);
