@@ -40,6 +40,7 @@ base::Result<service::PostOutcome> CommandHandler::Handle(service::PostInHand& p
   if (!transaction.begun()) return transaction.begun().failure();
   std::vector<ReplyLine> lines;
   bool with_help = false;
+  bool throttled = false;
   if (!mail.problem.empty()) {
     lines.push_back({"(the mail)", "no command could be read: " + mail.problem});
     with_help = true;
@@ -73,9 +74,11 @@ base::Result<service::PostOutcome> CommandHandler::Handle(service::PostInHand& p
           line.result = "not done: " + author.problem;
           break;
         }
-        auto said = Said(command.verb == CommandVerb::kJoin
-                             ? services_.subscriptions.RequestJoin(post.list, who, now)
-                             : services_.subscriptions.RequestLeave(post.list, who, now));
+        auto asked = command.verb == CommandVerb::kJoin
+                         ? services_.subscriptions.RequestJoin(post.list, who, now)
+                         : services_.subscriptions.RequestLeave(post.list, who, now);
+        if (asked && asked->answer == service::Answer::kThrottled) throttled = true;
+        auto said = Said(asked);
         if (!said) return said.failure();
         line.result = *said;
         break;
@@ -108,7 +111,9 @@ base::Result<service::PostOutcome> CommandHandler::Handle(service::PostInHand& p
     lines.push_back({"(the mail)", "no command found"});
     with_help = true;
   }
-  auto replied = SendReply(services_, post, recorded, lines, with_help, now);
+  // Past the hourly caps the list sends nothing, this reply included.
+  base::Result<bool> replied = false;
+  if (!throttled) replied = SendReply(services_, post, recorded, lines, with_help, now);
   if (!replied) return replied.failure();
   auto outcome = services_.outcomes.Record(
       post,

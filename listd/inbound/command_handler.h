@@ -12,7 +12,8 @@
 // Contract: the commands, the reply and the mail's outcome commit in one
 // transaction; a command that cannot be done (a template that does not
 // render) is answered as such, the others still done. Mail that must not
-// be answered (answer_guard.h) is recorded and nothing is done.
+// be answered (answer_guard.h) is recorded and nothing is done; a mail
+// whose request hit the hourly caps gets no reply (the caps stop mail).
 //
 // LIMITS
 //   at most kMaxCommandLines (10) command lines are read; the reply says

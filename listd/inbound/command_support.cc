@@ -1,6 +1,7 @@
 // What the command handlers share (see command_support.h).
 #include "listd/inbound/command_support.h"
 
+#include "listd/inbound/mail_text.h"
 #include "listd/outbound/mail_writer.h"
 #include "listd/outbound/template_text.h"
 #include "listd/pipeline/admit.h"
@@ -69,7 +70,7 @@ base::Result<bool> SendReply(CommandServices& services, service::PostInHand& pos
     if (help) mail.values.text["help"] = *help;
   }
   mail.headers.to = to;
-  const std::string subject = outbound::OneLineText(service::FieldValue(recorded, "Subject"));
+  const std::string subject = outbound::OneLineText(SubjectOf(recorded));
   mail.headers.subject = subject.empty() ? "The results of your commands" : "Re: " + subject;
   std::string id = service::FieldValue(recorded, "Message-ID");
   if (id.size() > 2 && id.front() == '<' && id.back() == '>' &&

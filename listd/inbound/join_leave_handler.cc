@@ -33,9 +33,12 @@ base::Result<service::PostOutcome> JoinLeaveHandler::Handle(service::PostInHand&
                        : service::RequestAnswer{service::Answer::kNothingToDo,
                                                 "could not be done: " + asked_for.error()};
   }
+  // A throttled request is answered by nothing at all: the list is being
+  // used to send mail in bulk, and a reply would be more of it.
   const bool answered_by_mail = answer.answer == service::Answer::kConfirmationSent ||
                                 answer.answer == service::Answer::kJoined ||
-                                answer.answer == service::Answer::kLeft;
+                                answer.answer == service::Answer::kLeft ||
+                                answer.answer == service::Answer::kThrottled;
   if (!answered_by_mail) {
     auto replied = SendReply(services_, post, recorded, {{asked, answer.text}}, false, now);
     if (!replied) return replied.failure();

@@ -6,9 +6,10 @@
 //
 // The confirmation, welcome or goodbye is the answer; a reply
 // (command_support.h) goes to the return path only for what none of those
-// says: throttled, banned, waiting for a moderator, nothing to do. So a
-// request for someone else's address tells the requester nothing of the
-// roster.
+// says: banned, waiting for a moderator, nothing to do. So a request for
+// someone else's address tells the requester nothing of the roster. A
+// request past the hourly caps gets no mail at all (the caps are there to
+// stop mail).
 //
 // Contract: as command_handler.h.
 #ifndef LISTD_LISTD_INBOUND_JOIN_LEAVE_HANDLER_H_
