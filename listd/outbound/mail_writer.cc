@@ -14,15 +14,25 @@
 //   fold at; a field that cannot be made to fit 998 octets is refused.
 #include "listd/outbound/mail_writer.h"
 
+#include <ctime>
 #include <vector>
 
 #include "base/email_address.h"
 #include "listd/mime/boundary.h"
 #include "listd/mime/gmime_support.h"
 #include "listd/mime/text_codec.h"
-#include "listd/outbound/notice.h"
 
 namespace listd::outbound {
+
+std::string MailDate(int64_t now) {
+  const std::time_t t = static_cast<std::time_t>(now);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[64];
+  // RFC 5322 section 3.3; %a and %b are English in the C locale listd runs in.
+  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S +0000", &utc);
+  return text;
+}
 namespace {
 
 constexpr size_t kMaxLine = 998;   // RFC 5322 section 2.1.1, MUST

@@ -41,7 +41,7 @@ struct MailHeaders {
   std::string list_unsubscribe;  // full field value like
                                  // "<mailto:demo-leave@lists.example.org>", "" = none
   std::string auto_submitted = "auto-generated";  // or "auto-replied" (RFC 3834 section 5)
-  int64_t now = 0;  // Date (RFC 5322 3.3, UTC; reuse MailDate from notice.h)
+  int64_t now = 0;                                // Date (RFC 5322 3.3, UTC: MailDate below)
 };
 
 // A text/plain; charset=utf-8 message, CRLF line ends, every line <= 998
@@ -60,6 +60,9 @@ base::Result<std::string> WriteTextMail(const MailHeaders& headers, std::string_
 base::Result<std::string> WriteMailWithMessage(const MailHeaders& headers,
                                                std::string_view body_utf8,
                                                std::string_view attached);
+
+// An RFC 5322 date-time of `now` in UTC: "Mon, 23 Nov 2026 22:31:00 +0000".
+std::string MailDate(int64_t now);
 
 // For untrusted text going into a header (a post's Subject): control bytes
 // (C0, DEL, C1) and CR/LF become spaces, runs of spaces collapse to one,

@@ -82,8 +82,8 @@ base::Result<Sent> ListMailer::Send(pipeline::ListContext& list, int64_t post_id
   }
   pipeline::QueueOptions queue;
   queue.now = now;
-  auto queued = pipeline::QueueFor(store_, post_id, list.RoleAddress("bounces"), {headers.to},
-                                   message, queue);
+  const std::string envelope_from = mail.null_return_path ? "" : list.RoleAddress("bounces");
+  auto queued = pipeline::QueueFor(store_, post_id, envelope_from, {headers.to}, message, queue);
   if (!queued) return queued.failure().Prefixed(what);
   base::Status logged = store_.mail_log().Record(list.list.id, mail.kind, headers.to, now);
   if (!logged) return logged.failure().Prefixed(what);

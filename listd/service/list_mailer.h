@@ -21,7 +21,9 @@
 //   person's mail, auto-generated for the rest); RFC 2369 section 3.2
 //   (List-Unsubscribe names the -leave address); RFC 2919 (List-Id);
 //   RFC 6377 section 3.3 (the envelope sender is the list's -bounces
-//   address, so a dead address comes back to the list, not a person).
+//   address, so a dead address comes back to the list, not a person;
+//   the null return path for an answer to a post's sender, RFC 3834
+//   section 3.3).
 //
 // Thread-safety: one ListMailer per thread, over that thread's Store.
 #ifndef LISTD_LISTD_SERVICE_LIST_MAILER_H_
@@ -51,6 +53,10 @@ struct ListMail {
   // message_id, list_id, list_unsubscribe and the date.
   outbound::MailHeaders headers;
   std::string attached;  // a message to attach as message/rfc822; "" none
+  // The null return path instead of -bounces: for an answer to a post's
+  // sender, which must never bounce back to anyone (RFC 3834 section 3.3,
+  // RFC 5321 section 4.5.5).
+  bool null_return_path = false;
 };
 
 struct Sent {

@@ -99,7 +99,7 @@ base::Result<PostOutcome> ModerationService::Reject(int64_t held_id, const std::
   // Whether the author may hear of it is read from our results as recorded
   // (a trusted upstream's SPF verdict is the daemon's knowledge, not kept).
   if (auto parsed = dkim::Message::Parse(recorded)) in_hand->authserv_id = OurAuthservId(*parsed);
-  return outcomes_.Reject(*in_hand, recorded, reason);
+  return outcomes_.Reject(*in_hand, recorded, reason, /*by_moderator=*/true);
 }
 
 base::Result<PostOutcome> ModerationService::Discard(int64_t held_id) {

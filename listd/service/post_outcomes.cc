@@ -5,7 +5,7 @@
 
 #include "base/ascii.h"
 #include "listd/mime/header_edit.h"
-#include "listd/outbound/notice.h"
+#include "listd/outbound/mail_writer.h"
 #include "listd/pipeline/decorate.h"
 #include "listd/pipeline/queue.h"
 #include "listd/pipeline/sender_auth.h"
@@ -266,7 +266,7 @@ base::Status PostOutcomes::NotifyModerators(PostInHand& post, const std::string&
 }
 
 base::Result<PostOutcome> PostOutcomes::Reject(PostInHand& post, const std::string& recorded,
-                                               const std::string& reason) {
+                                               const std::string& reason, bool by_moderator) {
   const int64_t now = now_();
   // The envelope sender, never From: From is whatever the sender wrote, and
   // a notice to it would make the list a relay for forged mail (RFC 3834
@@ -280,26 +280,28 @@ base::Result<PostOutcome> PostOutcomes::Reject(PostInHand& post, const std::stri
   std::string why = reason;
   if (!sender.authenticated) why += "; no notice sent: " + sender.detail;
   if (sender.authenticated) {
-    outbound::NoticeRequest request;
-    request.from = post.list.RoleAddress("owner");
-    request.to = author;
-    request.list = post.list.Address();
-    request.subject = Shortened(FieldValue(recorded, "Subject"));
-    request.reason = reason;
-    request.message_id = "listd-reject-" + std::to_string(post.post.id) + "-" +
-                         std::to_string(now) + "@" + post.list.list.address.domain;
-    request.now = now;
-    // Unsigned if signing fails: the notice matters more than its signature,
-    // and an error here would leave the post to be retried forever.
-    std::string notice = outbound::RejectionNotice(request);
-    if (auto signed_notice = pipeline::Sign(notice, post.list, now)) {
-      notice = std::move(signed_notice->message);
+    ListMail mail;
+    mail.kind = "rejection";
+    mail.template_name = by_moderator ? "moderation_rejected.mustache" : "post_rejected.mustache";
+    mail.values.text["subject"] = outbound::OneLineText(FieldValue(recorded, "Subject"));
+    mail.values.text["reason"] = outbound::OneLineText(reason, 500);
+    mail.headers.from = post.list.RoleAddress("owner");
+    mail.headers.to = author;
+    mail.headers.subject = "Your message to " + post.list.Address() + " was rejected";
+    mail.headers.auto_submitted = "auto-replied";
+    mail.null_return_path = true;
+    ListMailer mailer(store_, options_.templates_dir);
+    auto sent = mailer.Send(post.list, post.post.id, std::move(mail), now);
+    if (sent) {
+      post.outcome.recipients = 1;
+    } else if (sent.failure().kind == base::ErrorKind::kInternal ||
+               sent.failure().kind == base::ErrorKind::kUnavailable) {
+      return sent.failure();
+    } else {
+      // The rejection stands without its notice (a site template that does
+      // not render, an author address the writer refuses), and says so.
+      why += "; no notice sent: " + sent.error();
     }
-    pipeline::QueueOptions queue;
-    queue.now = now;
-    auto queued = pipeline::QueueFor(store_, post.post.id, "", {author}, notice, queue);
-    if (!queued) return queued.failure();
-    post.outcome.recipients = queued->recipients;
   }
   return Finish(post, storage::PostState::kRejected, PostAction::kRejected, why, "post.reject",
                 &transaction);

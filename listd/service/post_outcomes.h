@@ -116,8 +116,10 @@ class PostOutcomes {
   base::Result<PostOutcome> Forward(PostInHand& post, const std::string& recorded);
   base::Result<PostOutcome> Hold(PostInHand& post, const std::string& recorded,
                                  const std::string& reason);
+  // `by_moderator`: a moderator decided (moderation_rejected.mustache),
+  // else the admit stage did (post_rejected.mustache).
   base::Result<PostOutcome> Reject(PostInHand& post, const std::string& recorded,
-                                   const std::string& reason);
+                                   const std::string& reason, bool by_moderator = false);
   base::Result<PostOutcome> Discard(PostInHand& post, const std::string& reason);
   // `event` names what was recorded ("bounce.received").
   base::Result<PostOutcome> Record(PostInHand& post, const std::string& reason,

@@ -98,7 +98,13 @@ def test_aligned_signed_member_delivered_unsigned_held_banned_discarded(env):
     post("moderated", "bob@example.net")
     states = wait_processed(env, 6)
 
-    messages = env.wait_for(3)
+    # Three copies, and the owner's notices of the three holds.
+    everything = env.wait_for(6)
+    notices = [m for m in everything
+               if values(m.data, "Subject")[0].startswith("Held for moderation on ")]
+    expect(sorted(m.recipient for m in notices) == ["alice@author.example"] * 3,
+           "the owner is told of each hold: %r" % [m.recipient for m in notices])
+    messages = [m for m in everything if m not in notices]
     subjects = sorted(values(m.data, "Subject")[0] for m in messages)
     expect(subjects == ["[demo] signed"] * len(messages),
            "only the signed member post went out: %r" % subjects)

@@ -315,6 +315,36 @@ def test_tokens_reused_for_another_list_malformed(env):
                                for m in to(env, ivy)), "the malformed token is answered")
 
 
+def test_an_expired_token_is_refused_and_changes_nothing(env):
+    """pending_request_life bounds a token's life: a reply after it is told
+    the token expired and subscribes no one (the daemon's own clock)."""
+    daemon = start(env, subscription_policy="confirm", pending_request_life="1s")
+    kim = "kim@author.example"
+    join = "demo-join@" + LIST_DOMAIN
+    daemon.send(mail(kim, join, "join"), [join], mail_from=kim)
+    (confirmation,) = wait_mail(env, kim)
+    address = confirm_address(confirmation.data)
+    time.sleep(2.1)
+    daemon.send(mail(kim, address, "Re: confirm"), [address], mail_from=kim)
+    (_, answer) = wait_mail(env, kim, 2)
+    expect("expired" in body_text(answer.data), "told it expired: %r" % body_text(answer.data))
+    expect(kim not in members(env), "not subscribed")
+
+
+def test_banned_address_cannot_join(env):
+    """A banned address (site-wide glob) asking to join gets no
+    confirmation and is told it cannot be subscribed."""
+    daemon = start(env, subscription_policy="confirm")
+    env.listctl("ban", "add", "*@spam.example")
+    join = "demo-join@" + LIST_DOMAIN
+    daemon.send(mail("eve@spam.example", join, "join"), [join], mail_from="eve@spam.example")
+    (reply,) = wait_mail(env, "eve@spam.example")
+    expect("cannot be subscribed" in body_text(reply.data), "refused: %r" % body_text(reply.data))
+    expect(not header(reply.data, "Subject").startswith("confirm"), "no confirmation")
+    settle(env)
+    expect(len(to(env, "eve@spam.example")) == 1, "one mail only")
+
+
 def test_fifty_requests_for_one_address_give_one_confirmation(env):
     """Anti-bombing: one pending request per (list, address, action); a
     repeat within the hour mails nothing."""

@@ -425,4 +425,10 @@ TEST_CASE("mail_writer: OneLineText makes untrusted text one safe line", "[mail_
   CHECK(WriteTextMail(h, "x\n").ok());
 }
 
+TEST_CASE("mail_writer: RFC 5322 section 3.3, MailDate of fixed times", "[mail_writer]") {
+  CHECK(listd::outbound::MailDate(0) == "Thu, 01 Jan 1970 00:00:00 +0000");
+  CHECK(listd::outbound::MailDate(1800000000) == "Fri, 15 Jan 2027 08:00:00 +0000");
+  CHECK(listd::outbound::MailDate(951868799) == "Tue, 29 Feb 2000 23:59:59 +0000");  // a leap day
+}
+
 }  // namespace

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -87,6 +88,12 @@ std::vector<Shipped> ShippedTemplates() {
       {"moderation_rejected.mustache",
        {{"subject", "Minutes"}, {"reason", "Off topic."}},
        {"rejected by a moderator", "\"Minutes\"", "Off topic.", "No action is needed"}},
+      {"post_rejected.mustache",
+       {{"subject", "Minutes"}, {"reason", "the list takes posts from its members only."}},
+       {"not distributed", "\"Minutes\"", "members only.", "No action is needed"}},
+      {"subscription_rejected.mustache",
+       {{"address", "jane@example.org"}, {"reason", "Team members only."}},
+       {"did not accept", "jane@example.org", "Team members only.", "nothing more"}},
   };
 }
 
@@ -113,6 +120,20 @@ TEST_CASE("template_text: every shipped template renders with its documented var
     h.subject = "s";
     h.message_id = "m@lists.example.org";
     CHECK(listd::outbound::WriteTextMail(h, text).ok());
+  }
+}
+
+TEST_CASE("template_text: every template in templates/ is one of the shipped ones above",
+          "[template_text]") {
+  // A template added without its documented variables would render
+  // untested: the list above must name it.
+  std::set<std::string> listed;
+  for (const Shipped& shipped : ShippedTemplates()) listed.insert(shipped.name);
+  for (const auto& entry : std::filesystem::directory_iterator(BuiltIn().front())) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".mustache" || name == "footer.mustache") continue;
+    INFO(name);
+    CHECK(listed.count(name) == 1);
   }
 }
 
