@@ -22,9 +22,11 @@ CommandAuthor AuthorOf(const service::PostInHand& post, const std::string& recor
     return author;
   }
   author.address = mailboxes->front();
-  const pipeline::SenderVerdict verdict = pipeline::AuthenticateSender(
-      service::AddrSpec(*author.address), recorded, post.authserv_id, post.trusted_upstream);
-  author.proven = verdict.authenticated;
+  // The judgment posting_auth=aligned makes of a post (sender_auth.h),
+  // from our own results: never a second verification.
+  const pipeline::AuthorVerdict verdict = pipeline::AuthenticateAuthor(
+      author.address->domain, recorded, post.authserv_id, post.trusted_upstream);
+  author.proven = verdict.result == pipeline::AuthorAuthResult::kAuthenticated;
   return author;
 }
 

@@ -50,8 +50,9 @@ struct CommandServices {
 };
 
 // The author of a command mail: the From address, and whether the mail
-// proves to come from it (a DKIM signature that passed, aligned with its
-// domain, or a trusted upstream SPF pass for it: pipeline/sender_auth.h).
+// proves to come from it, as posting_auth=aligned judges a post (a DKIM
+// signature that passed, aligned with its domain, or a trusted upstream
+// dmarc=pass for it: pipeline/sender_auth.h's AuthenticateAuthor).
 struct CommandAuthor {
   std::optional<base::EmailAddress> address;  // absent: no usable From
   bool proven = false;

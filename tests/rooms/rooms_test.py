@@ -52,7 +52,7 @@ ARROWS = {
     "listd_delivery": ("listd/delivery/transport.h", ["storage/store.h",
                                                       "listd/service/delivery_records.h",
                                                       "listd/daemon/delivery_worker.h"]),
-    "listd_outbound": ("listd/outbound/notice.h", ["storage/store.h",
+    "listd_outbound": ("listd/outbound/mail_writer.h", ["storage/store.h",
                                                    "listd/service/post_outcomes.h"]),
     "listd_pipeline": ("listd/mime/decorator.h", ["listd/service/list_service.h",
                                                   "listd/inbound/router.h",
