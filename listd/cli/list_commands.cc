@@ -16,6 +16,7 @@
 #include "listd/service/actor.h"
 #include "listd/service/list_service.h"
 #include "listd/settings/catalogue.h"
+#include "listd/views/event_view.h"
 #include "listd/views/list_view.h"
 
 namespace po = boost::program_options;
@@ -133,6 +134,35 @@ int Show(const std::string& program, const Args& args) {
   return kExitOk;
 }
 
+int Events(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  options.add_options()("json", "print a JSON array")("limit", po::value<int>()->default_value(50),
+                                                      "how many, newest first");
+  po::positional_options_description pos;
+  AddListArgument(options, pos);
+  po::variables_map vm;
+  if (!ParseArgs(program + " events LIST [--limit N] [--json]", options, args, vm, &pos)) {
+    return kExitOk;
+  }
+  auto store = OpenStoreOrThrow(vm);
+  ListService service(*store, UnixActor("listctl"));
+  std::vector<storage::EventRecord> events =
+      OrThrow(service.Events(vm["list"].as<std::string>(), vm["limit"].as<int>()));
+  if (vm.count("json")) {
+    views::Json out = views::Json::array();
+    for (const storage::EventRecord& e : events) out.push_back(views::EventView(e));
+    std::cout << views::Dump(out) << "\n";
+    return kExitOk;
+  }
+  for (const storage::EventRecord& e : events) {
+    // Details quote what strangers wrote (addresses, subjects): printed
+    // so that they cannot drive the terminal.
+    std::cout << IsoTime(e.at) << "  " << Printable(e.actor) << "  " << Printable(e.action) << "  "
+              << Printable(e.detail) << "\n";
+  }
+  return kExitOk;
+}
+
 std::string SettingsHelp() {
   std::ostringstream out;
   out << "settings:\n";
@@ -211,6 +241,7 @@ void PrintListUsage(std::ostream& out, const std::string& program) {
       << "  show LIST [--json]                            a list's members, settings and keys\n"
       << "  set LIST KEY=VALUE... [--reset KEY]           change settings (all or nothing)\n"
       << "  rm LIST --yes                                 remove a list and all it holds\n"
+      << "  events LIST [--limit N] [--json]              the list's log, newest first\n"
       << "\n"
       << "Each command takes --db PATH or --config FILE, and --help.\n";
 }
@@ -219,7 +250,12 @@ void PrintListUsage(std::ostream& out, const std::string& program) {
 
 int RunListCommand(const std::string& program, const Args& args) {
   return Dispatch(program, args,
-                  {{"create", Create}, {"ls", Ls}, {"show", Show}, {"set", Set}, {"rm", Rm}},
+                  {{"create", Create},
+                   {"ls", Ls},
+                   {"show", Show},
+                   {"set", Set},
+                   {"rm", Rm},
+                   {"events", Events}},
                   PrintListUsage);
 }
 

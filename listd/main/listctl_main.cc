@@ -22,7 +22,7 @@ void PrintUsage(std::ostream& out) {
   out << "usage: listctl <group> <command> [options]\n"
          "\n"
          "groups:\n"
-         "  list     create | ls | show | set | rm\n"
+         "  list     create | ls | show | set | rm | events\n"
          "  member   add | rm | set | ls | import | export\n"
          "  key      generate | dns | check | activate | rotate | retire | rm | ls | export | "
          "import\n"

@@ -183,4 +183,12 @@ Status ListService::RemoveList(std::string_view address, int64_t now) {
   return base::Ok();
 }
 
+base::Result<std::vector<storage::EventRecord>> ListService::Events(std::string_view address,
+                                                                    int limit) {
+  if (limit < 1) return base::Invalid("the number of events must be at least 1");
+  auto list = FindList(address);
+  if (!list) return list.failure();
+  return store_.events().Recent(list->id, limit);
+}
+
 }  // namespace listd::service

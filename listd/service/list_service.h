@@ -70,6 +70,9 @@ class ListService {
                    const std::vector<std::string>& reset, int64_t now);
   // Removes the list with its members, settings, keys and held posts.
   base::Status RemoveList(std::string_view address, int64_t now);
+  // The list's newest `limit` events, newest first: who changed what, and
+  // what listd did on its own (a throttled confirmation, a reply not sent).
+  base::Result<std::vector<storage::EventRecord>> Events(std::string_view address, int limit);
 
  private:
   storage::Store& store_;
