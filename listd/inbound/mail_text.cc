@@ -295,6 +295,11 @@ size_t ReadReference(std::string_view html, size_t i, TextWriter& writer) {
 
 }  // namespace
 
+std::string DecodedTextOf(GMimePart* part, size_t decoded_limit) {
+  if (part == nullptr) return {};
+  return PartText(part, decoded_limit);
+}
+
 std::string HtmlToText(std::string_view html, size_t max_bytes) {
   TextWriter writer;
   int pre_depth = 0;

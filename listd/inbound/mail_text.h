@@ -40,6 +40,10 @@
 
 #include "base/result.h"
 
+// GMime's leaf part (gmime/gmime-part.h), declared here so callers of the
+// text functions need not see GMime.
+typedef struct _GMimePart GMimePart;
+
 namespace listd::inbound {
 
 inline constexpr size_t kMaxTextBytes = 64 * 1024;
@@ -48,6 +52,11 @@ inline constexpr size_t kMaxHtmlBytes = 1024 * 1024;
 // The text a person wrote (see the contract above); an error when the
 // message cannot be parsed.
 base::Result<std::string> FirstTextOf(std::string_view message);
+
+// The content of one leaf part as UTF-8 with LF line ends: transfer
+// encoding and charset undone as for FirstTextOf, at most `decoded_limit`
+// bytes decoded. For the bounce parser, which reads every part it needs.
+std::string DecodedTextOf(GMimePart* part, size_t decoded_limit);
 
 // UTF-8 HTML as text (see LIMITS), at most `max_bytes` bytes. Exposed for
 // tests.
