@@ -150,6 +150,15 @@ BounceReport ParseBounce(std::string_view message) {
       raw_subject != nullptr ? SafeLine(mime::DecodeHeaderText(*raw_subject), 400) : "";
   BounceParts parts;
   Walk(g_mime_message_get_mime_part(parsed.get()), parts, 0);
+  if (parts.report_type.empty() && parts.returned != nullptr) {
+    // A report forwarded as an attachment (a gateway that wraps the DSN
+    // it received): the attached message is the bounce.
+    GMimeObject* inner = g_mime_message_get_mime_part(parts.returned);
+    if (inner != nullptr && IsType(inner, "multipart", "report")) {
+      parts = BounceParts{};
+      Walk(inner, parts, 1);
+    }
+  }
 
   // 1. RFC 6522 reports, by report-type.
   if (parts.report_type == "feedback-report" || parts.feedback != nullptr) {

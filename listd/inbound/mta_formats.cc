@@ -102,6 +102,20 @@ constexpr std::string_view kTriggers[] = {
     "bad destination",
     "unrouteable",
     "no mailbox",
+    "failed addresses",
+    "failed recipient",
+    "intended recipient",
+    "undeliverable address",
+    "invalid final delivery",
+    "quota",
+    "error-for:",
+    "originally addressed to",
+    "your message to",
+    "your mail to",
+    "addressed to",
+    "local mailbox",
+    "user not found",
+    "delivery of email to this address",
 };
 
 // Lines that begin the returned copy of the list's mail: nothing after
@@ -109,7 +123,8 @@ constexpr std::string_view kTriggers[] = {
 constexpr std::string_view kCopyMarkers[] = {
     "below this line is a copy of the message",
     "this is a copy of the message",
-    "original message follows",
+    "original message follow",
+    "lines of your original message",
     "original message as received",
     "----- original message -----",
     "-----original message-----",
@@ -129,6 +144,9 @@ constexpr std::string_view kCopyMarkers[] = {
 constexpr std::string_view kDelayPhrases[] = {"has not yet been delivered",
                                               "not yet been delivered",
                                               "will continue trying",
+                                              "continue to try",
+                                              "continue to attempt",
+                                              "has been postponed",
                                               "will be retried",
                                               "will keep trying",
                                               "still trying",
@@ -189,7 +207,11 @@ std::vector<std::string> AddressesIn(std::string_view line) {
     }
     while (!token.empty() && token.front() == '.') token.remove_prefix(1);
     const size_t at = token.find('@');
-    if (at != std::string_view::npos && at > 0 && at + 1 < token.size() &&
+    // "... not accepting mail from x@y": the sender, not a recipient.
+    const std::string before =
+        base::LowerAscii(line.substr(start >= 6 ? start - 6 : 0, start >= 6 ? 6 : start));
+    const bool after_from = before.find("from") != std::string::npos;
+    if (!after_from && at != std::string_view::npos && at > 0 && at + 1 < token.size() &&
         token.find('@', at + 1) == std::string_view::npos) {
       found.emplace_back(token);
     }
@@ -314,10 +336,18 @@ std::string ParseMtaText(std::string_view text, std::string_view subject, Bounce
     std::string_view line = text.substr(pos, eol == std::string_view::npos ? text.npos : eol - pos);
     pos = eol == std::string_view::npos ? text.size() : eol + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    std::string lower = base::LowerAscii(line);
+    std::string lower;
+    for (char c : line) {
+      const char low = base::LowerAscii(c == '\t' ? ' ' : c);
+      if (low == ' ' && !lower.empty() && lower.back() == ' ') continue;  // one blank per run
+      lower += low;
+    }
     if (IsCopyMarker(lower)) break;
     // A returned header block at the start of a line ends the words too.
-    if (lower.rfind("received: from", 0) == 0 || lower.rfind("return-path:", 0) == 0) break;
+    if (lower.rfind("received: from", 0) == 0 || lower.rfind("return-path:", 0) == 0 ||
+        lower.rfind("> received: from", 0) == 0) {
+      break;
+    }
     lines.push_back(line);
     lower_lines.push_back(std::move(lower));
   }
@@ -342,6 +372,8 @@ std::string ParseMtaText(std::string_view text, std::string_view subject, Bounce
   Scanner scanner(report, delay && !final_words);
   scanner.SetRecogniser(recogniser.empty() ? "simple" : recogniser);
 
+  size_t last_added_line = static_cast<size_t>(-2);  // the line the last addresses came from
+  size_t before_last_add = 0;                        // how many recipients there were before
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& lower = lower_lines[i];
     // "<addr>: reason" at the start of a line.
@@ -361,13 +393,17 @@ std::string ParseMtaText(std::string_view text, std::string_view subject, Bounce
       const std::string_view line = lines[j];
       if (TrimBlanks(line).empty()) continue;
       const std::string& next_lower = lower_lines[j];
-      if (Contains(next_lower, "expanded from")) {
-        // Sendmail: the line before was the alias's target; the list
-        // sent to this one.
-        const std::vector<std::string> expanded = AddressesIn(line);
+      if (Contains(next_lower, "expanded from") || Contains(next_lower, "generated from")) {
+        // Sendmail's "(expanded from: X)", Exim's "(generated from X)": the
+        // line before named the alias's target; the list sent to X.
+        const size_t word = next_lower.find("from");
+        const std::vector<std::string> expanded = AddressesIn(line.substr(word + 4));
         if (!expanded.empty()) {
-          if (!report.recipients.empty() && found) report.recipients.pop_back();
+          if (last_added_line + 1 == j && report.recipients.size() > before_last_add) {
+            report.recipients.resize(before_last_add);
+          }
           scanner.Add(expanded.front(), DiagnosticAt(lines, j));
+          found = true;
         }
         continue;
       }
@@ -376,6 +412,8 @@ std::string ParseMtaText(std::string_view text, std::string_view subject, Bounce
         if (found) break;
         continue;
       }
+      before_last_add = report.recipients.size();
+      last_added_line = j;
       for (const std::string& address : AddressesIn(line)) {
         found = scanner.Add(address, DiagnosticAt(lines, j)) || found;
       }
