@@ -372,6 +372,7 @@ std::string ParseMtaText(std::string_view text, std::string_view subject, Bounce
   Scanner scanner(report, delay && !final_words);
   scanner.SetRecogniser(recogniser.empty() ? "simple" : recogniser);
 
+  const size_t first_new = report.recipients.size();
   size_t last_added_line = static_cast<size_t>(-2);  // the line the last addresses came from
   size_t before_last_add = 0;                        // how many recipients there were before
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -420,6 +421,18 @@ std::string ParseMtaText(std::string_view text, std::string_view subject, Bounce
     }
   }
   if (scanner.added() == 0) return {};
+  // A code given once for the whole bounce (Office 365's "Remote Server
+  // returned '550 5.1.10 ...'" lines below the address) belongs to the
+  // recipients that have none, when its class agrees with theirs.
+  const std::string overall = FindStatusCode(all);
+  if (!overall.empty()) {
+    for (size_t i = first_new; i < report.recipients.size(); ++i) {
+      BounceRecipient& recipient = report.recipients[i];
+      const bool agrees =
+          (overall[0] == '5') == (recipient.failure_class == FailureClass::kPermanent);
+      if (recipient.status.empty() && agrees) recipient.status = overall;
+    }
+  }
   return recogniser.empty() ? "simple" : recogniser;
 }
 
