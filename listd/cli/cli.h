@@ -5,7 +5,10 @@
 #define LISTD_LISTD_CLI_CLI_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "listd/service/bounce_report.h"
 
 namespace listd::cli {
 
@@ -34,6 +37,12 @@ int RunBanCommand(const std::string& program, const Args& args);
 
 // `listctl sub ...`: pending, approve, reject (sub_commands.cc).
 int RunSubCommand(const std::string& program, const Args& args);
+
+// The bounce parser (listd/inbound/bounce_parser.h), which cli/ may not
+// see: listctl's main() passes it in.
+using BounceParser = service::BounceReport (*)(std::string_view message);
+// `listctl bounce parse [--json] < message` (bounce_commands.cc).
+int RunBounceCommand(const std::string& program, const Args& args, BounceParser parser);
 
 }  // namespace listd::cli
 

@@ -6,6 +6,7 @@
 // SYNOPSIS
 //   listctl list|member|key|held|sub|ban|doctor|dkim <command> [options]   (each has --help)
 //   listctl inject LIST < message
+//   listctl bounce parse [--json] < message
 //   The store is chosen by --db PATH (default var/listd.db) or a --config
 //   file holding "db = PATH".
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "dkim/crypto.h"
 #include "listd/cli/cli.h"
 #include "listd/cli/exit_codes.h"
+#include "listd/inbound/bounce_parser.h"
 
 namespace {
 
@@ -30,6 +32,7 @@ void PrintUsage(std::ostream& out) {
          "  ban      add | rm | ls   bans per list (--list) or site-wide\n"
          "  sub      pending | approve | reject   subscription requests waiting for a moderator\n"
          "  inject   LIST < message: hand a post to listd (for pipe transports)\n"
+         "  bounce   parse [--json] < message: what a returned mail says (no store)\n"
          "  doctor   LIST: what a receiver would find wrong with the list's signing\n"
          "  dkim     keygen | sign | verify   DKIM with key files, outside the store\n"
          "  arc      seal | verify            ARC (RFC 8617) with key files, outside the store\n"
@@ -66,6 +69,9 @@ int main(int argc, char** argv) {
   if (group == "held") return listd::cli::RunHeldCommand("listctl held", args);
   if (group == "ban") return listd::cli::RunBanCommand("listctl ban", args);
   if (group == "sub") return listd::cli::RunSubCommand("listctl sub", args);
+  if (group == "bounce") {
+    return listd::cli::RunBounceCommand("listctl bounce", args, &listd::inbound::ParseBounce);
+  }
   if (group == "inject") return listd::cli::RunInjectCommand("listctl inject", args);
   if (group == "doctor") return listd::cli::RunDoctorCommand("listctl doctor", args);
   std::cerr << "listctl: unknown group '" << group << "'\n";

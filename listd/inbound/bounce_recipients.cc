@@ -1,32 +1,11 @@
-// Bounce report values (bounce_report.h), and the one door every
-// recogniser adds a recipient through (bounce_recipients.h).
-#include "listd/inbound/bounce_report.h"
+// The one door every recogniser adds a recipient through
+// (bounce_recipients.h says what and why).
+#include "listd/inbound/bounce_recipients.h"
 
 #include "base/email_address.h"
-#include "listd/inbound/bounce_recipients.h"
 #include "listd/inbound/text_lines.h"
 
 namespace listd::inbound {
-
-std::string_view ToString(BounceKind kind) {
-  switch (kind) {
-    case BounceKind::kBounce:
-      return "bounce";
-    case BounceKind::kDelay:
-      return "delay";
-    case BounceKind::kComplaint:
-      return "complaint";
-    case BounceKind::kAutoReply:
-      return "auto-reply";
-    case BounceKind::kNotABounce:
-      return "not-a-bounce";
-  }
-  return "not-a-bounce";
-}
-
-std::string_view ToString(FailureClass failure_class) {
-  return failure_class == FailureClass::kPermanent ? "permanent" : "temporary";
-}
 
 namespace {
 
