@@ -118,14 +118,31 @@ BounceKind KindOf(const BounceReport& report) {
 }
 
 // Runs the text recognisers over the text parts; the recogniser's name or "".
-std::string ReadTexts(const BounceParts& parts, std::string_view subject, BounceReport& report) {
+std::string ReadTexts(const BounceParts& parts, std::string_view subject,
+                      std::string_view reporting_domain, BounceReport& report) {
   for (GMimePart* part : parts.texts) {
-    std::string found = ParseMtaText(DecodedTextOf(part, kMaxBouncePartBytes), subject, report);
+    std::string found =
+        ParseMtaText(DecodedTextOf(part, kMaxBouncePartBytes), subject, reporting_domain, report);
     if (!found.empty()) return found;
   }
   if (parts.texts.empty() && parts.html != nullptr) {
     const std::string html = DecodedTextOf(parts.html, kMaxBouncePartBytes);
-    return ParseMtaText(HtmlToText(html, kMaxBouncePartBytes), subject, report);
+    return ParseMtaText(HtmlToText(html, kMaxBouncePartBytes), subject, reporting_domain, report);
+  }
+  return {};
+}
+
+// The domain of a From of MAILER-DAEMON or postmaster, lower-cased, or "".
+std::string ReportingDomain(const FieldGroup& header) {
+  const std::string* from = FindField(header, "from");
+  if (from == nullptr) return {};
+  const std::string lower = base::LowerAscii(*from);
+  for (std::string_view who : {"mailer-daemon@", "postmaster@"}) {
+    const size_t at = lower.find(who);
+    if (at == std::string::npos) continue;
+    const size_t start = at + who.size();
+    const size_t end = lower.find_first_of(">) \t,;", start);
+    return lower.substr(start, end == std::string::npos ? std::string::npos : end - start);
   }
   return {};
 }
@@ -200,7 +217,8 @@ BounceReport ParseBounce(std::string_view message) {
   }
 
   // 3. The words of MTAs that do not send RFC 3464 reports.
-  if (const std::string found = ReadTexts(parts, subject, report); !found.empty()) {
+  if (const std::string found = ReadTexts(parts, subject, ReportingDomain(header), report);
+      !found.empty()) {
     report.kind = KindOf(report);
     report.recogniser = found;
     if (report.reason.empty()) report.reason = "non-standard bounce (" + found + ")";

@@ -116,6 +116,7 @@ constexpr std::string_view kTriggers[] = {
     "local mailbox",
     "user not found",
     "delivery of email to this address",
+    "your message was addressed",
 };
 
 // Lines that begin the returned copy of the list's mail: nothing after
@@ -242,6 +243,20 @@ bool StartsWithAddress(std::string_view line) {
   return base::LowerAscii(text).find("smtp=") != std::string::npos;
 }
 
+// A line that is only a plausible local part ("screenname"): letters,
+// digits, dots, underscores and hyphens, starting with a letter or digit.
+bool IsBareLocalPart(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  const auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(text.front())) return false;
+  for (char c : text) {
+    if (!alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
 // "<addr>:" or "addr:" at the start of a line (qmail, Postfix, Yahoo,
 // Courier): the address, or "".
 std::string ColonLeadAddress(std::string_view line) {
@@ -326,7 +341,8 @@ std::string DiagnosticAt(const std::vector<std::string_view>& lines, size_t i) {
 
 }  // namespace
 
-std::string ParseMtaText(std::string_view text, std::string_view subject, BounceReport& report) {
+std::string ParseMtaText(std::string_view text, std::string_view subject,
+                         std::string_view reporting_domain, BounceReport& report) {
   // The bounce's own words: the lines before the returned copy.
   std::vector<std::string_view> lines;
   std::vector<std::string> lower_lines;
@@ -410,6 +426,14 @@ std::string ParseMtaText(std::string_view text, std::string_view subject, Bounce
       }
       if (Contains(next_lower, "-----") || Contains(next_lower, "transcript")) break;
       if (!StartsWithAddress(line)) {
+        if (!reporting_domain.empty() && (line.front() == ' ' || line.front() == '\t') &&
+            IsBareLocalPart(TrimBlanks(line))) {
+          // AOL names its own users without the domain, on an indented line.
+          found = scanner.Add(std::string(TrimBlanks(line)) + "@" + std::string(reporting_domain),
+                              DiagnosticAt(lines, i)) ||
+                  found;
+          continue;
+        }
         if (found) break;
         continue;
       }

@@ -30,7 +30,10 @@
 // A text that says delivery is only delayed or will be retried ("will
 // continue trying", "has not yet been delivered", "Warning:") gives
 // temporary failures, action delayed; the rest are permanent, action
-// failed. Text after the marker of a returned copy ("Below this line is a
+// failed. `reporting_domain` is the domain of a From of MAILER-DAEMON or
+// postmaster ("" otherwise): a bare local part alone on an indented line after a
+// trigger (AOL's "screenname") is a recipient at that domain. Text after
+// the marker of a returned copy ("Below this line is a
 // copy", "Original message follows", ...) is not read.
 #ifndef LISTD_LISTD_INBOUND_MTA_FORMATS_H_
 #define LISTD_LISTD_INBOUND_MTA_FORMATS_H_
@@ -44,7 +47,8 @@ namespace listd::inbound {
 
 // The recogniser that found failures in `text` (adding them to `report`),
 // or "" (see the contract).
-std::string ParseMtaText(std::string_view text, std::string_view subject, BounceReport& report);
+std::string ParseMtaText(std::string_view text, std::string_view subject,
+                         std::string_view reporting_domain, BounceReport& report);
 
 }  // namespace listd::inbound
 
