@@ -12,6 +12,7 @@ nothing). What each target gets:
   message_fuzzer, arc_fields_fuzzer   whole messages (ARC ones included)
   post_limits_fuzzer                  whole messages
   command_mail_fuzzer                 whole messages
+  bounce_fuzzer                       whole messages (the bounce suites' among them)
   decorator_fuzzer                    a decoration byte, then a message
   dkim_signature_fuzzer               DKIM-Signature values
   auth_results_fuzzer                 Authentication-Results values
@@ -34,7 +35,7 @@ TARGETS = ["tag_list_fuzzer", "dkim_signature_fuzzer", "key_record_fuzzer",
            "dmarc_record_fuzzer", "auth_results_fuzzer", "arc_fields_fuzzer",
            "message_fuzzer", "decorator_fuzzer", "lmtp_session_fuzzer",
            "smtp_reply_fuzzer", "list_address_fuzzer", "post_limits_fuzzer",
-           "command_mail_fuzzer"]
+           "command_mail_fuzzer", "bounce_fuzzer"]
 
 
 def read(path):
@@ -200,6 +201,7 @@ def main():
         seeds["message_fuzzer"].add(m)
         seeds["post_limits_fuzzer"].add(m)
         seeds["command_mail_fuzzer"].add(m)
+        seeds["bounce_fuzzer"].add(m)
         seeds["arc_fields_fuzzer"].add(m)
         for name, value in fields(m):
             if name == "dkim-signature":

@@ -54,6 +54,10 @@ bool AddBounceRecipient(BounceReport& report, std::string_view raw_address,
     return false;
   }
   recipient.address = *address;
+  // Made safe before anything keeps it, the replacement of a known
+  // address below included.
+  recipient.diagnostic = SafeLine(recipient.diagnostic, kMaxDiagnosticBytes);
+  recipient.remote_mta = SafeLine(recipient.remote_mta, kMaxDiagnosticBytes);
   for (BounceRecipient& known : report.recipients) {
     if (known.address != recipient.address) continue;
     // The same address twice: a permanent word wins over a temporary one.
@@ -67,8 +71,6 @@ bool AddBounceRecipient(BounceReport& report, std::string_view raw_address,
     report.truncated = true;
     return false;
   }
-  recipient.diagnostic = SafeLine(recipient.diagnostic, kMaxDiagnosticBytes);
-  recipient.remote_mta = SafeLine(recipient.remote_mta, kMaxDiagnosticBytes);
   report.recipients.push_back(std::move(recipient));
   return true;
 }
