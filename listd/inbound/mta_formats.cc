@@ -440,7 +440,10 @@ std::string ParseMtaText(std::string_view text, std::string_view subject,
       before_last_add = report.recipients.size();
       last_added_line = j;
       for (const std::string& address : AddressesIn(line)) {
-        found = scanner.Add(address, DiagnosticAt(lines, j)) || found;
+        // An address alone on its line is explained by the trigger line.
+        std::string diagnostic = DiagnosticAt(lines, j);
+        if (diagnostic.size() <= address.size() + 4) diagnostic = DiagnosticAt(lines, i);
+        found = scanner.Add(address, diagnostic) || found;
       }
     }
   }

@@ -566,17 +566,30 @@ TEST_CASE("bad input: a diagnostic is one bounded line without control bytes",
   CHECK(diagnostic.find('\x7f') == std::string::npos);
 }
 
-TEST_CASE("bad input: a permanent finding that replaces a temporary one has its diagnostic made "
-          "safe too",
-          "[bounce][robustness]") {
+TEST_CASE(
+    "bad input: a permanent finding that replaces a temporary one has its diagnostic made "
+    "safe too",
+    "[bounce][robustness]") {
   // Found by fuzz/bounce_fuzzer.cc: the replacement of a known address
   // kept the new diagnostic as it came, escape bytes and all.
-  const BounceReport report = ParseBounce(
-      Dsn("Final-Recipient: rfc822; x@example.org\nAction: delayed\nStatus: 4.4.1\n\n"
-          "Final-Recipient: rfc822; x@example.org\nAction: failed\nStatus: 5.1.1\n"
-          "Diagnostic-Code: smtp; 550 \x1b]0;owned\x07 gone\n"));
+  const BounceReport report =
+      ParseBounce(Dsn("Final-Recipient: rfc822; x@example.org\nAction: delayed\nStatus: 4.4.1\n\n"
+                      "Final-Recipient: rfc822; x@example.org\nAction: failed\nStatus: 5.1.1\n"
+                      "Diagnostic-Code: smtp; 550 \x1b]0;owned\x07 gone\n"));
   REQUIRE(report.recipients.size() == 1);
   CHECK(report.recipients[0].failure_class == FailureClass::kPermanent);
   CHECK(report.recipients[0].diagnostic.find('\x1b') == std::string::npos);
   CHECK(report.recipients[0].diagnostic.find('\x07') == std::string::npos);
+}
+
+TEST_CASE("non-standard bounces: an address alone on its line is explained by the trigger line",
+          "[bounce][formats]") {
+  const BounceReport report =
+      ParseBounce(Plain("Delivery Status Notification (Failure)",
+                        "Delivery to the following recipient failed permanently:\n\n"
+                        "     gone@example.org\n\n"
+                        "Technical details of permanent failure: none given\n"));
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].diagnostic ==
+        "Delivery to the following recipient failed permanently:");
 }
