@@ -56,8 +56,8 @@ int Pending(const std::string& program, const Args& args) {
   for (const service::PendingRequest& p : pending) {
     std::cout << p.request.id << "  " << IsoTime(p.request.created_at) << "  "
               << storage::ToString(p.request.action) << "  "
-              << Printable(service::AddrSpec(p.request.address)) << "  (via "
-              << Printable(p.request.via) << ", expires " << IsoTime(p.request.expires_at) << ")\n";
+              << Printable(p.request.address.ToString()) << "  (via " << Printable(p.request.via)
+              << ", expires " << IsoTime(p.request.expires_at) << ")\n";
   }
   return kExitOk;
 }

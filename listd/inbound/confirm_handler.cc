@@ -169,8 +169,8 @@ base::Result<service::PostOutcome> ConfirmHandler::Handle(service::PostInHand& p
     }
   }
   summary = "moderator reply from " +
-            (author.address ? service::AddrSpec(*author.address) : std::string("(no From)")) +
-            ": " + result;
+            (author.address ? author.address->ToString() : std::string("(no From)")) + ": " +
+            result;
   base::Status noted = services_.store.events().Record(now, "listd", post.list.list.id,
                                                        "moderation.by_mail", summary);
   if (!noted) return noted.failure();

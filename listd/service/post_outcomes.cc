@@ -226,8 +226,7 @@ base::Status PostOutcomes::NotifyModerators(PostInHand& post, const std::string&
     auto token = IssueToken(store_, post.list.list.id, kModeratePostPurpose, moderator, held_id,
                             now, post.list.settings.pending_request_life());
     if (!token) return token.failure();
-    const std::string confirm_address = post.list.list.address.local_part + "-confirm+" + *token +
-                                        "@" + post.list.list.address.domain;
+    const std::string confirm_address = post.list.RoleAddress("confirm+" + *token);
     ListMail mail;
     mail.kind = "held-notice";
     mail.template_name = "held_notice.mustache";

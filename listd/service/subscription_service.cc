@@ -44,10 +44,6 @@ std::string AwaitingSentence(const std::string& address) {
 
 }  // namespace
 
-std::string AddrSpec(const base::EmailAddress& address) {
-  return address.local_part + "@" + address.domain;
-}
-
 SubscriptionService::SubscriptionService(storage::Store& store, std::string templates_dir,
                                          std::string actor, SubscriptionLimits limits)
     : store_(store),
@@ -62,7 +58,7 @@ base::Status SubscriptionService::Event(int64_t list_id, const std::string& acti
 
 base::Result<RequestAnswer> SubscriptionService::RequestJoin(pipeline::ListContext& list,
                                                              const Requester& who, int64_t now) {
-  const std::string address = AddrSpec(who.address);
+  const std::string address = who.address.ToString();
   return InTransaction<RequestAnswer>(
       store_, "asking to subscribe " + address, [&]() -> base::Result<RequestAnswer> {
         auto banned = store_.bans().Match(list.list.id, who.address);
@@ -109,7 +105,7 @@ base::Result<RequestAnswer> SubscriptionService::RequestJoin(pipeline::ListConte
 
 base::Result<RequestAnswer> SubscriptionService::RequestLeave(pipeline::ListContext& list,
                                                               const Requester& who, int64_t now) {
-  const std::string address = AddrSpec(who.address);
+  const std::string address = who.address.ToString();
   return InTransaction<RequestAnswer>(
       store_, "asking to unsubscribe " + address, [&]() -> base::Result<RequestAnswer> {
         auto member = store_.members().Find(list.list.id, who.address);
@@ -170,7 +166,7 @@ base::Result<RequestAnswer> SubscriptionService::SendConfirmation(pipeline::List
                                                                   const Requester& who,
                                                                   storage::RequestAction action,
                                                                   int64_t now) {
-  const std::string address = AddrSpec(who.address);
+  const std::string address = who.address.ToString();
   const RequestAnswer sent{Answer::kConfirmationSent, ConfirmationSentence(address, action)};
   auto existing = store_.requests().FindFor(list.list.id, who.address, action);
   if (!existing) return existing.failure();
@@ -223,8 +219,7 @@ base::Result<RequestAnswer> SubscriptionService::SendConfirmation(pipeline::List
   auto token = IssueToken(store_, list.list.id, Purpose(action), address,
                           std::to_string(request_id), now, life);
   if (!token) return token.failure();
-  const std::string confirm_address =
-      list.list.address.local_part + "-confirm+" + *token + "@" + list.list.address.domain;
+  const std::string confirm_address = list.RoleAddress("confirm+" + *token);
   ListMail mail;
   mail.kind = std::string(ConfirmKind(action));
   mail.template_name =
@@ -253,14 +248,14 @@ base::Result<RequestAnswer> SubscriptionService::SendConfirmation(pipeline::List
 base::Result<RequestAnswer> SubscriptionService::AskModerators(
     pipeline::ListContext& list, const storage::RequestRecord& request, int64_t post_id,
     int64_t now) {
-  const std::string address = AddrSpec(request.address);
+  const std::string address = request.address.ToString();
   std::vector<std::string> moderators;
   for (storage::MemberRole role : {storage::MemberRole::kModerator, storage::MemberRole::kOwner}) {
     storage::MemberFilter filter;
     filter.role = role;
     base::Status listed =
         store_.members().ForEach(list.list.id, filter, [&](const storage::MemberRecord& member) {
-          moderators.push_back(AddrSpec(member.address));
+          moderators.push_back(member.address.ToString());
           return true;
         });
     if (!listed) return listed.failure();
@@ -274,8 +269,7 @@ base::Result<RequestAnswer> SubscriptionService::AskModerators(
           IssueToken(store_, list.list.id, kModerateJoinPurpose, moderator,
                      std::to_string(request.id), now, list.settings.pending_request_life());
       if (!token) return token.failure();
-      const std::string confirm_address =
-          list.list.address.local_part + "-confirm+" + *token + "@" + list.list.address.domain;
+      const std::string confirm_address = list.RoleAddress("confirm+" + *token);
       ListMail mail;
       mail.kind = std::string(kPendingNoticeKind);
       mail.template_name = "subscription_pending.mustache";
@@ -302,7 +296,7 @@ base::Result<RequestAnswer> SubscriptionService::AskModerators(
 base::Result<RequestAnswer> SubscriptionService::Join(pipeline::ListContext& list,
                                                       const base::EmailAddress& address,
                                                       int64_t post_id, int64_t now) {
-  const std::string spec = AddrSpec(address);
+  const std::string spec = address.ToString();
   auto added = store_.members().Add(list.list.id, address, storage::MemberRole::kMember, now);
   if (!added) return added.failure();
   if (!*added) {
@@ -324,7 +318,7 @@ base::Result<RequestAnswer> SubscriptionService::Join(pipeline::ListContext& lis
 base::Result<RequestAnswer> SubscriptionService::Leave(pipeline::ListContext& list,
                                                        const base::EmailAddress& address,
                                                        int64_t post_id, int64_t now) {
-  const std::string spec = AddrSpec(address);
+  const std::string spec = address.ToString();
   auto removed = store_.members().Remove(list.list.id, address);
   if (!removed) return removed.failure();
   if (!*removed) {
@@ -394,7 +388,7 @@ base::Result<std::vector<PendingRequest>> SubscriptionService::Pending(std::stri
   if (!requests) return requests.failure();
   std::vector<PendingRequest> pending;
   for (storage::RequestRecord& request : *requests) {
-    pending.push_back({std::move(request), AddrSpec(found->address)});
+    pending.push_back({std::move(request), found->address.ToString()});
   }
   return pending;
 }
@@ -419,7 +413,7 @@ base::Result<RequestAnswer> SubscriptionService::Approve(int64_t request_id, int
         if (!removed) return removed.failure();
         base::Status noted = Event(list->list.id, "subscription.approve",
                                    "request " + std::to_string(request_id) + " of " +
-                                       AddrSpec((*request)->address) + " approved",
+                                       (*request)->address.ToString() + " approved",
                                    now);
         if (!noted) return noted.failure();
         return Join(*list, (*request)->address, post_id, now);
@@ -440,7 +434,7 @@ base::Result<RequestAnswer> SubscriptionService::Reject(int64_t request_id,
         }
         auto list = pipeline::LoadListContext(store_, (*request)->list_id);
         if (!list) return list.failure();
-        const std::string address = AddrSpec((*request)->address);
+        const std::string address = (*request)->address.ToString();
         base::Status retired = store_.tokens().UseAllFor(std::string(kModerateJoinPurpose),
                                                          std::to_string(request_id), now);
         if (!retired) return retired.failure();

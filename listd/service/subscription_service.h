@@ -135,9 +135,6 @@ class SubscriptionService {
   SubscriptionLimits limits_;
 };
 
-// "alice@example.org" (the address without its display name).
-std::string AddrSpec(const base::EmailAddress& address);
-
 }  // namespace listd::service
 
 #endif  // LISTD_LISTD_SERVICE_SUBSCRIPTION_SERVICE_H_

@@ -9,7 +9,7 @@ Json RequestView(const service::PendingRequest& pending) {
   const storage::RequestRecord& r = pending.request;
   return {{"id", r.id},
           {"list", pending.list},
-          {"address", service::AddrSpec(r.address)},
+          {"address", r.address.ToString()},
           {"name", r.address.display_name},
           {"action", storage::ToString(r.action)},
           {"state", storage::ToString(r.state)},
