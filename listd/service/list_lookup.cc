@@ -47,4 +47,20 @@ base::Result<std::vector<std::string>> AllSigningDomains(storage::Store& store) 
   return std::vector<std::string>(domains.begin(), domains.end());
 }
 
+base::Result<std::vector<std::string>> AddressesWithRoles(
+    storage::Store& store, int64_t list_id, const std::vector<storage::MemberRole>& roles) {
+  std::vector<std::string> addresses;
+  for (storage::MemberRole role : roles) {
+    storage::MemberFilter filter;
+    filter.role = role;
+    base::Status listed =
+        store.members().ForEach(list_id, filter, [&](const storage::MemberRecord& member) {
+          addresses.push_back(member.address.ToString());
+          return true;
+        });
+    if (!listed) return listed.failure();
+  }
+  return addresses;
+}
+
 }  // namespace listd::service

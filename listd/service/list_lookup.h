@@ -10,6 +10,8 @@
 #ifndef LISTD_LISTD_SERVICE_LIST_LOOKUP_H_
 #define LISTD_LISTD_SERVICE_LIST_LOOKUP_H_
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +40,12 @@ struct FoundList {
 
 // The list at `text` and its settings.
 base::Result<FoundList> FindListWithSettings(storage::Store& store, std::string_view text);
+
+// The addresses of list `list_id`'s members whose role is one of `roles`,
+// role by role in the order given, each role's in address order: who gets
+// mail for the owners, a held post's notice, a subscription request.
+base::Result<std::vector<std::string>> AddressesWithRoles(
+    storage::Store& store, int64_t list_id, const std::vector<storage::MemberRole>& roles);
 
 // Every list's signing domain, each once, lower case: the domains this
 // host signs and seals as.

@@ -11,6 +11,7 @@
 #include "listd/pipeline/sender_auth.h"
 #include "listd/pipeline/sign.h"
 #include "listd/service/confirmation_tokens.h"
+#include "listd/service/list_lookup.h"
 #include "listd/service/list_mailer.h"
 
 namespace listd::service {
@@ -150,18 +151,10 @@ base::Result<PostOutcome> PostOutcomes::Distribute(PostInHand& post, const std::
 }
 
 base::Result<PostOutcome> PostOutcomes::Forward(PostInHand& post, const std::string& recorded) {
-  std::vector<std::string> owners;
-  for (storage::MemberRole role : {storage::MemberRole::kOwner, storage::MemberRole::kModerator}) {
-    storage::MemberFilter filter;
-    filter.role = role;
-    base::Status listed = store_.members().ForEach(
-        post.list.list.id, filter, [&](const storage::MemberRecord& member) {
-          owners.push_back(member.address.local_part + "@" + member.address.domain);
-          return true;
-        });
-    if (!listed) return listed.failure();
-  }
-  if (owners.empty()) return Hold(post, recorded, "mail for the owners, but the list has none");
+  auto owners = AddressesWithRoles(store_, post.list.list.id,
+                                   {storage::MemberRole::kOwner, storage::MemberRole::kModerator});
+  if (!owners) return owners.failure();
+  if (owners->empty()) return Hold(post, recorded, "mail for the owners, but the list has none");
   storage::Transaction transaction = store_.Begin();
   if (!transaction.begun()) return transaction.begun().failure();
   pipeline::QueueOptions queue;
@@ -169,7 +162,7 @@ base::Result<PostOutcome> PostOutcomes::Forward(PostInHand& post, const std::str
   queue.now = now_();
   // The envelope stays -bounces: a dead owner address must not bounce to
   // whoever wrote to the owners.
-  auto queued = pipeline::QueueFor(store_, post.post.id, post.list.RoleAddress("bounces"), owners,
+  auto queued = pipeline::QueueFor(store_, post.post.id, post.list.RoleAddress("bounces"), *owners,
                                    recorded, queue);
   if (!queued) return queued.failure();
   post.outcome.recipients = queued->recipients;
@@ -207,22 +200,13 @@ base::Status PostOutcomes::NotifyModerators(PostInHand& post, const std::string&
                                             const std::string& reason) {
   std::vector<storage::MemberRole> roles = {storage::MemberRole::kModerator};
   if (post.list.settings.notify_owners_of_held()) roles.push_back(storage::MemberRole::kOwner);
-  std::vector<std::string> moderators;
-  for (storage::MemberRole role : roles) {
-    storage::MemberFilter filter;
-    filter.role = role;
-    base::Status listed = store_.members().ForEach(
-        post.list.list.id, filter, [&](const storage::MemberRecord& member) {
-          moderators.push_back(member.address.local_part + "@" + member.address.domain);
-          return true;
-        });
-    if (!listed) return listed.failure();
-  }
+  auto moderators = AddressesWithRoles(store_, post.list.list.id, roles);
+  if (!moderators) return moderators.failure();
   const int64_t now = now_();
   ListMailer mailer(store_, options_.templates_dir);
   const std::string held_id = std::to_string(*post.held_id);
   const bool attach = recorded.size() <= kMaxAttachedBytes;
-  for (const std::string& moderator : moderators) {
+  for (const std::string& moderator : *moderators) {
     auto token = IssueToken(store_, post.list.list.id, kModeratePostPurpose, moderator, held_id,
                             now, post.list.settings.pending_request_life());
     if (!token) return token.failure();

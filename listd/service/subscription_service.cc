@@ -249,22 +249,14 @@ base::Result<RequestAnswer> SubscriptionService::AskModerators(
     pipeline::ListContext& list, const storage::RequestRecord& request, int64_t post_id,
     int64_t now) {
   const std::string address = request.address.ToString();
-  std::vector<std::string> moderators;
-  for (storage::MemberRole role : {storage::MemberRole::kModerator, storage::MemberRole::kOwner}) {
-    storage::MemberFilter filter;
-    filter.role = role;
-    base::Status listed =
-        store_.members().ForEach(list.list.id, filter, [&](const storage::MemberRecord& member) {
-          moderators.push_back(member.address.ToString());
-          return true;
-        });
-    if (!listed) return listed.failure();
-  }
+  auto moderators = AddressesWithRoles(
+      store_, list.list.id, {storage::MemberRole::kModerator, storage::MemberRole::kOwner});
+  if (!moderators) return moderators.failure();
   auto throttled = Throttled(list, address, now);
   if (!throttled) return throttled.failure();
   // Throttled or not, the request waits: `sub pending` shows it.
   if (!*throttled) {
-    for (const std::string& moderator : moderators) {
+    for (const std::string& moderator : *moderators) {
       auto token =
           IssueToken(store_, list.list.id, kModerateJoinPurpose, moderator,
                      std::to_string(request.id), now, list.settings.pending_request_life());
@@ -287,7 +279,7 @@ base::Result<RequestAnswer> SubscriptionService::AskModerators(
   base::Status noted =
       Event(list.list.id, "subscription.request",
             address + " asks to join (request " + std::to_string(request.id) + "); " +
-                std::to_string(*throttled ? 0 : moderators.size()) + " moderators notified",
+                std::to_string(*throttled ? 0 : moderators->size()) + " moderators notified",
             now);
   if (!noted) return noted.failure();
   return RequestAnswer{Answer::kAwaitingModerator, AwaitingSentence(address)};
