@@ -65,6 +65,13 @@ struct Error {
   ErrorKind kind = ErrorKind::kInternal;
 };
 
+// Whether `error` is the system's (a broken store, something down or
+// busy) rather than the request's own: the first leaves the work to be
+// tried again, the second is answered to whoever asked.
+inline bool IsSystemFailure(const Error& error) {
+  return error.kind == ErrorKind::kInternal || error.kind == ErrorKind::kUnavailable;
+}
+
 // Errors of each kind, for brevity where they are made.
 inline Error Invalid(std::string message) { return Error(ErrorKind::kInvalid, std::move(message)); }
 inline Error NotFound(std::string message) {

@@ -9,18 +9,6 @@
 namespace listd::inbound {
 namespace {
 
-// A service's answer, or the reason the command could not be done. A
-// store failure stops the whole mail (it is tried again); anything else
-// is this command's own.
-base::Result<std::string> Said(const base::Result<service::RequestAnswer>& answer) {
-  if (answer) return answer->text;
-  if (answer.failure().kind == base::ErrorKind::kUnavailable ||
-      answer.failure().kind == base::ErrorKind::kInternal) {
-    return answer.failure();
-  }
-  return "could not be done: " + answer.error();
-}
-
 bool SameAddress(const base::EmailAddress& a, const base::EmailAddress& b) {
   return base::LowerAscii(a.local_part) == base::LowerAscii(b.local_part) &&
          base::LowerAscii(a.domain) == base::LowerAscii(b.domain);
@@ -74,13 +62,12 @@ base::Result<service::PostOutcome> CommandHandler::Handle(service::PostInHand& p
           line.result = "not done: " + author.problem;
           break;
         }
-        auto asked = command.verb == CommandVerb::kJoin
-                         ? services_.subscriptions.RequestJoin(post.list, who, now)
-                         : services_.subscriptions.RequestLeave(post.list, who, now);
-        if (asked && asked->answer == service::Answer::kThrottled) throttled = true;
-        auto said = Said(asked);
+        auto said = Answered(command.verb == CommandVerb::kJoin
+                                 ? services_.subscriptions.RequestJoin(post.list, who, now)
+                                 : services_.subscriptions.RequestLeave(post.list, who, now));
         if (!said) return said.failure();
-        line.result = *said;
+        if (said->answer == service::Answer::kThrottled) throttled = true;
+        line.result = said->text;
         break;
       }
       case CommandVerb::kConfirm: {

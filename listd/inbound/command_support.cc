@@ -41,6 +41,12 @@ AnswerVerdict GuardOf(const service::PostInHand& post, const std::string& record
   return MayAnswer(input);
 }
 
+base::Result<service::RequestAnswer> Answered(base::Result<service::RequestAnswer> answer) {
+  if (answer || base::IsSystemFailure(answer.failure())) return answer;
+  return service::RequestAnswer{service::Answer::kNothingToDo,
+                                "could not be done: " + answer.error()};
+}
+
 base::Result<bool> SendReply(CommandServices& services, service::PostInHand& post,
                              const std::string& recorded, const std::vector<ReplyLine>& lines,
                              bool with_help, int64_t now) {
@@ -84,10 +90,7 @@ base::Result<bool> SendReply(CommandServices& services, service::PostInHand& pos
   if (sent) return true;
   // A reply that cannot be written (a site template that does not render)
   // is said in the log of events; the mail is not tried again for it.
-  if (sent.failure().kind == base::ErrorKind::kInternal ||
-      sent.failure().kind == base::ErrorKind::kUnavailable) {
-    return sent.failure();
-  }
+  if (base::IsSystemFailure(sent.failure())) return sent.failure();
   base::Status noted = services.store.events().Record(
       now, "listd", post.list.list.id, "command.reply_failed",
       "no reply for post " + std::to_string(post.post.id) + ": " + sent.error());

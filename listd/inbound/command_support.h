@@ -63,6 +63,11 @@ CommandAuthor AuthorOf(const service::PostInHand& post, const std::string& recor
 // Whether the command mail may be answered at all (answer_guard.h).
 AnswerVerdict GuardOf(const service::PostInHand& post, const std::string& recorded);
 
+// A service's answer to a command: a value as it is, a failure of the
+// system (base::IsSystemFailure) passed on so the mail is tried again,
+// any other error the answer "could not be done: <why>" (kNothingToDo).
+base::Result<service::RequestAnswer> Answered(base::Result<service::RequestAnswer> answer);
+
 // One line of a reply: what was asked, what came of it.
 struct ReplyLine {
   std::string command;

@@ -32,10 +32,7 @@ std::optional<int64_t> PayloadId(const std::string& payload) {
 base::Result<std::string> Decided(const base::Result<service::PostOutcome>& outcome,
                                   const std::string& done) {
   if (outcome) return done;
-  if (outcome.failure().kind == base::ErrorKind::kInternal ||
-      outcome.failure().kind == base::ErrorKind::kUnavailable) {
-    return outcome.failure();
-  }
+  if (base::IsSystemFailure(outcome.failure())) return outcome.failure();
   return "could not be done: " + outcome.error();
 }
 
@@ -56,13 +53,8 @@ base::Result<service::RequestAnswer> ConfirmByToken(CommandServices& services,
         Answer::kNothingToDo,
         "not done: this token is a moderator's; reply to the notice it came with"};
   }
-  auto answer =
-      services.subscriptions.Confirm(post.list, token, checked->record, post.post.id, now);
-  if (answer || answer.failure().kind == base::ErrorKind::kInternal ||
-      answer.failure().kind == base::ErrorKind::kUnavailable) {
-    return answer;
-  }
-  return service::RequestAnswer{Answer::kNothingToDo, "could not be done: " + answer.error()};
+  return Answered(
+      services.subscriptions.Confirm(post.list, token, checked->record, post.post.id, now));
 }
 
 base::Result<service::PostOutcome> ConfirmHandler::Handle(service::PostInHand& post,
@@ -130,17 +122,12 @@ base::Result<service::PostOutcome> ConfirmHandler::Handle(service::PostInHand& p
     if (!id || !*used) {
       result = "not done: this confirmation token was already used";
     } else if (purpose == service::kModerateJoinPurpose) {
-      auto answer = reply.verb == ModerationVerb::kApprove
-                        ? services_.subscriptions.Approve(*id, post.post.id, now)
-                        : services_.subscriptions.Reject(*id, reply.reason, post.post.id, now);
-      if (answer) {
-        result = answer->text;
-      } else if (answer.failure().kind == base::ErrorKind::kInternal ||
-                 answer.failure().kind == base::ErrorKind::kUnavailable) {
-        return answer.failure();
-      } else {
-        result = "could not be done: " + answer.error();
-      }
+      auto answer =
+          Answered(reply.verb == ModerationVerb::kApprove
+                       ? services_.subscriptions.Approve(*id, post.post.id, now)
+                       : services_.subscriptions.Reject(*id, reply.reason, post.post.id, now));
+      if (!answer) return answer.failure();
+      result = answer->text;
     } else {
       // The other moderators' tokens for this post end with this decision.
       base::Status retired = services_.store.tokens().UseAllFor(

@@ -23,15 +23,10 @@ base::Result<service::PostOutcome> JoinLeaveHandler::Handle(service::PostInHand&
     who.proven = author.proven;
     who.via = "mail";
     who.post_id = post.post.id;
-    auto asked_for = join ? services_.subscriptions.RequestJoin(post.list, who, now)
-                          : services_.subscriptions.RequestLeave(post.list, who, now);
-    if (!asked_for && (asked_for.failure().kind == base::ErrorKind::kInternal ||
-                       asked_for.failure().kind == base::ErrorKind::kUnavailable)) {
-      return asked_for.failure();
-    }
-    answer = asked_for ? *asked_for
-                       : service::RequestAnswer{service::Answer::kNothingToDo,
-                                                "could not be done: " + asked_for.error()};
+    auto asked_for = Answered(join ? services_.subscriptions.RequestJoin(post.list, who, now)
+                                   : services_.subscriptions.RequestLeave(post.list, who, now));
+    if (!asked_for) return asked_for.failure();
+    answer = *asked_for;
   }
   // A throttled request is answered by nothing at all: the list is being
   // used to send mail in bulk, and a reply would be more of it.

@@ -277,8 +277,7 @@ base::Result<PostOutcome> PostOutcomes::Reject(PostInHand& post, const std::stri
     auto sent = mailer.Send(post.list, post.post.id, std::move(mail), now);
     if (sent) {
       post.outcome.recipients = 1;
-    } else if (sent.failure().kind == base::ErrorKind::kInternal ||
-               sent.failure().kind == base::ErrorKind::kUnavailable) {
+    } else if (base::IsSystemFailure(sent.failure())) {
       return sent.failure();
     } else {
       // The rejection stands without its notice (a site template that does

@@ -72,4 +72,13 @@ TEST_CASE("errors: every kind has its own name", "[result]") {
                                        "unavailable", "internal"});
 }
 
+TEST_CASE("errors: only internal and unavailable are the system's failures", "[result]") {
+  // They leave work to be tried again; every other kind is answered.
+  std::set<ErrorKind> system;
+  for (ErrorKind kind : kEveryKind) {
+    if (base::IsSystemFailure(base::Error(kind, "x"))) system.insert(kind);
+  }
+  CHECK(system == std::set<ErrorKind>{ErrorKind::kInternal, ErrorKind::kUnavailable});
+}
+
 }  // namespace
