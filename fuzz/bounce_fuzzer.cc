@@ -16,18 +16,6 @@
 #include "listd/inbound/bounce_parser.h"
 #include "listd/inbound/bounce_recipients.h"
 
-namespace {
-
-bool HasControl(std::string_view text) {
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using listd_fuzz::Check;
   namespace inbound = listd::inbound;
@@ -43,11 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const inbound::BounceRecipient& recipient : report.recipients) {
     const auto again = inbound::NormalBounceAddress(recipient.address);
     Check(again.ok() && *again == recipient.address, "an address is kept normalised");
-    Check(!HasControl(recipient.address), "an address holds no control byte");
+    Check(!listd_fuzz::HasControl(recipient.address), "an address holds no control byte");
     Check(seen.insert(recipient.address).second, "no address twice");
     Check(recipient.diagnostic.size() <= inbound::kMaxDiagnosticBytes + 3,
           "a diagnostic is bounded");
-    Check(!HasControl(recipient.diagnostic), "a diagnostic is one line");
+    Check(!listd_fuzz::HasControl(recipient.diagnostic), "a diagnostic is one line");
     Check(!recipient.recogniser.empty(), "a recipient says which recogniser found it");
     permanent = permanent || recipient.failure_class == inbound::FailureClass::kPermanent;
   }

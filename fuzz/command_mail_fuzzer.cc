@@ -17,18 +17,6 @@
 #include "listd/inbound/command_parser.h"
 #include "listd/inbound/moderation_reply.h"
 
-namespace {
-
-bool HasControl(std::string_view text) {
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using listd_fuzz::Check;
   namespace inbound = listd::inbound;
@@ -38,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(mail.commands.size() <= inbound::kMaxCommandLines, "at most 10 commands");
   for (const inbound::Command& command : mail.commands) {
     Check(command.line.size() <= inbound::kMaxQuotedLine + 3, "a quoted line is short");
-    Check(!HasControl(command.line), "a quoted line has no control bytes");
+    Check(!listd_fuzz::HasControl(command.line), "a quoted line has no control bytes");
     if (!command.problem.empty()) {
       Check(command.argument.empty(), "a refused command carries no argument");
       continue;
@@ -55,8 +43,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const inbound::ModerationReply reply = inbound::ParseModerationReply(message);
   Check(reply.reason.size() <= inbound::kMaxReasonBytes + 3, "a reason is bounded");
-  Check(!HasControl(reply.reason), "a reason is one line");
-  if (reply.verb != inbound::ModerationVerb::kReject) Check(reply.reason.empty(), "only reject has a reason");
+  Check(!listd_fuzz::HasControl(reply.reason), "a reason is one line");
+  if (reply.verb != inbound::ModerationVerb::kReject)
+    Check(reply.reason.empty(), "only reject has a reason");
 
   inbound::AnswerGuardInput guard;
   guard.message = message;

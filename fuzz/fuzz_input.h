@@ -45,6 +45,16 @@ inline void Check(bool holds, const char* property) {
   if (!holds) Fail(property);
 }
 
+// Whether `text` holds a control byte (C0 or DEL): what may not reach a
+// header field or a one-line diagnostic.
+inline bool HasControl(std::string_view text) {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
 // Whether every CR is followed by LF and every LF follows a CR.
 inline bool CrlfOnly(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
