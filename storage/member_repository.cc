@@ -35,9 +35,9 @@ std::string Describe(const base::EmailAddress& address) {
 
 std::string OnList(int64_t list_id) { return " on list " + std::to_string(list_id); }
 
-// Reads a row of "SELECT id, list_id, local_part, domain, display_name,
-// role, delivery, bounce_score, subscribed_at, moderated".
-MemberRecord ReadMember(const Statement& row) {
+}  // namespace
+
+MemberRecord ReadMemberColumns(const Statement& row) {
   MemberRecord member;
   member.id = row.ColumnInt(0);
   member.list_id = row.ColumnInt(1);
@@ -52,6 +52,8 @@ MemberRecord ReadMember(const Statement& row) {
   member.moderated = row.ColumnInt(9) != 0;
   return member;
 }
+
+namespace {
 
 void BindFilter(Statement& statement, const MemberFilter& filter) {
   if (filter.role) {
@@ -177,7 +179,7 @@ Result<std::optional<MemberRecord>> MemberRepository::Find(int64_t list_id,
   Result<bool> row = statement.Step();
   if (!row) return row.failure().Prefixed(what);
   if (!*row) return std::optional<MemberRecord>();
-  return std::optional<MemberRecord>(ReadMember(statement));
+  return std::optional<MemberRecord>(ReadMemberColumns(statement));
 }
 
 Status MemberRepository::SetRole(int64_t member_id, MemberRole role) {
@@ -219,7 +221,7 @@ Status MemberRepository::ForEach(int64_t list_id, const MemberFilter& filter,
     Result<bool> row = statement.Step();
     if (!row) return row.failure().Prefixed(what);
     if (!*row) break;
-    if (!each(ReadMember(statement))) break;
+    if (!each(ReadMemberColumns(statement))) break;
   }
   return Ok();
 }

@@ -44,6 +44,14 @@ struct MemberFilter {
   std::optional<Delivery> delivery;
 };
 
+// For the repositories that join members (bounce_repository.cc): the
+// columns ReadMemberColumns() reads first, in its order, as "m." of a join.
+inline constexpr std::string_view kMemberColumns =
+    "m.id, m.list_id, m.local_part, m.domain, m.display_name, m.role, m.delivery, "
+    "m.bounce_score, m.subscribed_at, m.moderated";
+// The member in the first columns of `row` (kMemberColumns' order).
+MemberRecord ReadMemberColumns(const Statement& row);
+
 class MemberRepository {
  public:
   explicit MemberRepository(Database& db) : db_(db) {}

@@ -209,6 +209,36 @@ CREATE INDEX mail_log_by_kind ON mail_log (kind, sent_at);
 CREATE INDEX mail_log_by_address ON mail_log (address, kind, sent_at);
 CREATE INDEX tokens_by_payload ON tokens (purpose, payload);
 )sql",
+      // 7: bounce processing. A member's bounce state beside the score
+      // on members (Mailman's bounce info): the last permanent failure that
+      // scored, the probe sent to confirm a dead address, when delivery was
+      // disabled by bounces, whether the owners were told, and the warnings
+      // sent since. A row exists only for a member whose mail failed, so
+      // the periodic work reads a few rows, never the whole roster. The
+      // bounces no member could be found for wait in unrecognized_bounces
+      // for the owners' daily digest (digested_at NULL until sent).
+      R"sql(
+CREATE TABLE bounce_info (
+  member_id       INTEGER PRIMARY KEY REFERENCES members(id) ON DELETE CASCADE,
+  last_failure_at INTEGER NOT NULL DEFAULT 0,
+  last_failure    TEXT NOT NULL DEFAULT '',
+  probe           TEXT NOT NULL DEFAULT 'none' CHECK (probe IN ('none', 'due', 'sent')),
+  probe_sent_at   INTEGER NOT NULL DEFAULT 0,
+  disabled_at     INTEGER NOT NULL DEFAULT 0,
+  owners_told     INTEGER NOT NULL DEFAULT 0 CHECK (owners_told IN (0, 1)),
+  warnings_sent   INTEGER NOT NULL DEFAULT 0,
+  last_warning_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE unrecognized_bounces (
+  id          INTEGER PRIMARY KEY,
+  list_id     INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  post_id     INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  summary     TEXT NOT NULL,
+  digested_at INTEGER
+);
+CREATE INDEX unrecognized_bounces_by_list ON unrecognized_bounces (list_id, digested_at);
+)sql",
   };
   return steps;
 }

@@ -22,7 +22,8 @@ Store::Store(std::unique_ptr<storage::Database> db, storage::MasterKey master_ke
       held_(*db_),
       requests_(*db_),
       mail_log_(*db_),
-      bans_(*db_) {}
+      bans_(*db_),
+      bounces_(*db_) {}
 
 base::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   namespace fs = std::filesystem;

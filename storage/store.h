@@ -24,6 +24,7 @@
 
 #include "base/result.h"
 #include "storage/ban_repository.h"
+#include "storage/bounce_repository.h"
 #include "storage/database.h"
 #include "storage/event_log.h"
 #include "storage/held_repository.h"
@@ -86,6 +87,7 @@ class Store {
   RequestRepository& requests() { return requests_; }
   MailLog& mail_log() { return mail_log_; }
   BanRepository& bans() { return bans_; }
+  BounceRepository& bounces() { return bounces_; }
   const MasterKey& master_key() const { return master_key_; }
   const std::string& path() const { return db_->path(); }
 
@@ -107,6 +109,7 @@ class Store {
   RequestRepository requests_;
   MailLog mail_log_;
   BanRepository bans_;
+  BounceRepository bounces_;
   std::optional<StoreLock> daemon_lock_;
 };
 

@@ -76,6 +76,17 @@ base::Result<service::PostOutcome> CommandHandler::Handle(service::PostInHand& p
         line.result = said->text;
         break;
       }
+      case CommandVerb::kEnable: {
+        if (!author.address) {
+          line.result = "not done: " + author.problem;
+          break;
+        }
+        auto said = services_.bounces.RequestEnable(post.list, *author.address, author.proven,
+                                                    post.post.id, now);
+        if (!said) return said.failure();
+        line.result = *said;
+        break;
+      }
       case CommandVerb::kHelp:
         line.result = "the commands are below";
         with_help = true;

@@ -38,6 +38,7 @@ CommandVerb VerbOf(std::string_view word) {
   if (verb == "join" || verb == "subscribe") return CommandVerb::kJoin;
   if (verb == "leave" || verb == "unsubscribe") return CommandVerb::kLeave;
   if (verb == "confirm") return CommandVerb::kConfirm;
+  if (verb == "enable") return CommandVerb::kEnable;
   if (verb == "help") return CommandVerb::kHelp;
   if (verb == "end") return CommandVerb::kEnd;
   return CommandVerb::kUnknown;
@@ -118,6 +119,10 @@ void ReadArguments(const std::vector<std::string>& words, Command& command) {
         command.argument = words[1];
       }
       return;
+    case CommandVerb::kEnable:
+      if (words.size() > 1)
+        command.problem = "enable takes no words: it enables the sender's own delivery";
+      return;
     case CommandVerb::kHelp:
     case CommandVerb::kEnd:
       return;  // what follows them is ignored: asking for help cannot go wrong
@@ -143,6 +148,8 @@ bool ReadsAsCommand(const std::vector<std::string>& words, CommandVerb verb) {
       return words.size() == 1 || IsAddressWord(words[1]);
     case CommandVerb::kConfirm:
       return words.size() <= 2;
+    case CommandVerb::kEnable:
+      return words.size() == 1;
     case CommandVerb::kUnknown:
       break;
   }
@@ -159,6 +166,8 @@ std::string_view ToString(CommandVerb verb) {
       return "leave";
     case CommandVerb::kConfirm:
       return "confirm";
+    case CommandVerb::kEnable:
+      return "enable";
     case CommandVerb::kHelp:
       return "help";
     case CommandVerb::kEnd:

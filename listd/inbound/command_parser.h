@@ -54,9 +54,9 @@
 
 namespace listd::inbound {
 
-enum class CommandVerb { kJoin, kLeave, kConfirm, kHelp, kEnd, kUnknown };
+enum class CommandVerb { kJoin, kLeave, kConfirm, kEnable, kHelp, kEnd, kUnknown };
 
-// "join", "leave", "confirm", "help", "end", "unknown".
+// "join", "leave", "confirm", "enable", "help", "end", "unknown".
 std::string_view ToString(CommandVerb verb);
 
 struct Command {

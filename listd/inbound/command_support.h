@@ -27,6 +27,7 @@
 #include "dkim/key_resolver.h"
 #include "dkim/txt_resolver.h"
 #include "listd/inbound/answer_guard.h"
+#include "listd/service/bounce_service.h"
 #include "listd/service/list_mailer.h"
 #include "listd/service/moderation.h"
 #include "listd/service/post_outcomes.h"
@@ -45,6 +46,7 @@ struct CommandServices {
   service::SubscriptionService& subscriptions;
   service::ModerationService& moderation;
   service::ListMailer& mailer;
+  service::BounceService& bounces;
   dkim::KeyResolver& keys;  // an approved post's ARC chain is checked again
   dkim::TxtResolver* dns;   // and its author domain's DMARC policy looked up
 };

@@ -48,6 +48,25 @@ base::Result<service::RequestAnswer> ConfirmByToken(CommandServices& services,
     return service::RequestAnswer{Answer::kNothingToDo, "not done: " + checked->problem};
   }
   const std::string& purpose = checked->record.purpose;
+  if (purpose == service::kEnablePurpose) {
+    auto address = base::EmailAddress::Parse(checked->record.address);
+    if (!address)
+      return service::RequestAnswer{Answer::kNothingToDo, "not done: " + address.error()};
+    auto used = service::UseToken(services.store, token, now);
+    if (!used) return used.failure();
+    if (!*used) {
+      return service::RequestAnswer{Answer::kNothingToDo,
+                                    "not done: this confirmation was already used"};
+    }
+    auto enabled = services.bounces.EnableMember(post.list, *address, "confirm", now);
+    if (!enabled && base::IsSystemFailure(enabled.failure())) return enabled.failure();
+    return service::RequestAnswer{Answer::kNothingToDo,
+                                  enabled ? *enabled : "not done: " + enabled.error()};
+  }
+  if (purpose == service::kBounceProbePurpose) {
+    return service::RequestAnswer{Answer::kNothingToDo,
+                                  "not done: this token belongs to a bounce probe, not a reply"};
+  }
   if (purpose != service::kJoinPurpose && purpose != service::kLeavePurpose) {
     return service::RequestAnswer{
         Answer::kNothingToDo,

@@ -21,16 +21,18 @@ Processor::Processor(storage::Store& store, dkim::KeyResolver& keys, dkim::TxtRe
                      options_.subscriptions),
       moderation_(store, options_.post, now_),
       mailer_(store, options_.post.templates_dir),
+      bounce_service_(store, options_.post.templates_dir, options_.post.actor),
       posts_(store, outcomes_),
       owners_(outcomes_),
-      bounces_(outcomes_),
+      bounces_(store, outcomes_, bounce_service_),
       commands_(Services()),
       join_leave_(Services()),
       confirmations_(Services()),
       router_(Handlers{&posts_, &owners_, &bounces_, &commands_, &join_leave_, &confirmations_}) {}
 
 CommandServices Processor::Services() {
-  return CommandServices{store_, outcomes_, subscriptions_, moderation_, mailer_, keys_, dns_};
+  return CommandServices{store_,  outcomes_,       subscriptions_, moderation_,
+                         mailer_, bounce_service_, keys_,          dns_};
 }
 
 base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {

@@ -85,6 +85,7 @@ class Processor {
   service::SubscriptionService subscriptions_;
   service::ModerationService moderation_;
   service::ListMailer mailer_;
+  service::BounceService bounce_service_;
   PostHandler posts_;
   OwnerHandler owners_;
   BounceHandler bounces_;

@@ -8,6 +8,10 @@
 //   moderate-join     a request a moderator decides (the token's address
 //                     is the moderator it was sent to)
 //   moderate-post     a held post (its hold id) a moderator decides
+//   enable            a member disabled by bounces (their member id), sent
+//                     with each warning: the reply re-enables delivery
+//   bounce-probe      a member at the bounce threshold (their member id):
+//                     the token is the probe's envelope, never replied to
 //
 // Check() tells apart what a person must be told differently: unknown,
 // malformed, expired, already used, or meant for another list; none of
@@ -30,6 +34,8 @@ inline constexpr std::string_view kJoinPurpose = "join";
 inline constexpr std::string_view kLeavePurpose = "leave";
 inline constexpr std::string_view kModerateJoinPurpose = "moderate-join";
 inline constexpr std::string_view kModeratePostPurpose = "moderate-post";
+inline constexpr std::string_view kEnablePurpose = "enable";
+inline constexpr std::string_view kBounceProbePurpose = "bounce-probe";
 
 enum class TokenCheck { kValid, kMalformed, kUnknown, kExpired, kUsed, kOtherList };
 

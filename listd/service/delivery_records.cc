@@ -4,24 +4,25 @@
 #include <optional>
 
 #include "base/email_address.h"
+#include "listd/service/bounce_scoring.h"
+#include "listd/settings/list_settings.h"
 
 namespace listd::service {
 namespace {
 
-// A refusal of `recipient` of post `post_id`: an event and one more bounce
-// point for the member (if they still are one).
+// A refusal of `recipient` of post `post_id`: an event, and the failure
+// scored as every member failure is (bounce_scoring.h: the same path as a
+// returned DSN, so one failure seen twice counts once a day at most).
+// Delivery gives up on a recipient only for a 5xx at RCPT time or once its
+// retries ran out: both are permanent.
 base::Status RecordBounce(storage::Store& store, const std::string& actor, int64_t list_id,
-                          int64_t post_id, const std::string& recipient, const std::string& reply,
-                          int64_t now) {
-  if (list_id != 0) {
+                          const settings::ListSettings* list_settings, int64_t post_id,
+                          const std::string& recipient, const std::string& reply, int64_t now) {
+  if (list_settings != nullptr) {
     if (auto address = base::EmailAddress::Parse(recipient)) {
-      auto member = store.members().Find(list_id, *address);
-      if (!member) return member.failure();
-      if (*member) {
-        base::Status scored =
-            store.members().SetBounceScore((*member)->id, (*member)->bounce_score + 1);
-        if (!scored) return scored;
-      }
+      MemberFailure failure{*address, FailureClass::kPermanent, reply, "smtp"};
+      auto scored = ScoreFailure(store, list_id, *list_settings, failure, actor, now);
+      if (!scored) return scored.failure();
     }
   }
   return store.events().Record(
@@ -50,16 +51,27 @@ base::Status RecordDeliveryAttempt(storage::Store& store, const std::string& act
                                    const DeliveryAttempt& attempt, int64_t now) {
   // The post tells whose members bounced; only a bounce or a refusal needs it.
   int64_t list_id = 0;
+  std::optional<settings::ListSettings> list_settings;
   if (!attempt.bounced.empty() || !attempt.refused.empty()) {
     auto post = store.spool().Find(attempt.post_id);
     if (!post) return post.failure();
     if (*post) list_id = (*post)->list_id;
   }
+  if (list_id != 0 && !attempt.bounced.empty()) {
+    auto list = store.lists().FindById(list_id);
+    if (!list) return list.failure();
+    if (*list) {
+      auto loaded = settings::LoadListSettings(store, **list);
+      if (!loaded) return loaded.failure();
+      list_settings = std::move(*loaded);
+    }
+  }
   storage::Transaction transaction = store.Begin();
   if (!transaction.begun()) return transaction.begun().failure();
   for (const auto& [recipient, reply] : attempt.bounced) {
     base::Status recorded =
-        RecordBounce(store, actor, list_id, attempt.post_id, recipient, reply, now);
+        RecordBounce(store, actor, list_id, list_settings ? &*list_settings : nullptr,
+                     attempt.post_id, recipient, reply, now);
     if (!recorded) return recorded;
   }
   if (!attempt.refused.empty()) {

@@ -30,6 +30,7 @@ constexpr std::array<Suffix, 6> kSuffixes{{
 
 constexpr std::string_view kVerpMarker = "-bounces+";
 constexpr std::string_view kConfirmMarker = "-confirm+";
+constexpr std::string_view kProbeMarker = "probe.";
 
 // "alice=example.org" -> "alice@example.org"; "" when malformed.
 std::string DecodeVerp(std::string_view encoded) {
@@ -47,24 +48,32 @@ std::vector<ListAddress> ClassifyLocalPart(std::string_view local_part) {
 
   std::size_t verp = lower.find(kVerpMarker);
   if (verp != std::string::npos && verp > 0) {
-    out.push_back(ListAddress{lower.substr(0, verp), AddressRole::kBounces,
-                              DecodeVerp(local_part.substr(verp + kVerpMarker.size())), ""});
+    std::string_view after = local_part.substr(verp + kVerpMarker.size());
+    ListAddress bounces{lower.substr(0, verp), AddressRole::kBounces, "", "", ""};
+    // A member's VERP always holds '='; a probe's token (base64url) never does.
+    if (base::LowerAscii(after.substr(0, kProbeMarker.size())) == kProbeMarker &&
+        after.find('=') == std::string_view::npos) {
+      bounces.probe_token = std::string(after.substr(kProbeMarker.size()));
+    } else {
+      bounces.verp_recipient = DecodeVerp(after);
+    }
+    out.push_back(std::move(bounces));
     return out;
   }
   std::size_t confirm = lower.find(kConfirmMarker);
   if (confirm != std::string::npos && confirm > 0) {
     out.push_back(ListAddress{lower.substr(0, confirm), AddressRole::kConfirm, "",
-                              std::string(local_part.substr(confirm + kConfirmMarker.size()))});
+                              std::string(local_part.substr(confirm + kConfirmMarker.size())), ""});
     return out;
   }
   for (const Suffix& suffix : kSuffixes) {
     if (lower.size() > suffix.text.size() && lower.ends_with(suffix.text)) {
       out.push_back(
-          ListAddress{lower.substr(0, lower.size() - suffix.text.size()), suffix.role, "", ""});
+          ListAddress{lower.substr(0, lower.size() - suffix.text.size()), suffix.role, "", "", ""});
       break;  // the suffixes do not end one another, so at most one matches
     }
   }
-  out.push_back(ListAddress{lower, AddressRole::kPost, "", ""});
+  out.push_back(ListAddress{lower, AddressRole::kPost, "", "", ""});
   return out;
 }
 

@@ -8,6 +8,7 @@
 //   demo-owner                 the list's owners           kOwner
 //   demo-bounces               bounces                     kBounces
 //   demo-bounces+alice=example.org   VERP bounce for alice@example.org
+//   demo-bounces+probe.TOKEN   the bounce of a bounce probe (its token)
 //   demo-confirm+TOKEN         a reply to a confirmation   kConfirm
 // (the Mailman/mlmmj conventions: <list>-bounces+<member local>=<member
 // domain>, and the token after the '+' of -confirm).
@@ -53,6 +54,7 @@ struct ListAddress {
   AddressRole role = AddressRole::kPost;
   std::string verp_recipient;  // kBounces with VERP: "alice@example.org"; else ""
   std::string confirm_token;   // kConfirm: what follows "-confirm+"; else ""
+  std::string probe_token;     // kBounces for a probe, "-bounces+probe.TOKEN"; else ""
 };
 
 // Every reading of `local_part`, most specific first; empty for "".

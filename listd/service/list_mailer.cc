@@ -82,7 +82,11 @@ base::Result<Sent> ListMailer::Send(pipeline::ListContext& list, int64_t post_id
   }
   pipeline::QueueOptions queue;
   queue.now = now;
-  const std::string envelope_from = mail.null_return_path ? "" : list.RoleAddress("bounces");
+  const std::string envelope_from =
+      mail.null_return_path ? ""
+                            : list.RoleAddress(mail.bounces_suffix.empty()
+                                                   ? std::string("bounces")
+                                                   : "bounces+" + mail.bounces_suffix);
   auto queued = pipeline::QueueFor(store_, post_id, envelope_from, {headers.to}, message, queue);
   if (!queued) return queued.failure().Prefixed(what);
   base::Status logged = store_.mail_log().Record(list.list.id, mail.kind, headers.to, now);

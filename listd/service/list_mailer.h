@@ -57,6 +57,10 @@ struct ListMail {
   // sender, which must never bounce back to anyone (RFC 3834 section 3.3,
   // RFC 5321 section 4.5.5).
   bool null_return_path = false;
+  // A VERP suffix for the envelope sender, list-bounces+SUFFIX@: a mail to
+  // one member whose bounce must name what it was (a probe's token,
+  // list_address.h); "" for plain -bounces.
+  std::string bounces_suffix;
 };
 
 struct Sent {

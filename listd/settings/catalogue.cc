@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "base/ascii.h"
 #include "base/template_name.h"
@@ -25,6 +26,7 @@ namespace {
 constexpr size_t kMaxTextBytes = 100;
 constexpr uint64_t kMaxNumber = uint64_t{1} << 62;
 constexpr uint64_t kMaxCount = 1000000000;
+constexpr uint64_t kMaxScore = 1000;
 
 std::string Fixed(std::string_view value) { return std::string(value); }
 
@@ -225,6 +227,67 @@ const std::vector<SettingSpec>& BuildCatalogue() {
        SettingType::kEnum,
        {"on", "off"},
        [](const base::EmailAddress&) { return Fixed("on"); }},
+      // Bounce processing: Mailman 3's names and defaults.
+      {SettingId::kBounceScoreThreshold,
+       "bounce_score_threshold",
+       "the bounce score at which a member's delivery is disabled (a permanent failure adds "
+       "1, at most once a day)",
+       SettingType::kScore,
+       {},
+       [](const base::EmailAddress&) { return Fixed("5.0"); }},
+      {SettingId::kBounceInfoStaleAfter,
+       "bounce_info_stale_after",
+       "how long after a member's last failure their bounce score starts again from 0",
+       SettingType::kSeconds,
+       {},
+       [](const base::EmailAddress&) { return Fixed("604800"); }},
+      {SettingId::kBounceYouAreDisabledWarnings,
+       "bounce_you_are_disabled_warnings",
+       "how many warnings a member disabled by bounces is sent, saying how to re-enable, "
+       "before being removed (0: removed at once)",
+       SettingType::kCount,
+       {},
+       [](const base::EmailAddress&) { return Fixed("3"); }},
+      {SettingId::kBounceYouAreDisabledWarningsInterval,
+       "bounce_you_are_disabled_warnings_interval",
+       "the time between those warnings, and from the last one to the removal",
+       SettingType::kSeconds,
+       {},
+       [](const base::EmailAddress&) { return Fixed("604800"); }},
+      {SettingId::kBounceNotifyOwnerOnDisable,
+       "bounce_notify_owner_on_disable",
+       "tell the owners when bounces disable a member's delivery",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("on"); }},
+      {SettingId::kBounceNotifyOwnerOnRemoval,
+       "bounce_notify_owner_on_removal",
+       "tell the owners when bounces remove a member",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("on"); }},
+      {SettingId::kBounceProbe,
+       "bounce_probe",
+       "at the threshold, send the member a probe first and disable only if the probe "
+       "bounces",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("off"); }},
+      {SettingId::kForwardUnrecognizedBounces,
+       "forward_unrecognized_bounces",
+       "send the owners a daily digest of the bounces that name no member (off: discard "
+       "them)",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("on"); }},
+      {SettingId::kComplaintAction,
+       "complaint_action",
+       "what a spam complaint (an RFC 5965 feedback report) about list mail does to the "
+       "member: unsubscribe, disable delivery, or only notify the owners; the member is "
+       "never mailed about it",
+       SettingType::kEnum,
+       {"unsubscribe", "disable", "notify"},
+       [](const base::EmailAddress&) { return Fixed("unsubscribe"); }},
   };
   return catalogue;
 }
@@ -256,6 +319,31 @@ base::Result<std::string> ParseScaled(std::string_view value,
   }
   if (number > kMaxNumber / multiplier) return base::Error{"too large"};
   return std::to_string(number * multiplier);
+}
+
+// A score as stored: "5.0", "2.5", "0.25" (at most two decimals, above 0,
+// at most kMaxScore), or none when `text` is not one.
+std::optional<std::string> NormalizeScore(std::string_view text) {
+  size_t dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  auto digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || whole.size() > 4 || !digits(whole) || fraction.size() > 2 ||
+      !digits(fraction) || (dot != std::string_view::npos && fraction.empty())) {
+    return std::nullopt;
+  }
+  uint64_t hundredths = std::stoull(std::string(whole)) * 100;
+  if (!fraction.empty()) {
+    hundredths += std::stoull(std::string(fraction)) * (fraction.size() == 1 ? 10 : 1);
+  }
+  if (hundredths == 0 || hundredths > kMaxScore * 100) return std::nullopt;
+  std::string normal = std::to_string(hundredths / 100) + ".";
+  uint64_t rest = hundredths % 100;
+  normal +=
+      rest % 10 == 0 ? std::to_string(rest / 10) : (rest < 10 ? "0" : "") + std::to_string(rest);
+  return normal;
 }
 
 // RFC 1035 host name rules (letters, digits, hyphens; labels of 1..63;
@@ -400,6 +488,9 @@ std::string DescribeAllowed(const SettingSpec& spec) {
       return "simple or relaxed, or header/body such as relaxed/simple";
     case SettingType::kCount:
       return "a whole number from 0 to " + std::to_string(kMaxCount);
+    case SettingType::kScore:
+      return "a number above 0 and at most " + std::to_string(kMaxScore) +
+             ", with at most two decimals (e.g. 5 or 2.5)";
   }
   return "";
 }
@@ -475,6 +566,11 @@ base::Result<std::string> Validate(std::string_view name, std::string_view value
       if (!n) return must_be(n.error());
       if (std::stoull(*n) > kMaxCount) return must_be("too large");
       return n;
+    }
+    case SettingType::kScore: {
+      std::optional<std::string> score = NormalizeScore(Trim(value));
+      if (!score) return must_be();
+      return *score;
     }
   }
   return must_be();

@@ -55,8 +55,17 @@ enum class SettingId {
   kPendingRequestLife,
   kConfirmationsPerHour,
   kNotifyOwnersOfHeld,
+  kBounceScoreThreshold,
+  kBounceInfoStaleAfter,
+  kBounceYouAreDisabledWarnings,
+  kBounceYouAreDisabledWarningsInterval,
+  kBounceNotifyOwnerOnDisable,
+  kBounceNotifyOwnerOnRemoval,
+  kBounceProbe,
+  kForwardUnrecognizedBounces,
+  kComplaintAction,
 };
-inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kNotifyOwnersOfHeld) + 1;
+inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kComplaintAction) + 1;
 
 // What kind of value a setting takes; decides validation and how the
 // allowed values are described.
@@ -71,6 +80,7 @@ enum class SettingType {
   kTemplateName,      // the file name of a Mustache template (*.mustache), no '/' 
   kCanonicalization,  // header/body, each simple or relaxed (RFC 6376 section 3.4)
   kCount,             // a whole number, 0 to 1,000,000,000
+  kScore,             // a number above 0 and at most 1,000, with at most two decimals
 };
 
 struct SettingSpec {

@@ -2,6 +2,7 @@
 #include "listd/settings/list_settings.h"
 
 #include <charconv>
+#include <cstdlib>
 
 #include "dkim/header_selection.h"
 #include "storage/store.h"
@@ -76,6 +77,9 @@ std::string_view ToString(SubscriptionPolicy value) {
 }
 std::string_view ToString(UnsubscriptionPolicy value) {
   return Spelling(SettingId::kUnsubscriptionPolicy, value);
+}
+std::string_view ToString(ComplaintAction value) {
+  return Spelling(SettingId::kComplaintAction, value);
 }
 
 ListSettings::ListSettings(const base::EmailAddress& list,
@@ -194,6 +198,34 @@ int64_t ListSettings::confirmations_per_hour() const {
 }
 bool ListSettings::notify_owners_of_held() const {
   return Text(SettingId::kNotifyOwnersOfHeld) == "on";
+}
+
+double ListSettings::bounce_score_threshold() const {
+  // Stored by the catalogue as digits, a point and digits ("5.0").
+  double threshold = std::strtod(Text(SettingId::kBounceScoreThreshold).c_str(), nullptr);
+  return threshold > 0 ? threshold : 5.0;
+}
+int64_t ListSettings::bounce_info_stale_after() const {
+  return static_cast<int64_t>(Number(Text(SettingId::kBounceInfoStaleAfter)));
+}
+int64_t ListSettings::bounce_you_are_disabled_warnings() const {
+  return static_cast<int64_t>(Number(Text(SettingId::kBounceYouAreDisabledWarnings)));
+}
+int64_t ListSettings::bounce_you_are_disabled_warnings_interval() const {
+  return static_cast<int64_t>(Number(Text(SettingId::kBounceYouAreDisabledWarningsInterval)));
+}
+bool ListSettings::bounce_notify_owner_on_disable() const {
+  return Text(SettingId::kBounceNotifyOwnerOnDisable) == "on";
+}
+bool ListSettings::bounce_notify_owner_on_removal() const {
+  return Text(SettingId::kBounceNotifyOwnerOnRemoval) == "on";
+}
+bool ListSettings::bounce_probe() const { return Text(SettingId::kBounceProbe) == "on"; }
+bool ListSettings::forward_unrecognized_bounces() const {
+  return Text(SettingId::kForwardUnrecognizedBounces) == "on";
+}
+ComplaintAction ListSettings::complaint_action() const {
+  return Read<ComplaintAction>(*this, SettingId::kComplaintAction);
 }
 
 base::Result<ListSettings> LoadListSettings(storage::Store& store,

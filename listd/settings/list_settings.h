@@ -44,6 +44,7 @@ enum class DmarcMitigation { kNone, kMungeFrom, kWrap };
 enum class SigningAlgorithms { kRsa, kEd25519, kBoth };
 enum class SubscriptionPolicy { kOpen, kConfirm, kModerate, kConfirmThenModerate };
 enum class UnsubscriptionPolicy { kOpen, kConfirm };
+enum class ComplaintAction { kUnsubscribe, kDisable, kNotify };
 
 // The catalogue's spellings: "members-only", "munge-from", "both", ...
 std::string_view ToString(ReplyTo value);
@@ -57,6 +58,7 @@ std::string_view ToString(DmarcMitigation value);
 std::string_view ToString(SigningAlgorithms value);
 std::string_view ToString(SubscriptionPolicy value);
 std::string_view ToString(UnsubscriptionPolicy value);
+std::string_view ToString(ComplaintAction value);
 
 // One setting's value in force, as `list show` prints it.
 struct EffectiveSetting {
@@ -107,9 +109,18 @@ class ListSettings {
   bool arc() const;
   SubscriptionPolicy subscription_policy() const;
   UnsubscriptionPolicy unsubscription_policy() const;
-  int64_t pending_request_life() const;     // seconds
-  int64_t confirmations_per_hour() const;   // mails
+  int64_t pending_request_life() const;    // seconds
+  int64_t confirmations_per_hour() const;  // mails
   bool notify_owners_of_held() const;
+  double bounce_score_threshold() const;
+  int64_t bounce_info_stale_after() const;  // seconds
+  int64_t bounce_you_are_disabled_warnings() const;
+  int64_t bounce_you_are_disabled_warnings_interval() const;  // seconds
+  bool bounce_notify_owner_on_disable() const;
+  bool bounce_notify_owner_on_removal() const;
+  bool bounce_probe() const;
+  bool forward_unrecognized_bounces() const;
+  ComplaintAction complaint_action() const;
 
  private:
   std::array<std::string, kSettingCount> values_;

@@ -156,12 +156,15 @@ TEST_CASE("processor: mail to -owner goes to the owners as it came, not to the m
   CHECK_THAT(batches[0].message, !Catch::Contains("DKIM-Signature"));  // and unsigned
 }
 
-TEST_CASE("processor: a VERP bounce is recorded for the member it names", "[processor]") {
+TEST_CASE("processor: mail to a VERP address that is no bounce scores nobody and is kept",
+          "[processor]") {
   ProcessorFixture p;
   const int64_t id = p.Spool("demo-bounces+bob=example.net@lists.example.org");
   const auto outcome = p.Process(id);
   CHECK(outcome.action == PostAction::kRecorded);
+  CHECK_THAT(outcome.reason, Catch::Contains("not-a-bounce"));
   CHECK_THAT(outcome.reason, Catch::Contains("bob@example.net"));
+  CHECK_THAT(outcome.reason, Catch::Contains("digest"));
   CHECK(p.LastEvent() == "bounce.received");
   CHECK(p.Post(id).state == storage::PostState::kProcessed);
   CHECK(p.Batches().empty());

@@ -113,6 +113,14 @@ INSERT INTO requests (id, list_id, local_part, domain, display_name, action, sta
 INSERT INTO mail_log (id, list_id, kind, address, sent_at)
   VALUES (1, 1, 'confirm-join', 'dora@example.com', 1700000401);
 )sql",
+      // 7: bounce_info, unrecognized_bounces
+      R"sql(
+INSERT INTO bounce_info (member_id, last_failure_at, last_failure, probe, probe_sent_at,
+                         disabled_at, owners_told, warnings_sent, last_warning_at)
+  VALUES (2, 1700000500, '5.1.1 user unknown', 'none', 0, 1700000600, 1, 1, 1700000600);
+INSERT INTO unrecognized_bounces (id, list_id, post_id, received_at, summary, digested_at)
+  VALUES (1, 1, 3, 1700000700, 'From <mailer-daemon@example.net>: no member named', NULL);
+)sql",
   };
   return rows;
 }
@@ -198,9 +206,10 @@ TEST_CASE("A new file and an empty file come up at the latest version", "[migrat
   auto db = Database::Open(path);
   REQUIRE_OK(db);
   CHECK(VersionOf(**db) == LatestSchemaVersion());
-  CHECK(Tables(**db) == std::vector<std::string>{"bans", "delivery_batches", "events", "held",
-                                                 "keys", "list_settings", "lists", "mail_log",
-                                                 "members", "requests", "spool", "tokens"});
+  CHECK(Tables(**db) == std::vector<std::string>{"bans", "bounce_info", "delivery_batches",
+                                                 "events", "held", "keys", "list_settings",
+                                                 "lists", "mail_log", "members", "requests",
+                                                 "spool", "tokens", "unrecognized_bounces"});
   // Opening again finds nothing to do.
   db->reset();
   auto again = Database::Open(path);
