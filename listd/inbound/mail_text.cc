@@ -394,6 +394,10 @@ std::string SubjectOf(std::string_view message) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) break;  // the blank line that ends the header
     pos = newline == std::string_view::npos ? message.size() : newline + 1;
+    // A line that starts with a blank continues the field before it: it
+    // never starts one, whatever it holds (a folded DKIM-Signature's
+    // "h=from : to :\r\n subject : date" is no Subject).
+    if (line.front() == ' ' || line.front() == '\t') continue;
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos ||
         base::LowerAscii(TrimBlanks(line.substr(0, colon))) != "subject") {

@@ -164,4 +164,20 @@ TEST_CASE(
   CHECK(SubjectOf(Mail("From: a@example.org", "Subject: in the body")).empty());
 }
 
+TEST_CASE(
+    "mail text: a folded line that reads 'subject :' inside another field is no Subject (RFC "
+    "5322 section 2.2.3)",
+    "[mail_text]") {
+  // A DKIM-Signature's h= list folded before "subject" (dkimpy writes it
+  // so): the continuation line is part of the signature, not a field, and
+  // the real Subject below it is the one read.
+  const std::string signed_mail = Mail(
+      "DKIM-Signature: v=1; a=rsa-sha256; d=author.example; s=a; h=from : to :\n"
+      " subject : date : message-id;\n bh=abc; b=def\n"
+      "From: a@author.example\nSubject: enable",
+      "");
+  CHECK(SubjectOf(signed_mail) == "enable");
+  CHECK(SubjectOf(Mail("X-Note: a\n\tSubject: hidden\nFrom: a@example.org", "x")).empty());
+}
+
 }  // namespace
