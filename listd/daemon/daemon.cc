@@ -1,6 +1,8 @@
 // Daemon (see daemon.h).
 #include "listd/daemon/daemon.h"
 
+#include "listd/daemon/clock.h"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -34,7 +36,9 @@ base::Result<std::string> ReadPasswordFile(const std::string& path) {
 }  // namespace
 
 Daemon::Daemon(DaemonOptions options, Log log)
-    : options_(std::move(options)), log_(std::move(log)) {
+    : options_(std::move(options)),
+      log_(std::move(log)),
+      clock_(MakeDaemonClock(options_.clock_offset_file)) {
   if (options_.hostname.empty()) options_.hostname = base::HostName();
   if (options_.authserv_id.empty()) options_.authserv_id = options_.hostname;
 }
@@ -111,7 +115,7 @@ base::Status Daemon::Start() {
   delivery.lease_seconds =
       std::max<int64_t>(600, transport.timeouts.Transaction(options_.batch_size).count() + 60);
   delivery_ = std::make_unique<DeliveryPool>([this] { return OpenStore(); }, std::move(*transports),
-                                             delivery, log_);
+                                             delivery, log_, clock_);
   base::Status delivering = delivery_->Start();
   if (!delivering) return delivering;
 
@@ -139,11 +143,21 @@ base::Status Daemon::Start() {
     posts_.push_back(std::make_unique<PostWorker>(
         std::move(*pipeline_store), std::move(*resolver), processing,
         std::chrono::milliseconds(options_.poll_ms), log_, [this] { delivery_->Wake(); }, shard,
-        options_.pipeline_workers));
+        options_.pipeline_workers, clock_));
     posts_.back()->Start();
   }
 
-  intake_ = std::make_unique<Intake>(*intake_store_, [this] { WakePostWorkers(); });
+  auto chores_store = OpenStore();
+  if (!chores_store) return chores_store.failure();
+  ChoresOptions chores;
+  chores.interval = std::chrono::seconds(options_.chores_interval_seconds);
+  chores.templates_dir = options_.templates_dir;
+  chores_ = std::make_unique<ChoresWorker>(
+      std::move(*chores_store), chores, log_, [this] { delivery_->Wake(); }, clock_);
+  chores_->Start();
+
+  intake_ = std::make_unique<Intake>(
+      *intake_store_, [this] { WakePostWorkers(); }, clock_);
   auto lmtp_address = SplitHostPort(options_.lmtp);
   if (!lmtp_address) return lmtp_address.failure().Prefixed("--lmtp");
   lmtp::ServerOptions server;
@@ -171,6 +185,7 @@ void Daemon::Stop() {
   // finishes), then delivery (the batches in hand finish).
   if (lmtp_) lmtp_->Stop();
   for (auto& worker : posts_) worker->Stop();
+  if (chores_) chores_->Stop();
   if (delivery_) delivery_->Stop();
 }
 

@@ -19,10 +19,11 @@
 
 #include <functional>
 #include <memory>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
+#include "listd/daemon/chores_worker.h"
 #include "listd/daemon/daemon_options.h"
 #include "listd/daemon/delivery_worker.h"
 #include "listd/daemon/intake.h"
@@ -50,11 +51,13 @@ class Daemon {
 
   DaemonOptions options_;
   Log log_;
+  dkim::Clock clock_;                             // the system's, or offset for tests (clock.h)
   std::unique_ptr<storage::Store> intake_store_;  // holds the daemon's claim on the store
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<lmtp::Server> lmtp_;
   std::unique_ptr<DeliveryPool> delivery_;
   std::vector<std::unique_ptr<PostWorker>> posts_;  // --pipeline-workers shards
+  std::unique_ptr<ChoresWorker> chores_;
   void WakePostWorkers();
 };
 

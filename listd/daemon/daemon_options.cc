@@ -132,7 +132,13 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
        "for one transaction, added up)")
       ("idle-timeout", po::value<int>(), "deprecated: what --lmtp-command-timeout now is")
       ("poll-ms", po::value(&o.poll_ms)->default_value(o.poll_ms),
-       "milliseconds between looks at the store when idle");
+       "milliseconds between looks at the store when idle")
+      ("chores-interval",
+       po::value(&o.chores_interval_seconds)->default_value(o.chores_interval_seconds),
+       "seconds between runs of the work that waits for time (bounce warnings, removals, "
+       "probes, the owners' digest)")
+      ("clock-offset-file", po::value(&o.clock_offset_file),
+       "for tests: a file holding seconds to add to the clock, read again as it changes");
   po::options_description all;
   all.add(general).add(settings);
   po::variables_map vm;
@@ -198,6 +204,7 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
   if (o.site_confirmations_per_hour < 0) {
     return base::Invalid("--site-confirmations-per-hour must not be negative");
   }
+  if (o.chores_interval_seconds < 1) return base::Invalid("--chores-interval must be at least 1");
   if (o.max_connections_per_peer < 1) {
     return base::Invalid("--max-connections-per-peer must be at least 1");
   }

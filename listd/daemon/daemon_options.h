@@ -46,12 +46,12 @@ struct DaemonOptions {
   std::string smtp_ca_file;        // CAs for the smarthost's certificate; "" = system's
   // One timeout per SMTP step, RFC 5321 section 4.5.3.2's by default
   // (delivery::SmtpTimeouts); --smtp-timeout sets every one not given.
-  int smtp_connect_timeout_seconds = 300;   // connect, greeting, EHLO, TLS, AUTH
-  int smtp_mail_timeout_seconds = 300;      // the reply to MAIL FROM
-  int smtp_rcpt_timeout_seconds = 300;      // each reply to RCPT TO
-  int smtp_data_timeout_seconds = 120;      // the 354 to DATA
+  int smtp_connect_timeout_seconds = 300;     // connect, greeting, EHLO, TLS, AUTH
+  int smtp_mail_timeout_seconds = 300;        // the reply to MAIL FROM
+  int smtp_rcpt_timeout_seconds = 300;        // each reply to RCPT TO
+  int smtp_data_timeout_seconds = 120;        // the 354 to DATA
   int smtp_data_block_timeout_seconds = 180;  // an upload that moves no byte
-  int smtp_data_end_timeout_seconds = 600;  // the reply to the final dot
+  int smtp_data_end_timeout_seconds = 600;    // the reply to the final dot
   // Intake (LMTP; lmtp/server.h).
   size_t max_message_bytes = base::kDefaultMaxMessageBytes;  // listctl inject's default too
   size_t max_header_fields = 1000;  // more: held before verification (pipeline/header_limit.h)
@@ -66,6 +66,11 @@ struct DaemonOptions {
   bool allow_core_dumps = false;
   // How often idle workers look at the store (new work also wakes them).
   int poll_ms = 1000;
+  // How often the chores that wait for time run (daemon/chores_worker.h).
+  int chores_interval_seconds = 300;
+  // Tests only: seconds added to the clock, read from this file
+  // (daemon/clock.h); "" = the system clock as it is.
+  std::string clock_offset_file;
 };
 
 // Parses argv (and the --config file it names). Returns nullopt after

@@ -14,7 +14,8 @@ namespace listd::daemon {
 PostWorker::PostWorker(std::unique_ptr<storage::Store> store,
                        std::unique_ptr<dkim::UnboundTxtResolver> resolver,
                        inbound::ProcessorOptions options, std::chrono::milliseconds idle_poll,
-                       Log log, std::function<void()> queued, int shard, int shards)
+                       Log log, std::function<void()> queued, int shard, int shards,
+                       dkim::Clock now)
     : store_(std::move(store)),
       resolver_(std::move(resolver)),
       options_(std::move(options)),
@@ -22,7 +23,8 @@ PostWorker::PostWorker(std::unique_ptr<storage::Store> store,
       log_(std::move(log)),
       queued_(std::move(queued)),
       shard_(shard),
-      shards_(shards) {}
+      shards_(shards),
+      now_(std::move(now)) {}
 
 PostWorker::~PostWorker() { Stop(); }
 
@@ -46,7 +48,7 @@ void PostWorker::Stop() {
 
 void PostWorker::Run() {
   dkim::DnsKeyResolver keys(*resolver_);
-  inbound::Processor processor(*store_, keys, resolver_.get(), options_);
+  inbound::Processor processor(*store_, keys, resolver_.get(), options_, now_);
   uint64_t seen = 0;
   bool worked = false;  // since the last trim
   while (!stopping_) {

@@ -28,6 +28,7 @@
 #include <string>
 #include <thread>
 
+#include "dkim/key_resolver.h"
 #include "dkim/unbound_txt_resolver.h"
 #include "listd/inbound/processor.h"
 #include "storage/store.h"
@@ -41,7 +42,7 @@ class PostWorker {
   PostWorker(std::unique_ptr<storage::Store> store,
              std::unique_ptr<dkim::UnboundTxtResolver> resolver, inbound::ProcessorOptions options,
              std::chrono::milliseconds idle_poll, Log log, std::function<void()> queued,
-             int shard = 0, int shards = 1);
+             int shard = 0, int shards = 1, dkim::Clock now = dkim::SystemNow);
   ~PostWorker();  // Stop()s
   PostWorker(const PostWorker&) = delete;
   PostWorker& operator=(const PostWorker&) = delete;
@@ -61,6 +62,7 @@ class PostWorker {
   std::function<void()> queued_;
   int shard_;
   int shards_;
+  dkim::Clock now_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

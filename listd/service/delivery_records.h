@@ -1,7 +1,7 @@
 // Delivery records: what one attempt at a delivery batch came to, written
-// in one transaction: every refused recipient is a bounce (an event, and a
-// point on the member's bounce score; bounce processing decides later what
-// a score means), and the batch is either done or keeps the recipients
+// in one transaction: every refused recipient is a bounce (an event, and
+// the failure scored through bounce_scoring.h, the same path a returned
+// DSN takes, which may disable the member), and the batch is either done or keeps the recipients
 // still to try, with the time of the next attempt. A refusal of the message
 // itself (a 5xx to MAIL FROM, DATA or the end of data: the smarthost's
 // verdict on the sender or the content) scores no member: the post is
