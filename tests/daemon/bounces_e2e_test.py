@@ -457,5 +457,49 @@ def test_with_bounce_probe_only_the_probe_bounce_disables(env):
                "the probe's bounce disables")
 
 
+def test_hostile_bounces_are_read_or_refused_and_score_no_one_by_mistake(env):
+    """Bad input (RFC 3464 section 2 read strictly): a DSN with 10,000
+    recipient groups, a 20 MB bounce, broken MIME, a report with no
+    per-recipient fields, and addresses carrying CR/LF (encoded or
+    smuggled into the field) are each taken and recorded or refused with a
+    reason; listd keeps running and only the member a well-formed group
+    names is scored."""
+    clock = Clock(env)
+    daemon = start(env, clock, CAROL, DORA)
+    groups = "".join("Final-Recipient: rfc822; user%d@nowhere.example\r\n"
+                     "Action: failed\r\nStatus: 5.1.1\r\n\r\n" % n for n in range(10000))
+    # Dora's own group first: past kMaxBounceRecipients (1,000) the parser
+    # keeps no more, and says the report was truncated.
+    many = dsn(DORA).replace("Remote-MTA: dns; mx.gone.example\r\nDiagnostic-Code",
+                             "Diagnostic-Code", 1).replace(
+        "--REPORT\r\nContent-Type: text/rfc822-headers", groups +
+        "--REPORT\r\nContent-Type: text/rfc822-headers", 1)
+    big = dsn("stranger@nowhere.example").replace(
+        "--REPORT--", "--REPORT\r\nContent-Type: text/plain\r\n\r\n" +
+        ("x" * 76 + "\r\n") * (20 * 1024 * 1024 // 78) + "--REPORT--")
+    broken = dsn(CAROL).replace('boundary="REPORT"', 'boundary="NOT-THERE"')
+    no_groups = re.sub(r"Final-Recipient:.*?\r\n\r\n", "", dsn(CAROL), flags=re.S)
+    # Both recipient fields of the group carry the hostile form, and the
+    # diagnostic names no address: nothing well-formed names carol.
+    def hostile(form):
+        text = dsn(CAROL, diagnostic="smtp; 550 5.1.1 User unknown")
+        return text.replace("rfc822; " + CAROL, "rfc822; " + form).replace(
+            "rfc822;" + CAROL, "rfc822;" + form)
+    encoded = hostile("=?utf-8?q?" + CAROL.replace("@", "=40") + "=0D=0ABcc:_x@y.example?=")
+    # A bare CR inside the address: the LMTP side makes it a line break
+    # (RFC 5321 section 2.3.8), which leaves "carol@exam", no member.
+    smuggled = hostile(CAROL.replace("example", "exam\rple"))
+    for text in (many, big, broken, no_groups, encoded, smuggled):
+        send_bounce(daemon, text)
+    settle(env)
+    expect(daemon.proc.poll() is None, "listd still runs")
+    states = [r[0] for r in store_rows(env, "SELECT state FROM spool ORDER BY id")]
+    expect(states == ["processed"] * 6, "every bounce recorded: %r" % states)
+    rows = member_rows(env)
+    expect(rows[DORA]["bounce_score"] == 1, "the one well-formed member group scored: %r" % rows)
+    expect(rows[CAROL]["bounce_score"] == 0, "carol never scored by mistake: %r" % rows)
+    expect(to(env, CAROL) == [] and to(env, DORA) == [], "no bounce is answered")
+
+
 if __name__ == "__main__":
     sys.exit(listd_harness.run_tests(globals(), __doc__))
