@@ -69,6 +69,7 @@ constexpr std::string_view kChallengeProducts[] = {
 constexpr std::string_view kChallengeAsks[] = {
     "click the link",        "click on the link",    "click the following link",
     "click the button",      "click here",           "click below",
+    "clicking the link",     "clicking on the link", "clicking here",
     "follow the link",       "visit the link",       "visit the following",
     "reply to this",         "simply reply",         "just reply",
     "send an empty message", "send a blank message", "\"reply\" feature",
@@ -154,6 +155,7 @@ constexpr std::string_view kReceiptWords[] = {
     "successful delivery notification",
     "has been relayed",
     "was relayed",
+    "delivery has succeeded",
 };
 
 constexpr std::string_view kReceiptSubjects[] = {

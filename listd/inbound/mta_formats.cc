@@ -467,6 +467,8 @@ bool ReadGoogleGroups(const std::vector<std::string_view>& lines, const MtaConte
     report.refused.push_back(SafeLine(name, 100) +
                              ": Google Groups names the group without its domain");
   }
+  report.reason = "Google Groups refused the post to the group \"" + SafeLine(name, 100) +
+                  "\" and gives no domain for it";
   return true;
 }
 

@@ -187,6 +187,20 @@ TEST_CASE("challenge-response: words in the returned copy of the post are never 
   CHECK(report.recipients[0].address == "gone@example.org");
 }
 
+TEST_CASE(
+    "challenge-response: an HTML-only request to verify the sender's address by clicking is no "
+    "failure",
+    "[bounce][notice][challenge]") {
+  const BounceReport report = ParseBounce(
+      Mail("frank@example.net", "Re: hello",
+           "<html><body><p>Hello,</p><p>I use a filter to keep my inbox free of spam.\n"
+           "Please verify your email address by clicking the link below, and your\n"
+           "message will be delivered.</p><p><a href=\"https://verify.example.net/v?k=9\">"
+           "Verify</a></p></body></html>\n",
+           "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n"));
+  CheckNotice(report, "challenge-response");
+}
+
 // ---- A list's moderation hold ---------------------------------------------
 
 TEST_CASE("moderation hold: Google Groups' \"pending approval\" note is no failure",
@@ -260,6 +274,16 @@ TEST_CASE("delivery receipt: Sendmail's \"successful delivery notifications\" li
            "from lists.example.org [192.0.2.9]\n\n"
            "   ----- The following addresses had successful delivery notifications -----\n"
            "<alice@example.org>  (successfully delivered to mailbox)\n"));
+  CheckNotice(report, "receipt");
+}
+
+TEST_CASE("delivery receipt: a \"Delivery has succeeded\" report is no failure",
+          "[bounce][notice][receipt]") {
+  const BounceReport report =
+      ParseBounce(Mail("postmaster@notes.example.com", "Delivery Report (Success) hello",
+                       "Your document: hello\n"
+                       "was delivered to: alice@notes.example.com\n\n"
+                       "Delivery has succeeded to the following recipients.\n"));
   CheckNotice(report, "receipt");
 }
 

@@ -687,6 +687,7 @@ TEST_CASE(
   CHECK(report.recipients.empty());
   REQUIRE(report.refused.size() == 1);
   CHECK(report.refused[0] == "support: Google Groups names the group without its domain");
+  CHECK(report.reason.find("Google Groups refused the post") != std::string::npos);
 }
 
 TEST_CASE("Gmail \"Address not found\": the address it wasn't delivered to, permanent, 5.1.1",
