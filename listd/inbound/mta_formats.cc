@@ -201,7 +201,13 @@ bool IsTrigger(const std::string& lower) {
   return false;
 }
 
+// A success line that says no failure on the same line ("was delivered to
+// the server but could not be delivered to X" is a failure's trigger).
 bool IsSuccessLine(const std::string& lower) {
+  for (std::string_view failure :
+       {"fail", "not ", "n't", "could", "unable", "undeliver", "reject"}) {
+    if (Contains(lower, failure)) return false;
+  }
   for (std::string_view phrase : kSuccessLines) {
     if (Contains(lower, phrase)) return true;
   }
@@ -334,6 +340,16 @@ std::string ReplyCodeIn(std::string_view text) {
   return {};
 }
 
+// The first RFC 3463 status of class 4 or 5 in `text`, or "".
+std::string FailureStatusIn(std::string_view text) {
+  for (size_t i = 0; i + 5 <= text.size(); ++i) {
+    if (text[i] != '4' && text[i] != '5') continue;
+    if (i > 0 && ((text[i - 1] >= '0' && text[i - 1] <= '9') || text[i - 1] == '.')) continue;
+    if (auto status = StatusCodeAt(text.substr(i))) return *status;
+  }
+  return {};
+}
+
 class Scanner {
  public:
   Scanner(BounceReport& report, bool temporary) : report_(report), temporary_(temporary) {}
@@ -351,7 +367,8 @@ class Scanner {
       // a failure's reply code follows it.
       const std::string code = ReplyCodeIn(diagnostic);
       if (code.empty()) return true;
-      recipient.status = std::string(1, code[0]) + ".0.0";
+      recipient.status = FailureStatusIn(diagnostic);
+      if (recipient.status.empty()) recipient.status = std::string(1, code[0]) + ".0.0";
     }
     if (recipient.status.empty()) {
       const std::string code = ReplyCodeIn(diagnostic);
@@ -480,21 +497,16 @@ std::string BounceWords(std::string_view text) {
   ReadLines(text, lines, lower_lines);
   std::string words;
   for (const std::string& lower : lower_lines) {
-    if (lower.empty() || lower == " ") continue;
-    if (!words.empty() && words.back() != ' ' && lower.front() != ' ') words += ' ';
-    words += lower;
+    const std::string_view line = TrimBlanks(lower);
+    if (line.empty()) continue;
+    if (!words.empty()) words += ' ';
+    words += line;
   }
   return words;
 }
 
 bool HasFailureCode(std::string_view words) {
-  if (!ReplyCodeIn(words).empty()) return true;
-  for (size_t i = 0; i + 5 <= words.size(); ++i) {
-    if (words[i] != '4' && words[i] != '5') continue;
-    if (i > 0 && ((words[i - 1] >= '0' && words[i - 1] <= '9') || words[i - 1] == '.')) continue;
-    if (StatusCodeAt(words.substr(i))) return true;
-  }
-  return false;
+  return !ReplyCodeIn(words).empty() || !FailureStatusIn(words).empty();
 }
 
 std::string ParseMtaText(std::string_view text, const MtaContext& context, BounceReport& report) {

@@ -21,7 +21,11 @@
 //              recipients", "could not be reached", "couldn't be
 //              delivered"
 //   gmail      "Delivery to the following recipient failed permanently"
-//              (or "has been delayed": temporary)
+//              (or "has been delayed": temporary); "Address not found",
+//              "Your message wasn't delivered to X because the address
+//              couldn't be found" (or the domain: permanent); "Delivery
+//              incomplete", "There was a temporary problem delivering your
+//              message to X" (temporary)
 //   yahoo      "unable to deliver your message to the following address"
 //   ses        Amazon SES "An error occurred while trying to deliver the
 //              mail to the following recipients"

@@ -320,3 +320,29 @@ TEST_CASE(
   CHECK(report.recipients[0].address == "gone@example.org");
   CHECK(report.recipients[0].status == "5.1.1");
 }
+
+TEST_CASE(
+    "delivery receipt stands back: a line that says delivered and then not delivered names the "
+    "failed address",
+    "[bounce][notice][receipt]") {
+  const BounceReport report =
+      ParseBounce(Mail("postmaster@relay.example.com", "Returned mail",
+                       "Your message was delivered to the relay but could not be delivered to "
+                       "gone@example.org.\n"));
+  CHECK(report.kind == BounceKind::kBounce);
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "gone@example.org");
+}
+
+TEST_CASE("RFC 3463 section 3.1: a class 2 status followed by a failure keeps the failure's status",
+          "[bounce][notice][receipt]") {
+  const BounceReport report =
+      ParseBounce(Mail("MAILER-DAEMON@mx.example.net", "Undelivered Mail Returned to Sender",
+                       "This is the mail system at host mx.example.net.\n\n"
+                       "<full@example.org>: RCPT said 250 2.1.5 Ok, then DATA said 552 5.2.2\n"
+                       "    Mailbox full\n"));
+  CHECK(report.kind == BounceKind::kBounce);
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "full@example.org");
+  CHECK(report.recipients[0].status == "5.2.2");
+}
