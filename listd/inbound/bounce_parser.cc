@@ -118,18 +118,52 @@ BounceKind KindOf(const BounceReport& report) {
 }
 
 // Runs the text recognisers over the text parts; the recogniser's name or "".
-std::string ReadTexts(const BounceParts& parts, std::string_view subject,
-                      std::string_view reporting_domain, BounceReport& report) {
+std::string ReadTexts(const BounceParts& parts, const MtaContext& context, BounceReport& report) {
   for (GMimePart* part : parts.texts) {
-    std::string found =
-        ParseMtaText(DecodedTextOf(part, kMaxBouncePartBytes), subject, reporting_domain, report);
+    std::string found = ParseMtaText(DecodedTextOf(part, kMaxBouncePartBytes), context, report);
     if (!found.empty()) return found;
   }
   if (parts.texts.empty() && parts.html != nullptr) {
     const std::string html = DecodedTextOf(parts.html, kMaxBouncePartBytes);
-    return ParseMtaText(HtmlToText(html, kMaxBouncePartBytes), subject, reporting_domain, report);
+    return ParseMtaText(HtmlToText(html, kMaxBouncePartBytes), context, report);
   }
   return {};
+}
+
+// The bounce's own words (BounceWords) in its first text part, or in its
+// HTML when it has none: where a notice that names no failure says so.
+std::string FirstWords(const BounceParts& parts) {
+  if (!parts.texts.empty())
+    return BounceWords(DecodedTextOf(parts.texts.front(), kMaxBouncePartBytes));
+  if (parts.html == nullptr) return {};
+  return BounceWords(
+      HtmlToText(DecodedTextOf(parts.html, kMaxBouncePartBytes), kMaxBouncePartBytes));
+}
+
+// The domain of the From, lower-cased, or "".
+std::string SenderDomain(const FieldGroup& header) {
+  const std::string* from = FindField(header, "from");
+  if (from == nullptr) return {};
+  const std::string lower = base::LowerAscii(*from);
+  const size_t at = lower.rfind('@');
+  if (at == std::string::npos) return {};
+  const size_t end = lower.find_first_of(">) \t,;\"", at + 1);
+  return lower.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+}
+
+// The addresses of X-Failed-Recipients (Exim, Gmail), comma-separated.
+std::vector<std::string> FailedRecipients(const FieldGroup& header) {
+  std::vector<std::string> addresses;
+  const std::string* value = FindField(header, "x-failed-recipients");
+  if (value == nullptr) return addresses;
+  std::string_view rest = *value;
+  while (!rest.empty() && addresses.size() < 100) {
+    const size_t comma = rest.find(',');
+    const std::string_view one = TrimBlanks(rest.substr(0, comma));
+    if (!one.empty()) addresses.emplace_back(one);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return addresses;
 }
 
 // The domain of a From of MAILER-DAEMON or postmaster, lower-cased, or "".
@@ -208,7 +242,27 @@ BounceReport ParseBounce(std::string_view message) {
     }
   }
 
-  // 2. A sign only auto-replies carry.
+  // 2. Notices that name no failure: a challenge, a moderation hold, a
+  //    delivery receipt (auto_reply.h), then a sign only auto-replies carry.
+  const std::string words = FirstWords(parts);
+  if (const std::string sign = ChallengeSign(words, subject); !sign.empty()) {
+    report.kind = BounceKind::kAutoReply;
+    report.recogniser = "challenge-response";
+    report.reason = sign + " (a challenge to the list's sender, no failure)";
+    return report;
+  }
+  if (const std::string sign = HoldNoticeSign(words, subject); !sign.empty()) {
+    report.kind = BounceKind::kAutoReply;
+    report.recogniser = "moderation-hold";
+    report.reason = sign;
+    return report;
+  }
+  if (const std::string sign = ReceiptSign(words, subject); !sign.empty()) {
+    report.kind = BounceKind::kAutoReply;
+    report.recogniser = "receipt";
+    report.reason = sign;
+    return report;
+  }
   if (const std::string sign = StrongAutoReplySign(header, subject); !sign.empty()) {
     report.kind = BounceKind::kAutoReply;
     report.recogniser = "auto-reply";
@@ -217,8 +271,14 @@ BounceReport ParseBounce(std::string_view message) {
   }
 
   // 3. The words of MTAs that do not send RFC 3464 reports.
-  if (const std::string found = ReadTexts(parts, subject, ReportingDomain(header), report);
-      !found.empty()) {
+  const std::string reporting_domain = ReportingDomain(header);
+  const std::string sender_domain = SenderDomain(header);
+  MtaContext context;
+  context.subject = subject;
+  context.reporting_domain = reporting_domain;
+  context.sender_domain = sender_domain;
+  context.failed_recipients = FailedRecipients(header);
+  if (const std::string found = ReadTexts(parts, context, report); !found.empty()) {
     report.kind = KindOf(report);
     report.recogniser = found;
     if (report.reason.empty()) report.reason = "non-standard bounce (" + found + ")";

@@ -11,7 +11,13 @@
 //        feedback-report: RFC 5965 complaint (arf_parser.h), "arf";
 //        disposition-notification: an RFC 8098 read receipt, auto-reply
 //          "mdn".
-//   2. a strong auto-reply sign in the header (auto_reply.h): auto-reply.
+//   2. a notice that names no failure, read in the first text part's own
+//      words (auto_reply.h): challenge-response mail, recogniser
+//      "challenge-response"; a list's moderation hold, "moderation-hold";
+//      a plain-text delivery receipt, "receipt"; then a strong
+//      auto-reply sign in the header, "auto-reply". All are auto-replies,
+//      never failures; each stands back when the words give an SMTP
+//      failure code or say that delivery failed.
 //   3. the non-standard bounces real MTAs send (mta_formats.h), read in
 //      the message's text parts (not in a returned message/rfc822).
 //   4. a weak auto-reply sign (Auto-Submitted other than no): auto-reply.

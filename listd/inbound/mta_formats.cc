@@ -139,6 +139,24 @@ constexpr std::string_view kCopyMarkers[] = {
     "----- returned message",
     "original message header",
     "undelivered message headers",
+    "enclosed is a copy of your message",
+    "your original message is included below",
+};
+
+// Lines that report a delivery that worked: never the start of a list of
+// failures, and the end of one (mixed reports, Sendmail's success lines).
+constexpr std::string_view kSuccessLines[] = {
+    "has been delivered to",
+    "have been delivered to",
+    "was delivered to",
+    "were delivered to",
+    "successfully delivered",
+    "delivered successfully",
+    "delivery to these recipients or groups is complete",
+    "successful delivery notification",
+    "delivery to the following recipients succeeded",
+    "has been relayed",
+    "was relayed",
 };
 
 // Phrases of a delay (the mail will be retried) and of a final failure.
@@ -161,7 +179,8 @@ constexpr std::string_view kDelayPhrases[] = {"has not yet been delivered",
                                               "this is a warning",
                                               "will retry",
                                               "still undelivered",
-                                              "no action is required on your part"};
+                                              "no action is required on your part",
+                                              "temporary problem delivering"};
 constexpr std::string_view kFinalPhrases[] = {"permanent",
                                               "given up",
                                               "gave up",
@@ -178,6 +197,38 @@ bool Contains(const std::string& haystack, std::string_view needle) {
 bool IsTrigger(const std::string& lower) {
   for (std::string_view trigger : kTriggers) {
     if (Contains(lower, trigger)) return true;
+  }
+  return false;
+}
+
+// A success line that says no failure on the same line ("was delivered to
+// the server but could not be delivered to X" is a failure's trigger).
+bool IsSuccessLine(const std::string& lower) {
+  for (std::string_view failure :
+       {"fail", "not ", "n't", "could", "unable", "undeliver", "reject"}) {
+    if (Contains(lower, failure)) return false;
+  }
+  for (std::string_view phrase : kSuccessLines) {
+    if (Contains(lower, phrase)) return true;
+  }
+  return false;
+}
+
+// Whether the phrase at `at` in `all` is said in a condition ("you'll be
+// notified if the delivery fails permanently"): an "if" earlier in its
+// sentence.
+bool InCondition(const std::string& all, size_t at) {
+  const size_t sentence = all.find_last_of(".\n!?", at == 0 ? 0 : at - 1);
+  const size_t start = sentence == std::string::npos ? 0 : sentence + 1;
+  const std::string_view before = std::string_view(all).substr(start, at - start);
+  return before.rfind("if ", 0) == 0 || before.find(" if ") != std::string_view::npos ||
+         before.find("unless ") != std::string_view::npos;
+}
+
+// Whether `all` holds `phrase` anywhere not in a condition.
+bool SaysFinal(const std::string& all, std::string_view phrase) {
+  for (size_t at = all.find(phrase); at != std::string::npos; at = all.find(phrase, at + 1)) {
+    if (!InCondition(all, at)) return true;
   }
   return false;
 }
@@ -289,6 +340,16 @@ std::string ReplyCodeIn(std::string_view text) {
   return {};
 }
 
+// The first RFC 3463 status of class 4 or 5 in `text`, or "".
+std::string FailureStatusIn(std::string_view text) {
+  for (size_t i = 0; i + 5 <= text.size(); ++i) {
+    if (text[i] != '4' && text[i] != '5') continue;
+    if (i > 0 && ((text[i - 1] >= '0' && text[i - 1] <= '9') || text[i - 1] == '.')) continue;
+    if (auto status = StatusCodeAt(text.substr(i))) return *status;
+  }
+  return {};
+}
+
 class Scanner {
  public:
   Scanner(BounceReport& report, bool temporary) : report_(report), temporary_(temporary) {}
@@ -301,6 +362,14 @@ class Scanner {
     recipient.action = temporary_ ? "delayed" : "failed";
     recipient.diagnostic = std::string(diagnostic);
     recipient.status = StatusIn(diagnostic);
+    if (!recipient.status.empty() && recipient.status[0] == '2') {
+      // RFC 3463 section 3.1: class 2 is success ("250 2.0.0 Ok"), unless
+      // a failure's reply code follows it.
+      const std::string code = ReplyCodeIn(diagnostic);
+      if (code.empty()) return true;
+      recipient.status = FailureStatusIn(diagnostic);
+      if (recipient.status.empty()) recipient.status = std::string(1, code[0]) + ".0.0";
+    }
     if (recipient.status.empty()) {
       const std::string code = ReplyCodeIn(diagnostic);
       // RFC 3463 section 3.1 classes from the SMTP reply's first digit.
@@ -339,13 +408,10 @@ std::string DiagnosticAt(const std::vector<std::string_view>& lines, size_t i) {
   return text;
 }
 
-}  // namespace
-
-std::string ParseMtaText(std::string_view text, std::string_view subject,
-                         std::string_view reporting_domain, BounceReport& report) {
-  // The bounce's own words: the lines before the returned copy.
-  std::vector<std::string_view> lines;
-  std::vector<std::string> lower_lines;
+// The lines of `text` before the returned copy, and each lower-cased
+// with one blank per run of blanks.
+void ReadLines(std::string_view text, std::vector<std::string_view>& lines,
+               std::vector<std::string>& lower_lines) {
   size_t pos = 0;
   while (pos < text.size() && lines.size() < kMaxLines) {
     const size_t eol = text.find('\n', pos);
@@ -367,6 +433,89 @@ std::string ParseMtaText(std::string_view text, std::string_view subject,
     lines.push_back(line);
     lower_lines.push_back(std::move(lower));
   }
+}
+
+// The local part of `address`, lower-cased.
+std::string LocalPartOf(std::string_view address) {
+  return base::LowerAscii(address.substr(0, address.rfind('@')));
+}
+
+// Google Groups' refusal of a post (see the header): adds the group's
+// address; false when the text is no such refusal.
+bool ReadGoogleGroups(const std::vector<std::string_view>& lines, const MtaContext& context,
+                      Scanner& scanner, BounceReport& report) {
+  std::string flat;  // the lines joined by blanks, original case
+  for (std::string_view line : lines) {
+    flat += line;
+    flat += ' ';
+  }
+  const std::string lower = base::LowerAscii(flat);  // same offsets as `flat`
+  constexpr std::string_view kOpen = "group you tried to contact (";
+  const size_t open = lower.find(kOpen);
+  if (open == std::string::npos) return false;
+  if (!Contains(lower, "may not exist") && !Contains(lower, "permission to post")) return false;
+  const size_t name_start = open + kOpen.size();
+  const size_t close = lower.find(')', name_start);
+  if (close == std::string::npos || close - name_start > 320) return false;
+  const std::string name(TrimBlanks(std::string_view(flat).substr(name_start, close - name_start)));
+  const size_t sentence_end = lower.find('.', close);
+  const std::string diagnostic =
+      flat.substr(open, (sentence_end == std::string::npos ? close + 1 : sentence_end + 1) - open);
+  if (name.find('@') != std::string::npos) {
+    scanner.Add(name, diagnostic);
+    return true;
+  }
+  // A bare group name: the address with that local part the bounce gives
+  // elsewhere, else Google Groups' own domain when Google Groups sent it.
+  std::vector<std::string> candidates = context.failed_recipients;
+  for (std::string& address : AddressesIn(flat)) candidates.push_back(std::move(address));
+  const std::string wanted = base::LowerAscii(name);
+  for (const std::string& candidate : candidates) {
+    if (LocalPartOf(candidate) == wanted && !IsSystemAddress(candidate)) {
+      scanner.Add(candidate, diagnostic);
+      return true;
+    }
+  }
+  if (context.sender_domain == "googlegroups.com") {
+    scanner.Add(name + "@googlegroups.com", diagnostic);
+    return true;
+  }
+  if (report.refused.size() < 20) {
+    report.refused.push_back(SafeLine(name, 100) +
+                             ": Google Groups names the group without its domain");
+  }
+  report.reason = "Google Groups refused the post to the group \"" + SafeLine(name, 100) +
+                  "\" and gives no domain for it";
+  return true;
+}
+
+}  // namespace
+
+std::string BounceWords(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::vector<std::string> lower_lines;
+  ReadLines(text, lines, lower_lines);
+  std::string words;
+  for (const std::string& lower : lower_lines) {
+    const std::string_view line = TrimBlanks(lower);
+    if (line.empty()) continue;
+    if (!words.empty()) words += ' ';
+    words += line;
+  }
+  return words;
+}
+
+bool HasFailureCode(std::string_view words) {
+  return !ReplyCodeIn(words).empty() || !FailureStatusIn(words).empty();
+}
+
+std::string ParseMtaText(std::string_view text, const MtaContext& context, BounceReport& report) {
+  // The bounce's own words: the lines before the returned copy.
+  std::vector<std::string_view> lines;
+  std::vector<std::string> lower_lines;
+  ReadLines(text, lines, lower_lines);
+  const std::string_view subject = context.subject;
+  const std::string_view reporting_domain = context.reporting_domain;
   std::string all;
   for (const std::string& lower : lower_lines) {
     all += lower;
@@ -384,11 +533,15 @@ std::string ParseMtaText(std::string_view text, std::string_view subject,
   bool delay = false;
   for (std::string_view phrase : kDelayPhrases) delay = delay || Contains(all, phrase);
   bool final_words = false;
-  for (std::string_view phrase : kFinalPhrases) final_words = final_words || Contains(all, phrase);
+  for (std::string_view phrase : kFinalPhrases) final_words = final_words || SaysFinal(all, phrase);
   Scanner scanner(report, delay && !final_words);
   scanner.SetRecogniser(recogniser.empty() ? "simple" : recogniser);
 
   const size_t first_new = report.recipients.size();
+  if (ReadGoogleGroups(lines, context, scanner, report)) {
+    recogniser = "google-groups";
+    scanner.SetRecogniser(recogniser);
+  }
   size_t last_added_line = static_cast<size_t>(-2);  // the line the last addresses came from
   size_t before_last_add = 0;                        // how many recipients there were before
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -398,7 +551,7 @@ std::string ParseMtaText(std::string_view text, std::string_view subject,
       scanner.Add(lead, DiagnosticAt(lines, i));
       continue;
     }
-    if (!IsTrigger(lower)) continue;
+    if (IsSuccessLine(lower) || !IsTrigger(lower)) continue;
     // The trigger line's own addresses first, then the lines that follow
     // and open with an address, until a line that opens a new section.
     bool found = false;
@@ -424,7 +577,10 @@ std::string ParseMtaText(std::string_view text, std::string_view subject,
         }
         continue;
       }
-      if (Contains(next_lower, "-----") || Contains(next_lower, "transcript")) break;
+      if (Contains(next_lower, "-----") || Contains(next_lower, "transcript") ||
+          IsSuccessLine(next_lower)) {
+        break;
+      }
       if (!StartsWithAddress(line)) {
         if (!reporting_domain.empty() && (line.front() == ' ' || line.front() == '\t') &&
             IsBareLocalPart(TrimBlanks(line))) {

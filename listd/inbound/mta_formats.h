@@ -21,34 +21,70 @@
 //              recipients", "could not be reached", "couldn't be
 //              delivered"
 //   gmail      "Delivery to the following recipient failed permanently"
-//              (or "has been delayed": temporary)
+//              (or "has been delayed": temporary); "Address not found",
+//              "Your message wasn't delivered to X because the address
+//              couldn't be found" (or the domain: permanent); "Delivery
+//              incomplete", "There was a temporary problem delivering your
+//              message to X" (temporary)
 //   yahoo      "unable to deliver your message to the following address"
 //   ses        Amazon SES "An error occurred while trying to deliver the
 //              mail to the following recipients"
+//   google-groups  Google Groups' refusal of a post: "the group you tried
+//              to contact (NAME) may not exist, or you may not have
+//              permission to post"; NAME when it is an address, else the
+//              address with that local part the bounce names elsewhere
+//              (its text, X-Failed-Recipients), else NAME@googlegroups.com
+//              when Google Groups itself sent it; otherwise refused with
+//              the reason (a bare name would be a guess). Permanent: the
+//              group refuses every post of the list, not one.
 //   simple     anything else that says mail could not be delivered and
 //              names the address on or just after that line
+// A line that reports success ("has been delivered to", "delivery to
+// these recipients or groups is complete", Sendmail's "successful
+// delivery notifications") opens no list of failures and ends one, and an
+// address line whose status is of class 2 is no failure (RFC 3463 section
+// 3.1), so a report of mixed outcomes names only the failed.
 // A text that says delivery is only delayed or will be retried ("will
 // continue trying", "has not yet been delivered", "Warning:") gives
 // temporary failures, action delayed; the rest are permanent, action
-// failed. `reporting_domain` is the domain of a From of MAILER-DAEMON or
-// postmaster ("" otherwise): a bare local part alone on an indented line after a
-// trigger (AOL's "screenname") is a recipient at that domain. Text after
-// the marker of a returned copy ("Below this line is a
-// copy", "Original message follows", ...) is not read.
+// failed. A final word in a condition ("You'll be notified if the
+// delivery fails permanently", Gmail's "Delivery incomplete") is none. `reporting_domain` is the
+// domain of a From of MAILER-DAEMON or postmaster ("" otherwise): a bare local part alone on an
+// indented line after a trigger (AOL's "screenname") is a recipient at that domain. Text after the
+// marker of a returned copy ("Below this line is a copy", "Original message follows", ...) is not
+// read.
 #ifndef LISTD_LISTD_INBOUND_MTA_FORMATS_H_
 #define LISTD_LISTD_INBOUND_MTA_FORMATS_H_
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "listd/inbound/bounce_report.h"
 
 namespace listd::inbound {
 
+// What the bounce's header says around its text.
+struct MtaContext {
+  std::string_view subject;                    // RFC 2047 decoded
+  std::string_view reporting_domain;           // of a From of MAILER-DAEMON or postmaster, or ""
+  std::string_view sender_domain;              // of the From, whoever it is, lower-cased, or ""
+  std::vector<std::string> failed_recipients;  // X-Failed-Recipients (Exim, Gmail)
+};
+
 // The recogniser that found failures in `text` (adding them to `report`),
 // or "" (see the contract).
-std::string ParseMtaText(std::string_view text, std::string_view subject,
-                         std::string_view reporting_domain, BounceReport& report);
+std::string ParseMtaText(std::string_view text, const MtaContext& context, BounceReport& report);
+
+// The bounce's own words in `text`: the lines before the returned copy,
+// lower-cased, each run of blanks and every line end one space, so a
+// phrase wrapped over two lines reads as one (what auto_reply.h's
+// notice signs read).
+std::string BounceWords(std::string_view text);
+
+// Whether lower-cased `words` give an SMTP failure: a reply code 4xx or
+// 5xx (RFC 5321 section 4.2) or an RFC 3463 status of class 4 or 5.
+bool HasFailureCode(std::string_view words);
 
 }  // namespace listd::inbound
 

@@ -593,3 +593,151 @@ TEST_CASE("non-standard bounces: an address alone on its line is explained by th
   CHECK(report.recipients[0].diagnostic ==
         "Delivery to the following recipient failed permanently:");
 }
+
+// ---- Google Groups and Gmail (mta_formats.h "google-groups", "gmail") ------
+
+namespace {
+
+// Google Groups' refusal of a post, naming the group as `group`.
+std::string GoogleGroupsBody(const std::string& group) {
+  return "Hello demo-bounces@lists.example.org,\n\n"
+         "We're writing to let you know that the group you tried to contact (" +
+         group +
+         ") may not exist, or you may not have permission to post messages to the group. A few "
+         "more details on why you weren't able to post:\n\n"
+         " * You might have spelled or formatted the group name incorrectly.\n"
+         " * The owner of the group may have removed this group.\n"
+         " * You may need to join the group before receiving permission to post.\n"
+         " * This group may not be open to posting.\n\n"
+         "If you have questions related to this or any other Google Group, visit the Help "
+         "Center at https://groups.google.com/support/.\n\n"
+         "Thanks,\n\nGoogle Groups\n";
+}
+
+std::string FromGoogle(const std::string& from, const std::string& subject, const std::string& body,
+                       const std::string& extra_header = "") {
+  return Crlf("From: " + from +
+              "\n"
+              "To: demo-bounces@lists.example.org\n"
+              "Subject: " +
+              subject + "\n" + extra_header + "\n" + body);
+}
+
+const char kGoogleDaemon[] = "Mail Delivery Subsystem <mailer-daemon@googlemail.com>";
+
+}  // namespace
+
+TEST_CASE("Google Groups: a refusal naming the group by address fails that address, permanently",
+          "[bounce][formats][google]") {
+  const BounceReport report =
+      ParseBounce(FromGoogle(kGoogleDaemon, "Delivery Status Notification (Failure)",
+                             GoogleGroupsBody("team@groups.example.com")));
+  CHECK(report.kind == BounceKind::kBounce);
+  CHECK(report.recogniser == "google-groups");
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "team@groups.example.com");
+  CHECK(report.recipients[0].failure_class == FailureClass::kPermanent);
+  CHECK(report.recipients[0].action == "failed");
+  CHECK(report.recipients[0].diagnostic.find("may not exist") != std::string::npos);
+}
+
+TEST_CASE("Google Groups: a bare group name takes its domain from X-Failed-Recipients",
+          "[bounce][formats][google]") {
+  const BounceReport report = ParseBounce(
+      FromGoogle(kGoogleDaemon, "Delivery Status Notification (Failure)", GoogleGroupsBody("team"),
+                 "X-Failed-Recipients: Team@Groups.Example.com\n"));
+  CHECK(report.kind == BounceKind::kBounce);
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "Team@groups.example.com");
+  CHECK(report.recipients[0].recogniser == "google-groups");
+}
+
+TEST_CASE(
+    "Google Groups in Gmail's layout: the address named above the group's refusal is the one "
+    "recipient",
+    "[bounce][formats][google]") {
+  const BounceReport report = ParseBounce(FromGoogle(
+      kGoogleDaemon, "Address not found",
+      "** Address not found **\n\n"
+      "Your message wasn't delivered to friends@googlegroups.com because the address couldn't "
+      "be found, or is unable to receive mail.\n\n"
+      "The response from the remote server was:\n\n" +
+          GoogleGroupsBody("friends")));
+  CHECK(report.kind == BounceKind::kBounce);
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "friends@googlegroups.com");
+  CHECK(report.recipients[0].failure_class == FailureClass::kPermanent);
+}
+
+TEST_CASE("Google Groups: a bare name sent by googlegroups.com is a group there",
+          "[bounce][formats][google]") {
+  const BounceReport report = ParseBounce(FromGoogle(
+      "Google Groups <noreply@googlegroups.com>", "Message rejected", GoogleGroupsBody("friends")));
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "friends@googlegroups.com");
+}
+
+TEST_CASE(
+    "Google Groups: a bare name with no domain anywhere is refused with the reason, and the "
+    "greeting's address is never a recipient",
+    "[bounce][formats][google]") {
+  const BounceReport report = ParseBounce(FromGoogle(
+      kGoogleDaemon, "Delivery Status Notification (Failure)", GoogleGroupsBody("support")));
+  CHECK(report.kind == BounceKind::kNotABounce);
+  CHECK(report.recipients.empty());
+  REQUIRE(report.refused.size() == 1);
+  CHECK(report.refused[0] == "support: Google Groups names the group without its domain");
+  CHECK(report.reason.find("Google Groups refused the post") != std::string::npos);
+}
+
+TEST_CASE("Gmail \"Address not found\": the address it wasn't delivered to, permanent, 5.1.1",
+          "[bounce][formats][google]") {
+  const BounceReport report = ParseBounce(FromGoogle(
+      kGoogleDaemon, "Delivery Status Notification (Failure)",
+      "** Address not found **\n\n"
+      "Your message wasn't delivered to gone@example.org because the address couldn't be found, "
+      "or is unable to receive mail.\n\n"
+      "Learn more here: https://support.google.com/mail/?p=NoSuchUser\n\n"
+      "The response was:\n\n"
+      "550 5.1.1 The email account that you tried to reach does not exist. Please try\n"
+      "double-checking the recipient's email address for typos or unnecessary spaces.\n"));
+  CHECK(report.kind == BounceKind::kBounce);
+  CHECK(report.recogniser == "gmail");
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "gone@example.org");
+  CHECK(report.recipients[0].failure_class == FailureClass::kPermanent);
+  CHECK(report.recipients[0].status == "5.1.1");
+}
+
+TEST_CASE("Gmail \"Address not found\" for a domain that does not exist is permanent",
+          "[bounce][formats][google]") {
+  const BounceReport report = ParseBounce(
+      FromGoogle(kGoogleDaemon, "Delivery Status Notification (Failure)",
+                 "** Address not found **\n\n"
+                 "Your message wasn't delivered to someone@nowhere.example because the domain "
+                 "nowhere.example couldn't be found. Check for typos or unnecessary spaces and "
+                 "try again.\n"));
+  CHECK(report.kind == BounceKind::kBounce);
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "someone@nowhere.example");
+  CHECK(report.recipients[0].failure_class == FailureClass::kPermanent);
+}
+
+TEST_CASE(
+    "Gmail \"Delivery incomplete\": a temporary problem is a delay, though it says it will "
+    "notify if the delivery fails permanently",
+    "[bounce][formats][google]") {
+  // "permanently" here is a condition, not the outcome (mta_formats.h).
+  const BounceReport report = ParseBounce(FromGoogle(
+      kGoogleDaemon, "Delivery Status Notification (Delay)",
+      "** Delivery incomplete **\n\n"
+      "There was a temporary problem delivering your message to slow@example.org. Gmail will "
+      "retry for 46 more hours. You'll be notified if the delivery fails permanently.\n\n"
+      "The response was:\n\n"
+      "The recipient server did not accept our requests to connect.\n"));
+  CHECK(report.kind == BounceKind::kDelay);
+  REQUIRE(report.recipients.size() == 1);
+  CHECK(report.recipients[0].address == "slow@example.org");
+  CHECK(report.recipients[0].failure_class == FailureClass::kTemporary);
+  CHECK(report.recipients[0].action == "delayed");
+}

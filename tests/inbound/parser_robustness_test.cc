@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "listd/inbound/answer_guard.h"
+#include "listd/inbound/bounce_parser.h"
+#include "listd/inbound/bounce_recipients.h"
 #include "listd/inbound/command_parser.h"
 #include "listd/inbound/mail_text.h"
 #include "listd/inbound/moderation_reply.h"
@@ -133,6 +135,75 @@ TEST_CASE("robustness: mutated mails keep every parser's promises", "[robustness
   }
   // The mutations left most mails readable: the loop above checked commands.
   CHECK(commands_seen > 10000);
+}
+
+// Bounces of each shape the text recognisers and the notice signs read
+// (a challenge, Google Groups, a receipt, a qmail bounce, a DSN).
+std::vector<std::string> BounceSeeds() {
+  const std::string head = "To: demo-bounces@lists.example.org\n";
+  return {
+      Crlf("From: alice-confirm-1.ab@example.org\n" + head +
+           "Subject: Please confirm your message\n\n"
+           "This message was created automatically by mail delivery software (TMDA).\n"
+           "To release your message, send an empty message to the following address:\n"
+           "   alice-confirm-1.ab@example.org\n--- Enclosed is a copy of your message.\n"),
+      Crlf("From: mailer-daemon@googlemail.com\n" + head +
+           "X-Failed-Recipients: team@groups.example.com\nSubject: Address not found\n\n"
+           "Your message wasn't delivered to team@groups.example.com because the address "
+           "couldn't be found.\nWe're writing to let you know that the group you tried to "
+           "contact (team) may not exist, or you may not have permission to post messages to "
+           "the group.\n"),
+      Crlf("From: postmaster@example.com\n" + head +
+           "Subject: Delivered: hello\n\nYour message has been delivered to the following "
+           "recipients:\n\nalice@example.com (alice@example.com)\n"),
+      Crlf("From: MAILER-DAEMON@mx.example.net\n" + head +
+           "Subject: failure notice\n\nHi. This is the qmail-send program at mx.example.net.\n"
+           "I'm afraid I wasn't able to deliver your message to the following addresses.\n\n"
+           "<gone@example.org>:\nRemote host said: 550 5.1.1 no such user\n\n"
+           "--- Below this line is a copy of the message.\n\nTo: x@example.org\n"),
+      Crlf("From: MAILER-DAEMON@mx.example.net\n" + head +
+           "Subject: Undelivered\nMIME-Version: 1.0\nContent-Type: multipart/report; "
+           "report-type=delivery-status; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\n"
+           "Please verify the address.\n--B\nContent-Type: message/delivery-status\n\n"
+           "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; gone@example.org\n"
+           "Action: failed\nStatus: 5.1.1\n--B--\n"),
+  };
+}
+
+TEST_CASE("robustness: mutated bounces keep the bounce report's contract", "[robustness][bounce]") {
+  // listd/service/bounce_report.h: valid addresses, one safe bounded line
+  // of diagnostic, and only a bounce or a delay names recipients with the
+  // class that makes its kind.
+  const std::vector<std::string> seeds = BounceSeeds();
+  std::mt19937 rng(20261203);
+  size_t failures_seen = 0;
+  size_t notices_seen = 0;
+  for (int round = 0; round < 6000; ++round) {
+    const std::string mail = Mutate(seeds[static_cast<size_t>(round) % seeds.size()], rng, seeds);
+    const BounceReport report = ParseBounce(mail);
+    REQUIRE_FALSE(HasControl(report.reason));
+    bool permanent = false;
+    for (const BounceRecipient& recipient : report.recipients) {
+      REQUIRE(NormalBounceAddress(recipient.address).ok());
+      REQUIRE(NormalBounceAddress(recipient.address).value() == recipient.address);
+      REQUIRE(recipient.diagnostic.size() <= kMaxDiagnosticBytes);
+      REQUIRE(ValidUtf8(recipient.diagnostic) == recipient.diagnostic);
+      REQUIRE_FALSE(HasControl(recipient.diagnostic));
+      permanent = permanent || recipient.failure_class == FailureClass::kPermanent;
+    }
+    if (report.kind == BounceKind::kAutoReply || report.kind == BounceKind::kNotABounce) {
+      REQUIRE(report.recipients.empty());
+      if (report.kind == BounceKind::kAutoReply) ++notices_seen;
+    }
+    if (report.kind == BounceKind::kBounce) {
+      REQUIRE(permanent);
+      ++failures_seen;
+    }
+    if (report.kind == BounceKind::kDelay) REQUIRE_FALSE(permanent);
+  }
+  // The mutations left most mails readable as what they were.
+  CHECK(failures_seen > 1000);
+  CHECK(notices_seen > 1000);
 }
 
 }  // namespace
