@@ -239,6 +239,20 @@ CREATE TABLE unrecognized_bounces (
 );
 CREATE INDEX unrecognized_bounces_by_list ON unrecognized_bounces (list_id, digested_at);
 )sql",
+      // 8: a message the smarthost refuses (a 5xx to MAIL, DATA or the end
+      // of data: a verdict on the sender or the content, not on a member)
+      // is held for the owners instead of failing: the hold says so (kind
+      // 'refused'), and the batches it stopped are parked, keeping their
+      // recipients, until an owner releases them (only those recipients
+      // are sent to again) or drops them.
+      R"sql(
+ALTER TABLE held ADD COLUMN kind TEXT NOT NULL DEFAULT 'moderation'
+  CHECK (kind IN ('moderation', 'refused'));
+ALTER TABLE delivery_batches ADD COLUMN parked INTEGER NOT NULL DEFAULT 0
+  CHECK (parked IN (0, 1));
+CREATE INDEX held_by_post ON held (post_id);
+CREATE INDEX batches_by_post ON delivery_batches (post_id);
+)sql",
   };
   return steps;
 }

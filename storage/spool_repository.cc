@@ -172,7 +172,7 @@ Result<std::vector<DeliveryBatch>> SpoolRepository::DueBatches(int64_t now, int 
   Result<Statement*> query = db_.Prepare(
       "SELECT id, post_id, message, envelope_from, recipients, attempts, next_attempt_at, "
       "last_error, queued_at FROM delivery_batches "
-      "WHERE next_attempt_at <= ?1 AND leased_until <= ?1 "
+      "WHERE next_attempt_at <= ?1 AND leased_until <= ?1 AND parked = 0 "
       "ORDER BY next_attempt_at, id LIMIT ?2");
   if (!query) return query.failure().Prefixed(what);
   Statement& statement =
@@ -253,6 +253,71 @@ Status SpoolRepository::CompleteBatch(int64_t batch_id) {
   return WriteOne(
       db_, what, "DELETE FROM delivery_batches WHERE id = ?1",
       [&](Statement& s) { s.Bind(1, batch_id); }, BatchName(batch_id) + " does not exist");
+}
+
+Status SpoolRepository::ParkBatch(int64_t batch_id, const std::vector<std::string>& recipients,
+                                  const std::string& error) {
+  const std::string what = "parking " + BatchName(batch_id);
+  Result<std::string> joined = JoinRecipients(recipients);
+  if (!joined) return joined.failure().Prefixed(what);
+  // next_attempt_at far ahead too: the batches_due index never meets it.
+  return WriteOne(
+      db_, what,
+      "UPDATE delivery_batches SET recipients = ?2, parked = 1, attempts = attempts + 1, "
+      "next_attempt_at = ?3, last_error = ?4, leased_until = 0 WHERE id = ?1",
+      [&](Statement& s) {
+        s.Bind(1, batch_id).Bind(2, *joined).Bind(3, kParkedUntil).Bind(4, error);
+      },
+      BatchName(batch_id) + " does not exist");
+}
+
+// The recipients of post `post_id`'s parked batches.
+Result<int64_t> SpoolRepository::ParkedRecipients(int64_t post_id) {
+  const std::string what = "counting the parked recipients of " + PostName(post_id);
+  Result<Statement*> query =
+      db_.Prepare("SELECT recipients FROM delivery_batches WHERE post_id = ?1 AND parked = 1");
+  if (!query) return query.failure().Prefixed(what);
+  Statement& statement = (*query)->Bind(1, post_id);
+  ResetOnExit reset(statement);
+  int64_t count = 0;
+  while (true) {
+    Result<bool> row = statement.Step();
+    if (!row) return row.failure().Prefixed(what);
+    if (!*row) return count;
+    count += static_cast<int64_t>(SplitRecipients(statement.ColumnText(0)).size());
+  }
+}
+
+Result<int64_t> SpoolRepository::ReleaseParked(int64_t post_id, int64_t now) {
+  const std::string what = "releasing the parked batches of " + PostName(post_id);
+  WriteScope scope(db_);
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
+  Result<int64_t> count = ParkedRecipients(post_id);
+  if (!count) return count;
+  Status released =
+      WriteOne(db_, what,
+               "UPDATE delivery_batches SET parked = 0, attempts = 0, next_attempt_at = ?2, "
+               "queued_at = ?2 WHERE post_id = ?1 AND parked = 1",
+               [&](Statement& s) { s.Bind(1, post_id).Bind(2, now); });
+  if (!released) return released.failure();
+  Status committed = scope.Commit();
+  if (!committed) return committed.failure().Prefixed(what);
+  return count;
+}
+
+Result<int64_t> SpoolRepository::DropParked(int64_t post_id) {
+  const std::string what = "dropping the parked batches of " + PostName(post_id);
+  WriteScope scope(db_);
+  if (!scope.begun()) return scope.begun().failure().Prefixed(what);
+  Result<int64_t> count = ParkedRecipients(post_id);
+  if (!count) return count;
+  Status dropped =
+      WriteOne(db_, what, "DELETE FROM delivery_batches WHERE post_id = ?1 AND parked = 1",
+               [&](Statement& s) { s.Bind(1, post_id); });
+  if (!dropped) return dropped.failure();
+  Status committed = scope.Commit();
+  if (!committed) return committed.failure().Prefixed(what);
+  return count;
 }
 
 }  // namespace storage

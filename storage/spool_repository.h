@@ -36,6 +36,9 @@ struct SpooledPost {
   int64_t received_at = 0;
 };
 
+// The next_attempt_at of a parked batch: never due.
+inline constexpr int64_t kParkedUntil = INT64_MAX;
+
 struct DeliveryBatch {
   int64_t id = 0;
   int64_t post_id = 0;
@@ -84,8 +87,21 @@ class SpoolRepository {
   Status Reschedule(int64_t batch_id, const std::vector<std::string>& remaining, int64_t retry_at,
                     const std::string& error);
   Status CompleteBatch(int64_t batch_id);
+  // Parks a batch the smarthost refused the message of: it keeps
+  // `recipients` and `error`, and is never due until released (schema
+  // step 8; the post is held for its owners meanwhile).
+  Status ParkBatch(int64_t batch_id, const std::vector<std::string>& recipients,
+                   const std::string& error);
+  // Makes every parked batch of post `post_id` due at `now`, as if queued
+  // then (the give-up clock starts again); returns how many recipients
+  // they hold.
+  Result<int64_t> ReleaseParked(int64_t post_id, int64_t now);
+  // Deletes every parked batch of post `post_id`; returns how many
+  // recipients they held.
+  Result<int64_t> DropParked(int64_t post_id);
 
  private:
+  Result<int64_t> ParkedRecipients(int64_t post_id);
   Database& db_;
 };
 

@@ -4,11 +4,22 @@
 #include <optional>
 
 #include "base/email_address.h"
+#include "dkim/message.h"
+#include "listd/outbound/mail_writer.h"
 #include "listd/service/bounce_scoring.h"
 #include "listd/settings/list_settings.h"
 
 namespace listd::service {
 namespace {
+
+// The post's Subject as one safe line, for the hold's listing; "" when it
+// has none or does not parse.
+std::string SubjectOf(const std::string& message) {
+  auto parsed = dkim::Message::Parse(message);
+  if (!parsed) return "";
+  auto subjects = parsed->FieldsNamed("Subject");
+  return subjects.empty() ? "" : outbound::OneLineText(subjects.front()->value());
+}
 
 // A refusal of `recipient` of post `post_id`: an event, and the failure
 // scored as every member failure is (bounce_scoring.h: the same path as a
@@ -30,19 +41,44 @@ base::Status RecordBounce(storage::Store& store, const std::string& actor, int64
       "post " + std::to_string(post_id) + " to <" + recipient + ">: " + reply);
 }
 
-// The smarthost refused the message itself for `attempt.refused`: the post
-// is marked failed with its reason (what an owner sees of the post) and an
-// event says so; no member's bounce score moves.
+// The smarthost refused the message itself for `attempt.refused`: the
+// batch is parked with those recipients (and any still deferred: the same
+// message would be refused for them too), the post is held for its owners
+// with the smarthost's reason (once, however many of its batches were
+// refused), and an event says how many recipients wait; no member's
+// bounce score moves. An owner's release sends to exactly those recipients
+// again (moderation.h); the members already delivered get nothing twice.
 base::Status RecordRefusal(storage::Store& store, const std::string& actor, int64_t list_id,
+                           const std::optional<storage::SpooledPost>& post,
                            const DeliveryAttempt& attempt, int64_t now) {
   const std::string reason = "the smarthost refused the message: " + attempt.refusal;
-  base::Status failed =
-      store.spool().SetState(attempt.post_id, storage::PostState::kFailed, reason);
-  if (!failed) return failed;
+  std::vector<std::string> parked = attempt.refused;
+  parked.insert(parked.end(), attempt.deferred.begin(), attempt.deferred.end());
+  base::Status kept = store.spool().ParkBatch(attempt.batch_id, parked, reason);
+  if (!kept) return kept;
+  if (post && list_id != 0) {
+    auto held = store.held().FindForPost(post->id, storage::HoldKind::kRefused);
+    if (!held) return held.failure();
+    if (!*held) {
+      storage::HeldPost hold;
+      hold.list_id = list_id;
+      hold.post_id = post->id;
+      hold.reason = reason;
+      hold.sender = outbound::OneLineText(post->envelope_from);
+      hold.subject = SubjectOf(post->message);
+      hold.held_at = now;
+      hold.kind = storage::HoldKind::kRefused;
+      auto added = store.held().Add(hold);
+      if (!added) return added.failure();
+    }
+    base::Status state = store.spool().SetState(post->id, storage::PostState::kHeld, reason);
+    if (!state) return state;
+  }
   return store.events().Record(
       now, actor, list_id == 0 ? std::nullopt : std::optional<int64_t>(list_id), "delivery.refused",
       "post " + std::to_string(attempt.post_id) + " batch " + std::to_string(attempt.batch_id) +
-          ", " + std::to_string(attempt.refused.size()) + " recipients not sent: " + reason);
+          ", " + std::to_string(parked.size()) +
+          " recipients held for the owners (listctl held): " + reason);
 }
 
 }  // namespace
@@ -52,10 +88,12 @@ base::Status RecordDeliveryAttempt(storage::Store& store, const std::string& act
   // The post tells whose members bounced; only a bounce or a refusal needs it.
   int64_t list_id = 0;
   std::optional<settings::ListSettings> list_settings;
+  std::optional<storage::SpooledPost> post;
   if (!attempt.bounced.empty() || !attempt.refused.empty()) {
-    auto post = store.spool().Find(attempt.post_id);
-    if (!post) return post.failure();
-    if (*post) list_id = (*post)->list_id;
+    auto found = store.spool().Find(attempt.post_id);
+    if (!found) return found.failure();
+    post = std::move(*found);
+    if (post) list_id = post->list_id;
   }
   if (list_id != 0 && !attempt.bounced.empty()) {
     auto list = store.lists().FindById(list_id);
@@ -75,8 +113,9 @@ base::Status RecordDeliveryAttempt(storage::Store& store, const std::string& act
     if (!recorded) return recorded;
   }
   if (!attempt.refused.empty()) {
-    base::Status refused = RecordRefusal(store, actor, list_id, attempt, now);
+    base::Status refused = RecordRefusal(store, actor, list_id, post, attempt, now);
     if (!refused) return refused;
+    return transaction.Commit();  // the batch stays, parked
   }
   base::Status updated =
       attempt.deferred.empty()

@@ -1,13 +1,15 @@
 // Delivery records: what one attempt at a delivery batch came to, written
-// in one transaction: every refused recipient is a bounce (an event, and
-// the failure scored through bounce_scoring.h, the same path a returned
-// DSN takes, which may disable the member), and the batch is either done or keeps the recipients
-// still to try, with the time of the next attempt. A refusal of the message
+// in one transaction: every recipient refused at RCPT is a bounce (an
+// event, and the failure scored through bounce_scoring.h, the same path a
+// returned DSN takes, which may disable the member), and the batch is
+// either done or keeps the recipients still to try, with the time of the
+// next attempt. A refusal of the message
 // itself (a 5xx to MAIL FROM, DATA or the end of data: the smarthost's
-// verdict on the sender or the content) scores no member: the post is
-// marked failed with the smarthost's reason for its owners to see, and a
-// "delivery.refused" event (the count of such refusals) says how many
-// recipients it kept the post from.
+// verdict on the sender or the content) scores no member: the batch is
+// parked with its recipients and the post held for its owners with the
+// smarthost's reason (storage/held_repository.h kind refused), and a
+// "delivery.refused" event says how many recipients wait. An owner releases
+// or drops them (moderation.h).
 //
 // Thread-safety: as the Store passed in.
 #ifndef LISTD_LISTD_SERVICE_DELIVERY_RECORDS_H_

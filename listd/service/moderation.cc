@@ -10,6 +10,7 @@
 #include "dkim/message.h"
 #include "listd/pipeline/admit.h"
 #include "listd/service/list_lookup.h"
+#include "listd/service/transaction.h"
 
 namespace listd::service {
 namespace {
@@ -62,8 +63,54 @@ base::Result<HeldDetail> ModerationService::Show(int64_t held_id) {
   return HeldDetail{std::move(**held), std::move(**post)};
 }
 
+base::Result<PostOutcome> ModerationService::Settle(const storage::HeldPost& held, bool release,
+                                                    const std::string& why) {
+  const int64_t now = outcomes_.clock()();
+  return InTransaction<PostOutcome>(
+      store_, "settling held post " + std::to_string(held.id), [&]() -> base::Result<PostOutcome> {
+        auto recipients = release ? store_.spool().ReleaseParked(held.post_id, now)
+                                  : store_.spool().DropParked(held.post_id);
+        if (!recipients) return recipients.failure();
+        base::Status removed = store_.held().Remove(held.id);
+        if (!removed) return removed.failure();
+        const std::string reason = (release ? "released after the smarthost's refusal: "
+                                            : "dropped after the smarthost's refusal: ") +
+                                   std::to_string(*recipients) + " recipients" +
+                                   (why.empty() ? "" : " (" + why + ")");
+        base::Status state = store_.spool().SetState(
+            held.post_id, release ? storage::PostState::kProcessed : storage::PostState::kDiscarded,
+            reason);
+        if (!state) return state.failure();
+        base::Status noted = store_.events().Record(
+            now, "listd", held.list_id, release ? "held.release" : "held.drop",
+            "post " + std::to_string(held.post_id) + " " + reason);
+        if (!noted) return noted.failure();
+        PostOutcome outcome;
+        outcome.post_id = held.post_id;
+        outcome.action = release ? PostAction::kAccepted : PostAction::kDiscarded;
+        outcome.reason = reason;
+        outcome.recipients = release ? static_cast<size_t>(*recipients) : 0;
+        return outcome;
+      });
+}
+
+namespace {
+
+// The hold `held_id` when it is a refused post's, else none.
+base::Result<std::optional<storage::HeldPost>> RefusedHold(storage::Store& store, int64_t held_id) {
+  auto held = store.held().Find(held_id);
+  if (!held) return held.failure();
+  if (*held && (*held)->kind == storage::HoldKind::kRefused) return held;
+  return std::optional<storage::HeldPost>();
+}
+
+}  // namespace
+
 base::Result<PostOutcome> ModerationService::Approve(int64_t held_id, dkim::KeyResolver& keys,
                                                      dkim::TxtResolver* dns) {
+  auto refused = RefusedHold(store_, held_id);
+  if (!refused) return refused.failure();
+  if (*refused) return Settle(**refused, true, "");
   auto in_hand = outcomes_.LoadHeld(held_id);
   if (!in_hand) return in_hand.failure();
   if (in_hand->address.role != AddressRole::kPost) {
@@ -93,6 +140,9 @@ base::Result<PostOutcome> ModerationService::Approve(int64_t held_id, dkim::KeyR
 }
 
 base::Result<PostOutcome> ModerationService::Reject(int64_t held_id, const std::string& reason) {
+  auto refused = RefusedHold(store_, held_id);
+  if (!refused) return refused.failure();
+  if (*refused) return Settle(**refused, false, reason);
   auto in_hand = outcomes_.LoadHeld(held_id);
   if (!in_hand) return in_hand.failure();
   const std::string recorded = in_hand->post.message;
@@ -103,6 +153,9 @@ base::Result<PostOutcome> ModerationService::Reject(int64_t held_id, const std::
 }
 
 base::Result<PostOutcome> ModerationService::Discard(int64_t held_id) {
+  auto refused = RefusedHold(store_, held_id);
+  if (!refused) return refused.failure();
+  if (*refused) return Settle(**refused, false, "discarded by a moderator");
   auto in_hand = outcomes_.LoadHeld(held_id);
   if (!in_hand) return in_hand.failure();
   return outcomes_.Discard(*in_hand, "discarded by a moderator");

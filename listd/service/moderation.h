@@ -52,15 +52,24 @@ class ModerationService {
   // Sends the held post on to the members. `keys` verifies the ARC chain
   // again, `dns` (may be null: no mitigation by policy) finds the author
   // domain's DMARC policy. A post that still cannot be sent stays held,
-  // and that is an error (kind conflict) saying why.
+  // and that is an error (kind conflict) saying why. A post held because
+  // the smarthost refused it (kind refused) is released instead: its
+  // parked batches are due again, for exactly the recipients they kept
+  // (the members it already reached get nothing twice).
   base::Result<PostOutcome> Approve(int64_t held_id, dkim::KeyResolver& keys,
                                     dkim::TxtResolver* dns);
-  // Refuses it; the author gets a notice with `reason`.
+  // Refuses it; the author gets a notice with `reason`. For a refused
+  // post, as Discard: its parked batches are dropped (the author's post
+  // was taken and partly delivered; it is the list's copy that failed).
   base::Result<PostOutcome> Reject(int64_t held_id, const std::string& reason);
   // Drops it without a word to anyone.
   base::Result<PostOutcome> Discard(int64_t held_id);
 
  private:
+  // Releases (or drops) the parked batches of the refused post `held`.
+  base::Result<PostOutcome> Settle(const storage::HeldPost& held, bool release,
+                                   const std::string& why);
+
   storage::Store& store_;
   PostOutcomes outcomes_;
 };

@@ -8,7 +8,8 @@ namespace listd::views {
 Json HeldPostView(const storage::HeldPost& held) {
   return {
       {"id", held.id},       {"post", held.post_id},    {"held_at", base::IsoTime(held.held_at)},
-      {"from", held.sender}, {"subject", held.subject}, {"reason", held.reason}};
+      {"from", held.sender}, {"subject", held.subject}, {"reason", held.reason},
+      {"kind", std::string(storage::ToString(held.kind))}};
 }
 
 }  // namespace listd::views

@@ -8,7 +8,8 @@
 namespace listd::views {
 
 // {"id", "post", "held_at" (ISO 8601 UTC, as listctl has always printed
-// it), "from", "subject", "reason"}
+// it), "from", "subject", "reason", "kind" ("moderation", or "refused":
+// the smarthost refused the message and its batches wait)}
 Json HeldPostView(const storage::HeldPost& held);
 
 }  // namespace listd::views

@@ -493,7 +493,10 @@ def test_hostile_bounces_are_read_or_refused_and_score_no_one_by_mistake(env):
         send_bounce(daemon, text)
     settle(env)
     expect(daemon.proc.poll() is None, "listd still runs")
-    states = [r[0] for r in store_rows(env, "SELECT state FROM spool ORDER BY id")]
+    # The returned mails' own rows (the owners' digest, once the chores
+    # run, has a spool row of its own).
+    states = [r[0] for r in store_rows(
+        env, "SELECT state FROM spool WHERE recipient = '%s' ORDER BY id" % BOUNCES)]
     expect(states == ["processed"] * 6, "every bounce recorded: %r" % states)
     rows = member_rows(env)
     expect(rows[DORA]["bounce_score"] == 1, "the one well-formed member group scored: %r" % rows)

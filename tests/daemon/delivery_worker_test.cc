@@ -4,6 +4,7 @@
 // and a transport that answers for fewer recipients than it was given.
 // The real SMTP transport has its own tests (tests/delivery).
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "listd/daemon/delivery_worker.h"
 #include "listd/delivery/transport.h"
 #include "listd/pipeline/queue.h"
+#include "listd/service/moderation.h"
 #include "tests/support/list_fixture.h"
 #include "tests/support/test_mail.h"
 
@@ -355,8 +357,8 @@ TEST_CASE("delivery: a 5xx for an address that is no member is recorded, scoring
 // Finding 5 of issue 10: a 554 to the end of data (RFC 5321 section
 // 4.1.1.4) judges the message, not the 100 members it was for.
 TEST_CASE(
-    "delivery: a 554 at end of data scores no member and fails the post with the smarthost's "
-    "reason",
+    "delivery: a 554 at end of data scores no member and holds the post for the owners with "
+    "the smarthost's reason",
     "[delivery_worker]") {
   WorkerFixture w;
   w.transport.refuse_message = "554 5.7.1 content rejected by policy";
@@ -365,7 +367,7 @@ TEST_CASE(
   CHECK(report.refused == 3);
   CHECK(report.bounced == 0);
   CHECK(report.deferred == 0);
-  CHECK(w.Queue().empty());  // not retried: the verdict is permanent
+  CHECK(w.Queue().empty());  // parked: never due until an owner decides
 
   CHECK(w.BounceScore(kAlice) == 0);
   CHECK(w.BounceScore(kBob) == 0);
@@ -375,8 +377,14 @@ TEST_CASE(
   auto post = w.f.store->spool().Find(w.post);
   REQUIRE(post.ok());
   REQUIRE(post->has_value());
-  CHECK((*post)->state == storage::PostState::kFailed);
+  CHECK((*post)->state == storage::PostState::kHeld);
   CHECK_THAT((*post)->reason, Catch::Contains("554 5.7.1 content rejected by policy"));
+  auto held = w.f.store->held().ForList(w.f.list.id);
+  REQUIRE(held.ok());
+  REQUIRE(held->size() == 1);
+  CHECK((*held)[0].kind == storage::HoldKind::kRefused);
+  CHECK((*held)[0].post_id == w.post);
+  CHECK_THAT((*held)[0].reason, Catch::Contains("554 5.7.1 content rejected by policy"));
   auto events = w.f.store->events().Recent(w.f.list.id, 100);
   REQUIRE(events.ok());
   int refusals = 0;
@@ -388,6 +396,75 @@ TEST_CASE(
     CHECK_THAT(e.detail, Catch::Contains("554 5.7.1 content rejected by policy"));
   }
   CHECK(refusals == 1);
+}
+
+TEST_CASE(
+    "delivery: an owner's release of a refused post sends to exactly the recipients refused, "
+    "once",
+    "[delivery_worker]") {
+  WorkerFixture w;
+  // Bob's mailbox takes it; the message is refused for alice and carol.
+  w.transport.codes[kAlice] = 250;
+  w.transport.codes[kCarol] = 250;
+  w.transport.refuse_message = "550 5.7.1 sender refused";
+  w.transport.codes[kBob] = 451;  // deferred at RCPT: parked with them
+  w.Deliver(kNow + 1);
+  CHECK(w.Queue().empty());
+  auto held = w.f.store->held().ForList(w.f.list.id);
+  REQUIRE(held.ok());
+  REQUIRE(held->size() == 1);
+
+  listd::service::ModerationService moderation(*w.f.store, listd::service::PostOptions{},
+                                               [] { return kNow + 100; });
+  AuthFixture auth;  // a refused post is released as it was signed: no key is read
+  auto released = moderation.Approve((*held)[0].id, auth.keys, &auth.dns);
+  REQUIRE(released.ok());
+  CHECK(released->recipients == 3);
+  const auto queue = w.Queue();
+  REQUIRE(queue.size() == 1);
+  CHECK(queue[0].next_attempt_at == kNow + 100);
+  CHECK(queue[0].queued_at == kNow + 100);  // the give-up clock starts again
+  std::vector<std::string> again = queue[0].recipients;
+  std::sort(again.begin(), again.end());
+  std::vector<std::string> expected = {kAlice, kBob, kCarol};
+  std::sort(expected.begin(), expected.end());
+  CHECK(again == expected);
+
+  w.transport.refuse_message.clear();
+  w.transport.codes.clear();
+  w.transport.calls.clear();
+  const auto report = w.Deliver(kNow + 100);
+  CHECK(report.delivered == 3);
+  CHECK(w.Queue().empty());
+  REQUIRE(w.transport.calls.size() == 1);
+  auto post = w.f.store->spool().Find(w.post);
+  REQUIRE(post.ok());
+  CHECK((*post)->state == storage::PostState::kProcessed);
+  auto after = w.f.store->held().ForList(w.f.list.id);
+  REQUIRE(after.ok());
+  CHECK(after->empty());
+}
+
+TEST_CASE("delivery: discarding a refused post drops its parked batches and nothing else",
+          "[delivery_worker]") {
+  WorkerFixture w;
+  w.transport.refuse_message = "554 5.7.1 content rejected by policy";
+  w.Deliver(kNow + 1);
+  auto held = w.f.store->held().ForList(w.f.list.id);
+  REQUIRE(held.ok());
+  REQUIRE(held->size() == 1);
+  listd::service::ModerationService moderation(*w.f.store, listd::service::PostOptions{},
+                                               [] { return kNow + 100; });
+  auto dropped = moderation.Discard((*held)[0].id);
+  REQUIRE(dropped.ok());
+  CHECK(dropped->action == listd::service::PostAction::kDiscarded);
+  CHECK(w.Queue().empty());
+  auto released = w.f.store->spool().ReleaseParked(w.post, kNow + 200);
+  REQUIRE(released.ok());
+  CHECK(*released == 0);  // nothing left parked either
+  auto post = w.f.store->spool().Find(w.post);
+  REQUIRE(post.ok());
+  CHECK((*post)->state == storage::PostState::kDiscarded);
 }
 
 TEST_CASE(

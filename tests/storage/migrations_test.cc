@@ -121,6 +121,11 @@ INSERT INTO bounce_info (member_id, last_failure_at, last_failure, probe, probe_
 INSERT INTO unrecognized_bounces (id, list_id, post_id, received_at, summary, digested_at)
   VALUES (1, 1, 3, 1700000700, 'From <mailer-daemon@example.net>: no member named', NULL);
 )sql",
+      // 8: held.kind, delivery_batches.parked
+      R"sql(
+UPDATE held SET kind = 'refused' WHERE id = (SELECT min(id) FROM held);
+UPDATE delivery_batches SET parked = 1 WHERE id = (SELECT min(id) FROM delivery_batches);
+)sql",
   };
   return rows;
 }
