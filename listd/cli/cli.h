@@ -21,7 +21,8 @@ int RunDkimCommand(const std::string& program, const Args& args);
 int RunArcCommand(const std::string& program, const Args& args);
 // `listctl list ...`: create, ls, show, set, rm (list_commands.cc).
 int RunListCommand(const std::string& program, const Args& args);
-// `listctl member ...`: add, rm, set, ls, import, export (member_commands.cc).
+// `listctl member ...`: add, rm, set, enable, ls, import, export
+// (member_commands.cc).
 int RunMemberCommand(const std::string& program, const Args& args);
 // `listctl key ...`: generate, dns, check, activate, rotate, retire, rm, ls,
 // export, import (key_commands.cc).
@@ -41,7 +42,8 @@ int RunSubCommand(const std::string& program, const Args& args);
 // The bounce parser (listd/inbound/bounce_parser.h), which cli/ may not
 // see: listctl's main() passes it in.
 using BounceParser = service::BounceReport (*)(std::string_view message);
-// `listctl bounce parse [--json] < message` (bounce_commands.cc).
+// `listctl bounce parse [--json] < message` and `bounce ls LIST [--json]`
+// (bounce_commands.cc).
 int RunBounceCommand(const std::string& program, const Args& args, BounceParser parser);
 
 }  // namespace listd::cli

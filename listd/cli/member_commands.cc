@@ -1,6 +1,9 @@
-// listctl member add | rm | set | ls | import | export.
+// listctl member add | rm | set | enable | ls | import | export.
 //
-// Thin shells over MemberService (listd/service/member_service.h). Listing, import and
+// Thin shells over MemberService (listd/service/member_service.h), and
+// over BounceService for `enable` (listd/service/bounce_service.h: the one
+// re-enabling that the -request `enable` command and -confirm replies
+// share, so delivery, score and bounce state are reset alike). Listing, import and
 // export stream one member at a time, so a list of 100,000 members costs
 // no more memory than a list of ten (bench/member_import.sh shows it).
 //
@@ -21,6 +24,7 @@
 #include "listd/cli/cli.h"
 #include "listd/cli/cli_common.h"
 #include "listd/service/actor.h"
+#include "listd/service/bounce_service.h"
 #include "listd/service/list_lookup.h"
 #include "listd/service/member_service.h"
 #include "listd/views/json.h"
@@ -162,6 +166,30 @@ int Set(const std::string& program, const Args& args) {
   return kExitOk;
 }
 
+// Re-enables delivery to a member (disabled by bounces or by themselves),
+// with its score at 0 and its bounce state forgotten.
+int Enable(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  po::options_description arguments("arguments (by position)");
+  arguments.add_options()("list", po::value<std::string>()->required(), "the list's address")(
+      "address", po::value<std::string>()->required(), "the member's address");
+  options.add(arguments);
+  po::positional_options_description pos;
+  pos.add("list", 1).add("address", 1);
+  po::variables_map vm;
+  if (!ParseArgs(program + " enable LIST ADDR", options, args, vm, &pos)) return kExitOk;
+  base::Result<base::EmailAddress> address =
+      base::EmailAddress::Parse(vm["address"].as<std::string>());
+  if (!address) throw CommandError{"invalid address: " + address.error()};
+  auto store = OpenStoreOrThrow(vm);
+  // Enabling sends no mail: no templates are needed.
+  service::BounceService service(*store, "", UnixActor("listctl"));
+  std::cout << Printable(OrThrow(
+                   service.Enable(vm["list"].as<std::string>(), *address, "listctl", Now())))
+            << "\n";
+  return kExitOk;
+}
+
 int Ls(const std::string& program, const Args& args) {
   po::options_description options = BaseOptions();
   options.add_options()("role", po::value<std::string>(), "only members of this role")(
@@ -296,6 +324,10 @@ void PrintMemberUsage(std::ostream& out, const std::string& program) {
       << "  set LIST ADDR moderated=yes|no delivery=enabled|disabled\n"
       << "                                                      hold every post of a member; "
          "stop or resume delivery\n"
+      << "  enable LIST ADDR                                    resume delivery stopped by "
+         "bounces:\n"
+      << "                                                      score 0, bounce state "
+         "forgotten\n"
       << "  ls LIST [--role R] [--json]                         list members\n"
       << "  import LIST FILE                                    add the addresses in FILE (- "
          "stdin)\n"
@@ -307,10 +339,15 @@ void PrintMemberUsage(std::ostream& out, const std::string& program) {
 }  // namespace
 
 int RunMemberCommand(const std::string& program, const Args& args) {
-  return Dispatch(
-      program, args,
-      {{"add", Add}, {"rm", Rm}, {"set", Set}, {"ls", Ls}, {"import", Import}, {"export", Export}},
-      PrintMemberUsage);
+  return Dispatch(program, args,
+                  {{"add", Add},
+                   {"rm", Rm},
+                   {"set", Set},
+                   {"enable", Enable},
+                   {"ls", Ls},
+                   {"import", Import},
+                   {"export", Export}},
+                  PrintMemberUsage);
 }
 
 }  // namespace listd::cli

@@ -7,6 +7,7 @@
 //   listctl list|member|key|held|sub|ban|doctor|dkim <command> [options]   (each has --help)
 //   listctl inject LIST < message
 //   listctl bounce parse [--json] < message
+//   listctl bounce ls LIST [--json]
 //   The store is chosen by --db PATH (default var/listd.db) or a --config
 //   file holding "db = PATH".
 #include <iostream>
@@ -25,7 +26,7 @@ void PrintUsage(std::ostream& out) {
          "\n"
          "groups:\n"
          "  list     create | ls | show | set | rm | events\n"
-         "  member   add | rm | set | ls | import | export\n"
+         "  member   add | rm | set | enable | ls | import | export\n"
          "  key      generate | dns | check | activate | rotate | retire | rm | ls | export | "
          "import\n"
          "  held     ls | show | approve | reject | discard   posts waiting for a moderator\n"
@@ -33,6 +34,7 @@ void PrintUsage(std::ostream& out) {
          "  sub      pending | approve | reject   subscription requests waiting for a moderator\n"
          "  inject   LIST < message: hand a post to listd (for pipe transports)\n"
          "  bounce   parse [--json] < message: what a returned mail says (no store)\n"
+         "           ls LIST [--json]: members with a bounce score or state\n"
          "  doctor   LIST: what a receiver would find wrong with the list's signing\n"
          "  dkim     keygen | sign | verify   DKIM with key files, outside the store\n"
          "  arc      seal | verify            ARC (RFC 8617) with key files, outside the store\n"
