@@ -309,6 +309,13 @@ def test_dead_addresses_are_scored_disabled_warned_and_removed(env):
     expect(not any("While disabled" in header(m.data, "Subject") for m in to(env, DORA)),
            "no post for a disabled member")
 
+    listed = {b["address"]: b for b in json.loads(env.listctl("bounce", "ls", LIST, "--json"))}
+    expect(sorted(listed) == sorted([SAM, DORA]), "bounce ls shows the two: %r" % sorted(listed))
+    expect(all(listed[a]["warnings_sent"] == 1 and listed[a]["owners_told"] and
+               listed[a]["delivery"] == "disabled-by-bounce" for a in (SAM, DORA)),
+           "their state: %r" % listed)
+    expect("5.1.1" in listed[DORA]["last_failure"], "the last failure: %r" % listed[DORA])
+
     for week in (1, 2):
         clock.set(4 * DAY + 600 + week * 7 * DAY + 60)
         wait_until(lambda: len(from_list(env, DORA)) == week + 1, "warning %d" % (week + 1))
