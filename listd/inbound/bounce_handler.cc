@@ -2,39 +2,25 @@
 #include "listd/inbound/bounce_handler.h"
 
 #include "listd/inbound/bounce_parser.h"
+#include "listd/inbound/command_support.h"
 #include "listd/inbound/mail_text.h"
 #include "listd/outbound/mail_writer.h"
 
 namespace listd::inbound {
-namespace {
-
-// The raw From field of `message`'s header, or "" (read for the owners'
-// digest only, never trusted: a bounce's From is whoever wrote it).
-std::string FromFieldOf(std::string_view message) {
-  size_t at = 0;
-  while (at < message.size()) {
-    size_t end = message.find('\n', at);
-    if (end == std::string_view::npos) end = message.size();
-    std::string_view line = message.substr(at, end - at);
-    if (line.empty() || line == "\r") break;  // the end of the header
-    if (line.size() > 5 && (line[0] == 'F' || line[0] == 'f') &&
-        (line.substr(1, 4) == "rom:" || line.substr(1, 4) == "ROM:")) {
-      return std::string(line.substr(5));
-    }
-    at = end + 1;
-  }
-  return "";
-}
-
-}  // namespace
 
 base::Result<service::PostOutcome> BounceHandler::Handle(service::PostInHand& post,
-                                                         const std::string&) {
+                                                         const std::string& recorded) {
   service::ReturnedMail mail;
   mail.post_id = post.post.id;
   mail.address = post.address;
   mail.report = ParseBounce(post.post.message);
-  mail.from = outbound::OneLineText(FromFieldOf(post.post.message));
+  // Whether the report comes authenticated from its From domain, as
+  // posting_auth=aligned judges a post (a feedback loop signs its
+  // reports): only then may a complaint change a subscription.
+  const CommandAuthor author = AuthorOf(post, recorded);
+  mail.authenticated = author.address && author.proven;
+  mail.from = author.address ? author.address->ToString()
+                             : outbound::OneLineText(service::FieldValue(recorded, "From"));
   mail.subject = outbound::OneLineText(SubjectOf(post.post.message));
   // What the bounce does and the post's new state commit together, so a
   // crash between them cannot take it twice.

@@ -198,6 +198,13 @@ base::Result<std::string> BounceService::TakeComplaint(pipeline::ListContext& li
   }
   if (!member) return Unrecognized(list, mail, "a complaint naming no member", now);
   const std::string who = member->address.ToString();
+  if (!mail.authenticated) {
+    return Unrecognized(list, mail,
+                        "a complaint about " + who +
+                            " whose From is not authenticated (no aligned DKIM pass): "
+                            "not acted on",
+                        now);
+  }
   const std::string type = source.feedback_type.empty() ? "abuse" : source.feedback_type;
   switch (list.settings.complaint_action()) {
     case settings::ComplaintAction::kUnsubscribe: {

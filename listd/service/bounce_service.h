@@ -15,6 +15,10 @@
 //                 unsubscribes (no goodbye), disables delivery (as
 //                 disabled-by-user: the member said they want none), or
 //                 only tells the owners. The member is never mailed about it.
+//                 Only a report whose From is authenticated acts (feedback
+//                 loops sign their reports); an unsigned one would let
+//                 anyone unsubscribe anyone, so it goes to the owners'
+//                 digest, changing nothing.
 //   delay, auto-reply   an event; nobody's score moves (RFC 3464 delayed,
 //                 RFC 3834 responders: the mailbox works).
 //   not-a-bounce  nobody's score moves.
@@ -57,6 +61,9 @@ struct ReturnedMail {
   BounceReport report;  // what the parser found
   std::string from;     // its From, one safe line (for the digest)
   std::string subject;  // its Subject, one safe line
+  // Its From is authenticated (an aligned DKIM pass in our results, as
+  // posting_auth=aligned judges a post): a complaint acts only then.
+  bool authenticated = false;
 };
 
 // A member's bounce state with the list it is on, for `bounce ls`.

@@ -41,12 +41,14 @@ import re
 import sys
 import time
 
+import dkim
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 
 import listd_harness  # noqa: E402
-from listd_harness import (LIST_DOMAIN, WAIT, author_post, batches_left, expect,  # noqa: E402
-                           peer_verify, store_rows, values)
+from listd_harness import (AUTHOR_SELECTOR, LIST_DOMAIN, WAIT, author_post,  # noqa: E402
+                           batches_left, expect, peer_verify, store_rows, values)
 
 LIST = "demo@" + LIST_DOMAIN
 BOUNCES = "demo-bounces@" + LIST_DOMAIN
@@ -55,6 +57,7 @@ CAROL = "carol@example.net"         # a working address
 SAM = "sam@dead.example"            # the smarthost refuses it at RCPT
 DORA = "dora@author.example"        # accepted, then a DSN comes back
 DAY = 86400
+FBL_DOMAIN = "fbl.mailbox.example"
 
 
 class Clock:
@@ -198,7 +201,7 @@ def arf(member):
     """An RFC 5965 feedback report (section 3.1 fields, section 2: the
     returned message as message/rfc822), naming the member in
     Original-Rcpt-To, about a copy carrying our List-Id."""
-    return ("From: feedback@fbl.mailbox.example\r\n"
+    return ("From: feedback@" + FBL_DOMAIN + "\r\n"
             "To: " + BOUNCES + "\r\n"
             "Subject: FW: [Demo] Hello list\r\n"
             "Date: Wed, 02 Dec 2026 05:00:00 +0000\r\n"
@@ -366,19 +369,50 @@ def test_a_delay_and_a_vacation_reply_change_nothing(env):
     expect(to(env, DORA) == [], "nobody was answered")
 
 
+def signed_by_feedback_loop(env, text):
+    """`text` DKIM-signed by its From domain, as a feedback loop signs its
+    reports (RFC 6376; the key is the test's author key, published for
+    fbl.mailbox.example)."""
+    env.author_domain(FBL_DOMAIN)
+    with open(env.author_key, "rb") as f:
+        pem = f.read()
+    data = text.encode()
+    signature = dkim.sign(data, AUTHOR_SELECTOR.encode(), FBL_DOMAIN.encode(), pem,
+                          canonicalize=(b"relaxed", b"relaxed"),
+                          include_headers=[b"from", b"to", b"subject", b"date", b"message-id",
+                                           b"content-type", b"mime-version"])
+    return (signature + data).decode()
+
+
 def test_an_arf_complaint_unsubscribes_without_a_word(env):
     """RFC 5965: a feedback report about our copy (its List-Id ours, the
-    member in Original-Rcpt-To) unsubscribes the member under
-    complaint_action=unsubscribe, the default; the member is not mailed."""
+    member in Original-Rcpt-To), signed by the feedback loop's domain,
+    unsubscribes the member under complaint_action=unsubscribe, the
+    default; the member is not mailed."""
     clock = Clock(env)
     daemon = start(env, clock, CAROL, DORA)
-    send_bounce(daemon, arf(DORA))
+    send_bounce(daemon, signed_by_feedback_loop(env, arf(DORA)))
     wait_until(lambda: DORA not in member_rows(env), "dora unsubscribed")
     settle(env)
     time.sleep(1.5)  # a chores run, too
     expect(to(env, DORA) == [], "the member is never mailed about a complaint")
     expect(len(events(env, "complaint.unsubscribe", DORA)) == 1, "the event says why")
     expect(CAROL in member_rows(env), "carol stays")
+
+
+def test_a_forged_complaint_unsubscribes_no_one(env):
+    """An unsigned feedback report (anyone can write one naming any
+    member) changes no subscription: it goes to the owners' digest, saying
+    it was not acted on."""
+    clock = Clock(env)
+    daemon = start(env, clock, CAROL)
+    send_bounce(daemon, arf(CAROL))
+    wait_until(lambda: len(from_list(env, OWNER)) == 1, "the digest")
+    expect(CAROL in member_rows(env), "carol stays subscribed")
+    expect(member_rows(env)[CAROL]["delivery"] == "enabled", "and enabled")
+    expect("not authenticated" in body_text(from_list(env, OWNER)[0].data),
+           "the digest says why: %r" % body_text(from_list(env, OWNER)[0].data))
+    expect(to(env, CAROL) == [], "carol is not mailed")
 
 
 def test_bounces_for_non_members_reach_the_owners_digest_once(env):
