@@ -315,3 +315,35 @@ TEST_CASE("bounce ls: Listed shows the members with a score or bounce state", "[
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.kind() == base::ErrorKind::kNotFound);
 }
+
+TEST_CASE("returned mail: an unreadable mail to a probe's envelope is its bounce and disables",
+          "[bounces][take][probe]") {
+  BounceFixture b;
+  b.f.Set({{"bounce_probe", "on"}, {"bounce_score_threshold", "1"}});
+  b.Take("demo-bounces", Dsn(kAlice), kNow);
+  REQUIRE(b.Chores(kNow + 60).probes == 1);
+  const std::string token =
+      BounceFixture::TokenAfter(b.MailsTo(kAlice).at(0).envelope_from, "demo-bounces+probe.");
+  // Mail came back to the one-time envelope: whatever it says, the probe
+  // did not arrive (the header's rule: a bounce or unreadable).
+  const std::string said =
+      b.Take("demo-bounces+probe." + token,
+             Crlf("From: postmaster@example.net\nTo: demo-bounces@lists.example.org\n"
+                  "Subject: returned\n\nYour message could not be handled.\n"),
+             kNow + 120);
+  CHECK(said == "the probe of alice@example.net bounced: delivery disabled");
+  CHECK(b.Delivery(kAlice) == storage::Delivery::kDisabledByBounce);
+  CHECK(b.Delivery(kBob) == storage::Delivery::kEnabled);
+}
+
+TEST_CASE(
+    "returned mail: a VERP bounce for an address that is no longer a member waits for the "
+    "digest",
+    "[bounces][take]") {
+  BounceFixture b;
+  const std::string said = b.Take("demo-bounces+gone=example.org", Dsn("gone@example.org"), kNow);
+  CHECK(Contains(said, "a bounce naming no member (gone@example.org)"));
+  CHECK(Undigested(b).size() == 1);
+  CHECK(b.Score(kAlice) == 0);
+  CHECK(b.Score(kBob) == 0);
+}
