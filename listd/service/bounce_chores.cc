@@ -123,7 +123,12 @@ class Chores {
     const std::string who = member.member.address.ToString();
     const bool disabled = member.member.delivery == storage::Delivery::kDisabledByBounce;
 
-    if (!disabled && info.probe == storage::ProbeState::kDue) return SendProbe(list, member);
+    // A probe goes only to a member whose delivery is on: one who turned it
+    // off asked for no mail, and its bounce could not disable them anyway.
+    if (member.member.delivery == storage::Delivery::kEnabled &&
+        info.probe == storage::ProbeState::kDue) {
+      return SendProbe(list, member);
+    }
     if (!disabled && info.probe == storage::ProbeState::kSent) {
       if (now_ - info.probe_sent_at < settings.pending_request_life()) return base::Ok();
       base::Status zeroed = store_.members().SetBounceScore(member.member.id, 0);

@@ -267,3 +267,38 @@ TEST_CASE(
   CHECK(b.Delivery(kAlice) == storage::Delivery::kEnabled);
   CHECK(b.MailsTo(kAlice).size() == 1);
 }
+
+TEST_CASE("bounce chores: a member disabled by bounce by hand is warned from then on",
+          "[bounces][chores]") {
+  BounceFixture b;
+  b.Take("demo-bounces", Dsn(kAlice), kNow);  // a row, score 1, still enabled
+  REQUIRE(b.f.store->members()
+              .SetDelivery(b.Member(kAlice).id, storage::Delivery::kDisabledByBounce)
+              .ok());
+  const int64_t later = kNow + 2 * kDay;
+  auto done = b.Chores(later);
+  CHECK(done.warnings == 1);
+  CHECK(b.Info(kAlice).disabled_at == later);
+  CHECK(b.Info(kAlice).warnings_sent == 1);
+  CHECK(b.Chores(later + kWeek).warnings == 1);
+}
+
+TEST_CASE("bounce chores: no probe is mailed to a member who disabled delivery themselves",
+          "[bounces][chores][probe]") {
+  BounceFixture b;
+  b.f.Set({{"bounce_probe", "on"}, {"bounce_score_threshold", "1"}});
+  b.Take("demo-bounces", Dsn(kAlice), kNow);
+  REQUIRE(b.Info(kAlice).probe == storage::ProbeState::kDue);
+  // Before the chores run, alice asks for no mail (or complains, with
+  // complaint_action=disable): the list must send her none, and a probe's
+  // bounce could not disable her anyway (bounce_service.h).
+  REQUIRE(b.f.store->members()
+              .SetDelivery(b.Member(kAlice).id, storage::Delivery::kDisabledByUser)
+              .ok());
+  CHECK(b.Chores(kNow + 60).probes == 0);
+  CHECK(b.MailsTo(kAlice).empty());
+  // Enabled again, the probe still due is sent.
+  REQUIRE(b.f.store->members().SetDelivery(b.Member(kAlice).id, storage::Delivery::kEnabled).ok());
+  CHECK(b.Chores(kNow + 120).probes == 1);
+  CHECK(b.MailsTo(kAlice).size() == 1);
+}
