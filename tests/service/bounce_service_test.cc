@@ -347,3 +347,26 @@ TEST_CASE(
   CHECK(b.Score(kAlice) == 0);
   CHECK(b.Score(kBob) == 0);
 }
+
+TEST_CASE("returned mail: Take joins the caller's transaction, so a rollback undoes the bounce",
+          "[bounces][take]") {
+  // The -bounces handler commits what a bounce did with the post's new
+  // state: a crash between them must not leave one without the other.
+  BounceFixture b;
+  {
+    storage::Transaction caller = b.f.store->Begin();
+    REQUIRE(caller.begun().ok());
+    b.Take("demo-bounces", Dsn(kAlice), kNow);
+    b.Take("demo-bounces", Dsn("stranger@example.com"), kNow);
+    CHECK(b.Score(kAlice) == 1);  // seen inside it
+  }                               // not committed
+  CHECK(b.Score(kAlice) == 0);
+  CHECK(b.Info(kAlice).last_failure_at == 0);
+  CHECK(Undigested(b).empty());
+  CHECK_FALSE(b.HasEvent("bounce.score"));
+  // Committed, it stays.
+  storage::Transaction caller = b.f.store->Begin();
+  b.Take("demo-bounces", Dsn(kAlice), kNow);
+  REQUIRE(caller.Commit().ok());
+  CHECK(b.Score(kAlice) == 1);
+}
