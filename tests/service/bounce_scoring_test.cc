@@ -243,3 +243,16 @@ TEST_CASE("bounce scoring: RCPT-time refusals reach the threshold and disable li
   CHECK(b.Delivery(kBob) == storage::Delivery::kDisabledByBounce);
   CHECK(b.HasEvent("bounce.disable"));
 }
+
+TEST_CASE("bounce scoring: a score with no failure recorded beside it starts again from 0",
+          "[bounces][scoring]") {
+  // Before schema step 7 delivery added a point per refused recipient, with
+  // no date and no daily limit: such a score says nothing of the last
+  // days, and one failure must not disable on top of it.
+  BounceFixture b;
+  REQUIRE(b.f.store->members().SetBounceScore(b.Member(kAlice).id, 4.0).ok());
+  auto outcome = b.Fail(kAlice, kNow);
+  CHECK(outcome.effect == FailureEffect::kScored);
+  CHECK(outcome.score == 1);
+  CHECK(b.Delivery(kAlice) == storage::Delivery::kEnabled);
+}
