@@ -302,3 +302,39 @@ TEST_CASE("bounce chores: no probe is mailed to a member who disabled delivery t
   CHECK(b.Chores(kNow + 120).probes == 1);
   CHECK(b.MailsTo(kAlice).size() == 1);
 }
+
+TEST_CASE(
+    "bounce chores: a digest holds at most 500 bounces, the rest go in the next day's, to "
+    "every owner",
+    "[bounces][chores][digest]") {
+  BounceFixture b;
+  listd::service::MemberService members(*b.f.store, "test");
+  REQUIRE(
+      members
+          .AddMembers(kListAddress, {"second-owner@example.net"}, storage::MemberRole::kOwner, kNow)
+          .ok());
+  for (int i = 1; i <= 501; ++i) {
+    REQUIRE(b.f.store->bounces()
+                .AddUnrecognized(b.f.list.id, 1000 + i, "bounce number " + std::to_string(i) + ".",
+                                 kNow)
+                .ok());
+  }
+  CHECK(b.Chores(kNow + 60).digests == 2);  // one mail to each owner
+  auto first = b.MailsTo(kOwner);
+  REQUIRE(first.size() == 1);
+  CHECK(SubjectIs(first[0], "500 unrecognised bounces for demo@lists.example.org"));
+  CHECK(Says(first[0].message, "bounce number 1."));
+  CHECK(Says(first[0].message, "bounce number 500."));
+  CHECK_FALSE(Says(first[0].message, "bounce number 501."));
+  REQUIRE(b.MailsTo("second-owner@example.net").size() == 1);
+  CHECK(b.Chores(kNow + 120).digests == 0);  // the day is not over
+  CHECK(b.Chores(kNow + 60 + kDay).digests == 2);
+  auto second = b.MailsTo(kOwner);
+  REQUIRE(second.size() == 2);
+  CHECK(SubjectIs(second[1], "1 unrecognised bounces for demo@lists.example.org"));
+  CHECK(Says(second[1].message, "bounce number 501."));
+  CHECK_FALSE(Says(second[1].message, "bounce number 1."));
+  auto pending = b.f.store->bounces().Undigested(b.f.list.id, 1000);
+  REQUIRE(pending.ok());
+  CHECK(pending->empty());
+}
