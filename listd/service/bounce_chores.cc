@@ -76,13 +76,14 @@ class Chores {
   base::Status Mail(pipeline::ListContext& list, const std::string& kind,
                     const std::string& template_name, const std::string& to,
                     const std::string& subject, outbound::TemplateValues values,
-                    const std::string& bounces_suffix = "") {
+                    const std::string& bounces_suffix = "", const std::string& reply_to = "") {
     ListMail mail;
     mail.kind = kind;
     mail.template_name = template_name;
     mail.values = std::move(values);
     mail.headers.to = to;
     mail.headers.subject = subject;
+    mail.headers.reply_to = reply_to;
     mail.bounces_suffix = bounces_suffix;
     if (kind.rfind("owner-", 0) == 0) mail.headers.from = list.RoleAddress("owner");
     auto sent = mailer_.Send(list, 0, std::move(mail), now_);
@@ -122,7 +123,12 @@ class Chores {
     const std::string who = member.member.address.ToString();
     const bool disabled = member.member.delivery == storage::Delivery::kDisabledByBounce;
 
-    if (!disabled && info.probe == storage::ProbeState::kDue) return SendProbe(list, member);
+    // A probe goes only to a member whose delivery is on: one who turned it
+    // off asked for no mail, and its bounce could not disable them anyway.
+    if (member.member.delivery == storage::Delivery::kEnabled &&
+        info.probe == storage::ProbeState::kDue) {
+      return SendProbe(list, member);
+    }
     if (!disabled && info.probe == storage::ProbeState::kSent) {
       if (now_ - info.probe_sent_at < settings.pending_request_life()) return base::Ok();
       base::Status zeroed = store_.members().SetBounceScore(member.member.id, 0);
@@ -203,13 +209,17 @@ class Chores {
                             std::to_string(member.member.id), now_, removal_in + kDay);
     if (!token) return token.failure();
     outbound::TemplateValues values = MemberValues(member);
-    values.text["confirm_address"] = list.RoleAddress("confirm+" + *token);
+    const std::string confirm_address = list.RoleAddress("confirm+" + *token);
+    values.text["confirm_address"] = confirm_address;
     values.text["warning_number"] = std::to_string(info.warnings_sent + 1);
     values.text["warnings"] = std::to_string(warnings);
     values.text["removal_in"] = Days(removal_in);
     values.text["disabled_at"] = UtcTime(info.disabled_at);
-    base::Status sent = Mail(list, "bounce-warning", "bounce_warning.mustache", who,
-                             "Your delivery from " + list.Address() + " is disabled", values);
+    // The warning says "reply to this message": the reply must reach the
+    // -confirm+TOKEN address that enables, not the -request From.
+    base::Status sent =
+        Mail(list, "bounce-warning", "bounce_warning.mustache", who,
+             "Your delivery from " + list.Address() + " is disabled", values, "", confirm_address);
     if (!sent) return sent;
     info.warnings_sent += 1;
     info.last_warning_at = now_;

@@ -78,9 +78,12 @@ base::Result<FailureOutcome> ScoreFailure(storage::Store& store, int64_t list_id
     return FailureOutcome{FailureEffect::kSameDay, member.bounce_score};
   }
   double score = member.bounce_score;
-  if (info->last_failure_at != 0 &&
+  // The old failures are stale (the address worked since), or of unknown
+  // age: a score with no failure recorded beside it was counted before
+  // bounce state existed, a point per refused recipient with no daily limit.
+  if (info->last_failure_at == 0 ||
       now - info->last_failure_at > settings.bounce_info_stale_after()) {
-    score = 0;  // the old failures are stale: the address worked since
+    score = 0;
   }
   score += 1;
   base::Status scored = store.members().SetBounceScore(member.id, score);

@@ -9,7 +9,8 @@
 //   - It adds 1 to the member's score, at most once a day: a failure less
 //     than a day after the last one that scored is only an event.
 //   - A score whose last failure is older than bounce_info_stale_after
-//     starts again from 0 before the new point.
+//     starts again from 0 before the new point; so does a score with no
+//     failure recorded (counted before schema step 7, of unknown age).
 //   - At bounce_score_threshold, a member whose delivery is enabled is
 //     disabled by bounce (delivery disabled-by-bounce, state reset for the
 //     warnings: service/bounce_chores.h sends them and tells the owners),

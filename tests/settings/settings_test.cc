@@ -171,3 +171,98 @@ TEST_CASE("settings: every kEnum setting has allowed values and a default among 
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("settings: kScore accepts a number above 0 with at most two decimals, normalised",
+          "[settings][bounces]") {
+  CHECK(Spec(SettingId::kBounceScoreThreshold).type == SettingType::kScore);
+  for (auto [given, stored] : std::map<std::string, std::string>{{"5", "5.0"},
+                                                                 {"5.0", "5.0"},
+                                                                 {"2.5", "2.5"},
+                                                                 {"0.25", "0.25"},
+                                                                 {" 7.50 ", "7.5"},
+                                                                 {"0.05", "0.05"},
+                                                                 {"1000", "1000.0"}}) {
+    INFO(given);
+    auto valid = Validate("bounce_score_threshold", given);
+    REQUIRE(valid.ok());
+    CHECK(*valid == stored);
+    // What is stored reads back as the number (ListSettings' accessor).
+    const ListSettings set(List(), {{"bounce_score_threshold", *valid}});
+    CHECK(set.bounce_score_threshold() == Approx(std::stod(stored)));
+  }
+  for (const std::string refused : {"0", "0.0", "-1", "abc", "1.234", "1e3", "5.", ".5", "",
+                                    "1000.01", "10000", "5,0", "0x10"}) {
+    INFO(refused);
+    auto bad = Validate("bounce_score_threshold", refused);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.kind() == base::ErrorKind::kInvalid);
+    CHECK(bad.error() ==
+          "bounce_score_threshold must be a number above 0 and at most 1000, with at most two "
+          "decimals (e.g. 5 or 2.5), not '" +
+              refused + "'");
+  }
+}
+
+TEST_CASE("settings: the bounce settings' defaults are Mailman 3's", "[settings][bounces]") {
+  const ListSettings defaults(List(), {});
+  CHECK(defaults.bounce_score_threshold() == 5.0);
+  CHECK(defaults.Text(SettingId::kBounceScoreThreshold) == "5.0");
+  CHECK(defaults.bounce_info_stale_after() == 7 * 86400);
+  CHECK(defaults.bounce_you_are_disabled_warnings() == 3);
+  CHECK(defaults.bounce_you_are_disabled_warnings_interval() == 7 * 86400);
+  CHECK(defaults.bounce_notify_owner_on_disable());
+  CHECK(defaults.bounce_notify_owner_on_removal());
+  CHECK_FALSE(defaults.bounce_probe());
+  CHECK(defaults.forward_unrecognized_bounces());
+  CHECK(defaults.complaint_action() == listd::settings::ComplaintAction::kUnsubscribe);
+  // Each default passes its own validation unchanged.
+  for (SettingId id :
+       {SettingId::kBounceScoreThreshold, SettingId::kBounceInfoStaleAfter,
+        SettingId::kBounceYouAreDisabledWarnings, SettingId::kBounceYouAreDisabledWarningsInterval,
+        SettingId::kBounceNotifyOwnerOnDisable, SettingId::kBounceNotifyOwnerOnRemoval,
+        SettingId::kBounceProbe, SettingId::kForwardUnrecognizedBounces,
+        SettingId::kComplaintAction}) {
+    const std::string fallback = Spec(id).default_for(List());
+    INFO(Spec(id).name << "=" << fallback);
+    auto valid = Validate(Spec(id).name, fallback);
+    REQUIRE(valid.ok());
+    CHECK(*valid == fallback);
+  }
+}
+
+TEST_CASE("settings: the bounce settings read their stored values in their types",
+          "[settings][bounces]") {
+  using listd::settings::ComplaintAction;
+  using listd::settings::ToString;
+  CHECK(Spec(SettingId::kComplaintAction).allowed.size() == 3);
+  CHECK(ToString(ComplaintAction::kUnsubscribe) == "unsubscribe");
+  CHECK(ToString(ComplaintAction::kDisable) == "disable");
+  CHECK(ToString(ComplaintAction::kNotify) == "notify");
+  CHECK(*Validate("bounce_info_stale_after", "2d") == "172800");
+  CHECK(*Validate("bounce_you_are_disabled_warnings", "0") == "0");
+  CHECK(*Validate("bounce_you_are_disabled_warnings_interval", "1w") == "604800");
+  CHECK_FALSE(Validate("complaint_action", "ignore").ok());
+  CHECK_FALSE(Validate("bounce_probe", "maybe").ok());
+  const ListSettings set(List(), {{"bounce_score_threshold", "2.5"},
+                                  {"bounce_info_stale_after", "172800"},
+                                  {"bounce_you_are_disabled_warnings", "0"},
+                                  {"bounce_you_are_disabled_warnings_interval", "3600"},
+                                  {"bounce_notify_owner_on_disable", "off"},
+                                  {"bounce_notify_owner_on_removal", "off"},
+                                  {"bounce_probe", "on"},
+                                  {"forward_unrecognized_bounces", "off"},
+                                  {"complaint_action", "notify"}});
+  CHECK(set.bounce_score_threshold() == 2.5);
+  CHECK(set.bounce_info_stale_after() == 172800);
+  CHECK(set.bounce_you_are_disabled_warnings() == 0);
+  CHECK(set.bounce_you_are_disabled_warnings_interval() == 3600);
+  CHECK_FALSE(set.bounce_notify_owner_on_disable());
+  CHECK_FALSE(set.bounce_notify_owner_on_removal());
+  CHECK(set.bounce_probe());
+  CHECK_FALSE(set.forward_unrecognized_bounces());
+  CHECK(set.complaint_action() == ComplaintAction::kNotify);
+}
+
+}  // namespace
