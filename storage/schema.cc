@@ -216,7 +216,9 @@ CREATE INDEX tokens_by_payload ON tokens (purpose, payload);
       // sent since. A row exists only for a member whose mail failed, so
       // the periodic work reads a few rows, never the whole roster. The
       // bounces no member could be found for wait in unrecognized_bounces
-      // for the owners' daily digest (digested_at NULL until sent).
+      // for the owners' daily digest (digested_at NULL until sent). A member
+      // already disabled by bounces gets a row, disabled now, so the
+      // warnings and the removal reach them too.
       R"sql(
 CREATE TABLE bounce_info (
   member_id       INTEGER PRIMARY KEY REFERENCES members(id) ON DELETE CASCADE,
@@ -238,6 +240,9 @@ CREATE TABLE unrecognized_bounces (
   digested_at INTEGER
 );
 CREATE INDEX unrecognized_bounces_by_list ON unrecognized_bounces (list_id, digested_at);
+INSERT INTO bounce_info (member_id, disabled_at)
+  SELECT id, CAST(strftime('%s', 'now') AS INTEGER) FROM members
+  WHERE delivery = 'disabled-by-bounce';
 )sql",
       // 8: a message the smarthost refuses (a 5xx to MAIL, DATA or the end
       // of data: a verdict on the sender or the content, not on a member)

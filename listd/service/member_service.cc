@@ -4,6 +4,7 @@
 #include <istream>
 #include <ostream>
 
+#include "listd/service/bounce_scoring.h"
 #include "listd/service/list_lookup.h"
 #include "listd/service/transaction.h"
 
@@ -130,7 +131,19 @@ Result<storage::MemberRecord> MemberService::SetMemberOptions(std::string_view l
           detail += std::string("moderated=") + (member.moderated ? "yes" : "no");
         }
         if (options.delivery) {
-          Status set = store_.members().SetDelivery(member.id, *options.delivery);
+          // Disabled by bounce by an admin's hand, the member gets what
+          // bounce processing would do (warnings, then removal:
+          // bounce_chores.h), which needs their bounce state.
+          const bool by_bounce = *options.delivery == storage::Delivery::kDisabledByBounce &&
+                                 member.delivery != storage::Delivery::kDisabledByBounce;
+          Status set = base::Ok();
+          if (by_bounce) {
+            Result<storage::BounceInfo> info = store_.bounces().Get(member.id);
+            if (!info) return info.failure();
+            set = DisableByBounce(store_, member, *info, "set by " + actor_, actor_, now);
+          } else {
+            set = store_.members().SetDelivery(member.id, *options.delivery);
+          }
           if (!set) return set.failure();
           member.delivery = *options.delivery;
           detail += std::string(detail.empty() ? "" : " ") +

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "listd/service/confirmation_tokens.h"
+#include "listd/service/member_service.h"
 #include "tests/service/bounce_fixture.h"
 
 namespace {
@@ -337,4 +338,21 @@ TEST_CASE(
   auto pending = b.f.store->bounces().Undigested(b.f.list.id, 1000);
   REQUIRE(pending.ok());
   CHECK(pending->empty());
+}
+
+TEST_CASE(
+    "bounce chores: an admin's delivery=disabled-by-bounce gets the warnings and the removal "
+    "too",
+    "[bounces][chores]") {
+  // Without bounce state the chores would never see the member: `listctl
+  // member set ... delivery=disabled-by-bounce` must give them some.
+  BounceFixture b;
+  listd::service::MemberService members(*b.f.store, "listctl");
+  listd::service::MemberOptions options;
+  options.delivery = storage::Delivery::kDisabledByBounce;
+  REQUIRE(members.SetMemberOptions("demo@lists.example.org", kAlice, options, kNow).ok());
+  CHECK(b.Info(kAlice).disabled_at == kNow);
+  auto done = b.Chores(kNow + 60);
+  CHECK(done.warnings == 1);
+  CHECK(b.MailsTo(kAlice).size() == 1);
 }

@@ -172,7 +172,10 @@ struct BounceFixture {
   // "demo-bounces+alice=example.net", "demo-bounces+probe.TOKEN") at
   // `now`, spooled, parsed and taken as the -bounces handler does; the
   // service's sentence.
-  std::string Take(const std::string& local_part, const std::string& message, int64_t now) {
+  // `authenticated`: the report's From passed aligned DKIM (a feedback
+  // loop's signed report); only then does a complaint act.
+  std::string Take(const std::string& local_part, const std::string& message, int64_t now,
+                   bool authenticated = true) {
     storage::SpooledPost post;
     post.list_id = f.list.id;
     post.envelope_from = "";
@@ -190,6 +193,7 @@ struct BounceFixture {
     mail.report = listd::inbound::ParseBounce(message);
     mail.from = "MAILER-DAEMON@mx.example.net";
     mail.subject = "Undelivered Mail Returned to Sender";
+    mail.authenticated = authenticated;
     auto context = f.Context();
     auto taken = service.Take(context, mail, now);
     INFO((taken.ok() ? std::string() : taken.error()));

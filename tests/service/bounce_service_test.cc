@@ -168,6 +168,25 @@ TEST_CASE("returned mail: an RFC 5965 complaint follows complaint_action, the me
   }
 }
 
+TEST_CASE(
+    "returned mail: a complaint whose From is not authenticated changes no subscription and "
+    "waits for the digest",
+    "[bounces][take][complaint]") {
+  // Anyone can write an RFC 5965 report naming any member; feedback loops
+  // sign theirs (RFC 6376), so only a signed one may act.
+  for (const char* action : {"unsubscribe", "disable", "notify"}) {
+    INFO(action);
+    BounceFixture b;
+    b.f.Set({{"complaint_action", action}});
+    const std::string said = b.Take("demo-bounces", Arf(kAlice), kNow, /*authenticated=*/false);
+    CHECK(Contains(said, "not authenticated"));
+    CHECK(b.IsMember(kAlice));
+    CHECK(b.Delivery(kAlice) == storage::Delivery::kEnabled);
+    CHECK(b.AllMails() == 0);  // not even the owners, until the digest
+    CHECK(b.HasEvent("bounce.unrecognized"));
+  }
+}
+
 TEST_CASE("returned mail: a complaint found by the VERP envelope, without Original-Rcpt-To",
           "[bounces][take][complaint]") {
   BounceFixture b;

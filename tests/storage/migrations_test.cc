@@ -115,7 +115,7 @@ INSERT INTO mail_log (id, list_id, kind, address, sent_at)
 )sql",
       // 7: bounce_info, unrecognized_bounces
       R"sql(
-INSERT INTO bounce_info (member_id, last_failure_at, last_failure, probe, probe_sent_at,
+INSERT OR REPLACE INTO bounce_info (member_id, last_failure_at, last_failure, probe, probe_sent_at,
                          disabled_at, owners_told, warnings_sent, last_warning_at)
   VALUES (2, 1700000500, '5.1.1 user unknown', 'none', 0, 1700000600, 1, 1, 1700000600);
 INSERT INTO unrecognized_bounces (id, list_id, post_id, received_at, summary, digested_at)
@@ -212,9 +212,9 @@ TEST_CASE("A new file and an empty file come up at the latest version", "[migrat
   REQUIRE_OK(db);
   CHECK(VersionOf(**db) == LatestSchemaVersion());
   CHECK(Tables(**db) == std::vector<std::string>{"bans", "bounce_info", "delivery_batches",
-                                                 "events", "held", "keys", "list_settings",
-                                                 "lists", "mail_log", "members", "requests",
-                                                 "spool", "tokens", "unrecognized_bounces"});
+                                                 "events", "held", "keys", "list_settings", "lists",
+                                                 "mail_log", "members", "requests", "spool",
+                                                 "tokens", "unrecognized_bounces"});
   // Opening again finds nothing to do.
   db->reset();
   auto again = Database::Open(path);
@@ -309,7 +309,8 @@ INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
   }
   // The oldest of the three (alice, subscribed at 100) stays, with the
   // owner role one of them held; another list's Alice and bob are untouched.
-  CHECK(rows == std::vector<std::string>{"11 1 alice owner", "13 2 Alice member", "14 1 bob member"});
+  CHECK(rows ==
+        std::vector<std::string>{"11 1 alice owner", "13 2 Alice member", "14 1 bob member"});
   auto events = db->Prepare("SELECT list_id, action, detail FROM events ORDER BY id");
   REQUIRE_OK(events);
   std::vector<std::string> merged;
@@ -358,8 +359,9 @@ INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
   CHECK((*moderated)->ColumnInt(0) == 0);
   (*moderated)->Reset();
   // A list made after the step has no stored posting_auth: the default.
-  REQUIRE_OK(db->Exec(
-      "INSERT INTO lists (id, local_part, domain, created_at) VALUES (3, 'new', 'example.org', 2)"));
+  REQUIRE_OK(
+      db->Exec("INSERT INTO lists (id, local_part, domain, created_at) VALUES (3, 'new', "
+               "'example.org', 2)"));
   auto none = db->Prepare("SELECT count(*) FROM list_settings WHERE list_id = 3");
   REQUIRE_OK(none);
   REQUIRE(*(*none)->Step());
@@ -367,8 +369,10 @@ INSERT INTO members (id, list_id, local_part, domain, role, subscribed_at)
   (*none)->Reset();
   // Bans are unique per scope whatever the case; a site ban and a list
   // ban of one pattern are two bans.
-  REQUIRE_OK(db->Exec("INSERT INTO bans (list_id, pattern, created_at) VALUES (1, '*@Spam.example', 1)"));
-  REQUIRE_OK(db->Exec("INSERT INTO bans (list_id, pattern, created_at) VALUES (NULL, '*@spam.example', 1)"));
+  REQUIRE_OK(
+      db->Exec("INSERT INTO bans (list_id, pattern, created_at) VALUES (1, '*@Spam.example', 1)"));
+  REQUIRE_OK(db->Exec(
+      "INSERT INTO bans (list_id, pattern, created_at) VALUES (NULL, '*@spam.example', 1)"));
   CHECK_FALSE(
       db->Exec("INSERT INTO bans (list_id, pattern, created_at) VALUES (1, '*@SPAM.example', 1)")
           .ok());
@@ -432,4 +436,28 @@ TEST_CASE("A step that fails leaves the file at the version before it", "[migrat
   CHECK(VersionOf(*db) == 1);
   CHECK(Tables(*db) == tables_before);
   CHECK_FALSE(db->in_transaction());
+}
+
+TEST_CASE("Step 7 gives every member already disabled by bounces bounce state", "[migrations]") {
+  // Without a bounce_info row the bounce chores never see a member, so one
+  // a store disabled before step 7 would stay disabled for ever, unwarned.
+  TempDir dir;
+  auto db = OpenAt(dir.File("listd.db"), /*migrate=*/false);
+  REQUIRE_OK(storage::Migrate(*db, 6));
+  for (int step = 1; step <= 6; ++step) {
+    REQUIRE_OK(db->Exec(RowsForStep()[static_cast<size_t>(step - 1)]));
+  }
+  REQUIRE_OK(storage::Migrate(*db, 7));
+  auto query = db->Prepare(
+      "SELECT m.delivery, b.disabled_at > 0 FROM bounce_info b JOIN members m ON m.id = "
+      "b.member_id");
+  REQUIRE_OK(query);
+  std::vector<std::string> rows;
+  for (;;) {
+    auto row = (*query)->Step();
+    REQUIRE_OK(row);
+    if (!*row) break;
+    rows.push_back((*query)->ColumnText(0) + "|" + (*query)->ColumnText(1));
+  }
+  CHECK(rows == std::vector<std::string>{"disabled-by-bounce|1"});
 }
