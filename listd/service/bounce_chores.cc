@@ -85,6 +85,10 @@ class Chores {
     mail.headers.subject = subject;
     mail.headers.reply_to = reply_to;
     mail.bounces_suffix = bounces_suffix;
+    // The goodbye goes to an address known to be dead: from the null
+    // return path, so its bounce comes back to no one (RFC 5321 section
+    // 4.5.5) rather than to the owners' digest.
+    mail.null_return_path = kind == "bounce-goodbye";
     if (kind.rfind("owner-", 0) == 0) mail.headers.from = list.RoleAddress("owner");
     auto sent = mailer_.Send(list, 0, std::move(mail), now_);
     if (!sent) return sent.failure();
@@ -239,7 +243,7 @@ class Chores {
                                                      std::to_string(member.member.id), now_);
     if (!retired) return retired;
     base::Status goodbye =
-        Mail(list, "goodbye", "bounce_goodbye.mustache", who,
+        Mail(list, "bounce-goodbye", "bounce_goodbye.mustache", who,
              "You have been removed from " + list.Address(), MemberValues(member));
     if (!goodbye) return goodbye;
     if (list.settings.bounce_notify_owner_on_removal()) {

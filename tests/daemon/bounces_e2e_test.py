@@ -339,6 +339,8 @@ def test_dead_addresses_are_scored_disabled_warned_and_removed(env):
     expect("removed" in header(goodbye.data, "Subject"), "a goodbye: %r" %
            header(goodbye.data, "Subject"))
     check_signed_by_list(env, goodbye, clock, "the goodbye")
+    expect(goodbye.mail_from == "", "the goodbye to a dead address comes from <> (RFC 5321 "
+           "section 4.5.5), so its bounce returns to no one: %r" % goodbye.mail_from)
     wait_until(lambda: len([m for m in from_list(env, OWNER)
                             if "was removed" in header(m.data, "Subject")]) == 2,
                "the owners told of both removals")
