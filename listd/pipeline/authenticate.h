@@ -47,6 +47,9 @@
 //   RFC 8601 section 5 asks for EAI messages). Our own authserv-id is
 //   removed even if it is also listed as trusted: an upstream that shares
 //   our id cannot be told apart from a forger, so give it its own id.
+//   With a post_memo, _dmarc.<organizational domain> is asked in the one
+//   round even when the author domain's own record makes it unneeded: one
+//   query more for a subdomain author, never a wait more.
 #ifndef LISTD_LISTD_PIPELINE_AUTHENTICATE_H_
 #define LISTD_LISTD_PIPELINE_AUTHENTICATE_H_
 

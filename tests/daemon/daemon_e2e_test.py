@@ -31,7 +31,9 @@ DESCRIPTION
     with its reason; and the faults: the smarthost answering 421 then
     recovering (everything arrives once), kill -9 of listd after the 250
     (everything arrives after the restart), the DNS server not answering
-    (dkim=temperror, the post still flows), SIGTERM (clean exit 0).
+    (dkim=temperror, the post still flows), a post whose key and DMARC
+    lookups all go unanswered waiting one --dns-timeout, not two, and
+    SIGTERM (clean exit 0).
 
 OUTPUT
     One line per failed test with why, then `N passed, M failed` alone on
