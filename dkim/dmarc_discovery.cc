@@ -1,8 +1,6 @@
 // DMARC policy discovery, RFC 7489 section 6.6.3 (dmarc_discovery.h).
 #include "dkim/dmarc_discovery.h"
 
-#include <vector>
-
 #include "dkim/dmarc_record.h"
 #include "dkim/organizational_domain.h"
 
@@ -49,6 +47,15 @@ DmarcDiscovery DiscoverDmarcRecord(const std::string& author_domain, TxtResolver
   DmarcDiscovery at_org = LookUpAt(organizational, dns);
   at_org.at_organizational_domain = true;
   return at_org;
+}
+
+std::vector<std::string> DmarcRecordNames(const std::string& author_domain) {
+  std::vector<std::string> names{"_dmarc." + author_domain};
+  const std::string organizational = OrganizationalDomain(author_domain);
+  if (!organizational.empty() && organizational != author_domain) {
+    names.push_back("_dmarc." + organizational);
+  }
+  return names;
 }
 
 }  // namespace dkim

@@ -22,6 +22,7 @@
 #define LISTD_DKIM_DMARC_DISCOVERY_H_
 
 #include <string>
+#include <vector>
 
 #include "dkim/txt_resolver.h"
 
@@ -45,6 +46,11 @@ struct DmarcDiscovery {
 // Discovers the policy record for `author_domain` (lower-case, no trailing
 // dot; see NormalizeDomainName).
 DmarcDiscovery DiscoverDmarcRecord(const std::string& author_domain, TxtResolver& dns);
+
+// Every name DiscoverDmarcRecord may ask for `author_domain`, in its order:
+// _dmarc.<author_domain>, then _dmarc.<organizational domain> when that is
+// a different name. For asking them ahead, together (txt_memo.h).
+std::vector<std::string> DmarcRecordNames(const std::string& author_domain);
 
 }  // namespace dkim
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dkim/key_resolver.h"
+#include "dkim/txt_memo.h"
 
 namespace listd::daemon {
 
@@ -47,8 +48,12 @@ void PostWorker::Stop() {
 }
 
 void PostWorker::Run() {
-  dkim::DnsKeyResolver keys(*resolver_);
-  inbound::Processor processor(*store_, keys, resolver_.get(), options_, now_);
+  // Keys and DMARC policies both look up through the memo, so each post's
+  // names go out in one concurrent round (hardening finding 13).
+  dkim::TxtMemo memo(*resolver_);
+  dkim::DnsKeyResolver keys(memo);
+  inbound::Processor processor(*store_, keys, &memo, options_, now_);
+  processor.UsePostMemo(&memo);
   uint64_t seen = 0;
   bool worked = false;  // since the last trim
   while (!stopping_) {

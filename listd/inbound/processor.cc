@@ -67,6 +67,7 @@ base::Result<service::PostOutcome> Processor::Process(int64_t post_id) {
   authenticate.trusted_authserv_ids = options_.trusted_authserv_ids;
   authenticate.now = now_();
   authenticate.dmarc_dns = dns_;
+  authenticate.post_memo = memo_;
   if (!own_domains_read_at_ || authenticate.now - *own_domains_read_at_ >= 60) {
     auto domains = service::AllSigningDomains(store_);
     if (!domains) return domains.failure();

@@ -25,6 +25,7 @@
 
 #include "base/result.h"
 #include "dkim/key_resolver.h"
+#include "dkim/txt_memo.h"
 #include "dkim/txt_resolver.h"
 #include "listd/inbound/bounce_handler.h"
 #include "listd/inbound/command_handler.h"
@@ -64,6 +65,11 @@ class Processor {
   Processor(storage::Store& store, dkim::KeyResolver& keys, dkim::TxtResolver* dns,
             ProcessorOptions options, dkim::Clock now = dkim::SystemNow);
 
+  // Stacks the DNS of each post on `memo` (txt_memo.h): `keys` and `dns`
+  // must both look up through it; each post's DMARC names then go out in
+  // its key batch. `memo` must outlive the processor; null undoes it.
+  void UsePostMemo(dkim::TxtMemo* memo) { memo_ = memo; }
+
   // Takes post `post_id`, in state received, its whole way in. A post in
   // another state is kind conflict.
   base::Result<service::PostOutcome> Process(int64_t post_id);
@@ -75,6 +81,7 @@ class Processor {
   storage::Store& store_;
   dkim::KeyResolver& keys_;
   dkim::TxtResolver* dns_;
+  dkim::TxtMemo* memo_ = nullptr;
   ProcessorOptions options_;
   dkim::Clock now_;
   service::PostOutcomes outcomes_;

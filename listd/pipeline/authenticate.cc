@@ -3,6 +3,8 @@
 #include "listd/pipeline/authenticate.h"
 
 #include "dkim/dmarc_auth_results.h"
+#include "dkim/dmarc_discovery.h"
+#include "dkim/organizational_domain.h"
 #include "dkim/prefetched_keys.h"
 #include "listd/pipeline/admit.h"
 
@@ -116,11 +118,9 @@ std::string Without(std::string_view bytes, std::vector<const dkim::HeaderField*
   return out;
 }
 
-// The DMARC verdict for the one From domain (RFC 7489 section 6.6.1: a
-// post with no From domain, or several, has none to evaluate).
-std::optional<dkim::DmarcEvaluation> EvaluateDmarc(const dkim::Message& msg,
-                                                   const Authentication& auth,
-                                                   dkim::TxtResolver& dns) {
+// The one From domain DMARC evaluates (RFC 7489 section 6.6.1: a post with
+// no From domain, or several, has none to evaluate).
+std::optional<std::string> DmarcAuthorDomain(const dkim::Message& msg) {
   auto from = msg.FieldsNamed("From");
   if (from.size() != 1) return std::nullopt;
   auto mailboxes = ParseMailboxList(from.front()->value());
@@ -129,8 +129,17 @@ std::optional<dkim::DmarcEvaluation> EvaluateDmarc(const dkim::Message& msg,
   for (const base::EmailAddress& mailbox : *mailboxes) {
     if (!dkim::EqualsIgnoreCase(mailbox.domain, domain)) return std::nullopt;
   }
+  return domain;
+}
+
+// The DMARC verdict for the one From domain, if there is one.
+std::optional<dkim::DmarcEvaluation> EvaluateDmarc(const dkim::Message& msg,
+                                                   const Authentication& auth,
+                                                   dkim::TxtResolver& dns) {
+  std::optional<std::string> domain = DmarcAuthorDomain(msg);
+  if (!domain) return std::nullopt;
   dkim::DmarcInputs inputs;
-  inputs.from_domain = domain;
+  inputs.from_domain = *domain;
   inputs.dkim = auth.dkim;
   for (const dkim::AuthenticationResults& upstream : auth.trusted_upstream) {
     if (dkim::ReadSpfFromAuthenticationResults(upstream, inputs)) break;
@@ -151,6 +160,18 @@ base::Result<Authentication> Authenticate(std::string_view message,
   const dkim::Message& msg = *parsed;
 
   Authentication auth;
+  // The DMARC names go out in the keys' batch (through the memo beneath
+  // `keys`), so a post with slow DNS waits once, not twice; the memo keeps
+  // this post's answers until we return.
+  std::optional<dkim::TxtMemo::Post> post;
+  if (options.post_memo) {
+    post.emplace(*options.post_memo);
+    std::optional<std::string> author = DmarcAuthorDomain(msg);
+    if (options.dmarc_dns && author) {
+      const std::string domain = dkim::NormalizeDomainName(*author);
+      if (!domain.empty()) options.post_memo->Expect(dkim::DmarcRecordNames(domain));
+    }
+  }
   // Over the bytes as received: see ORDER in authenticate.h. Every key the
   // signatures and seals name is asked for at once, so a slow domain costs
   // one DNS timeout per post, not one per signature and seal.

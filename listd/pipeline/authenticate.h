@@ -47,6 +47,9 @@
 //   RFC 8601 section 5 asks for EAI messages). Our own authserv-id is
 //   removed even if it is also listed as trusted: an upstream that shares
 //   our id cannot be told apart from a forger, so give it its own id.
+//   With a post_memo, _dmarc.<organizational domain> is asked in the one
+//   round even when the author domain's own record makes it unneeded: one
+//   query more for a subdomain author, never a wait more.
 #ifndef LISTD_LISTD_PIPELINE_AUTHENTICATE_H_
 #define LISTD_LISTD_PIPELINE_AUTHENTICATE_H_
 
@@ -61,6 +64,7 @@
 #include "dkim/auth_results.h"
 #include "dkim/dmarc_evaluator.h"
 #include "dkim/key_resolver.h"
+#include "dkim/txt_memo.h"
 #include "dkim/txt_resolver.h"
 #include "dkim/verifier.h"
 
@@ -74,6 +78,12 @@ struct AuthenticateOptions {
   // Where DMARC policies are looked up (RFC 7489 section 6.6.3); null: no
   // DMARC evaluation (the result stays absent).
   dkim::TxtResolver* dmarc_dns = nullptr;
+  // The per-post TXT memo that `keys` (a DnsKeyResolver over it) and
+  // dmarc_dns both look up through, when the caller stacked one: the DMARC
+  // names are announced to it before the keys are fetched, so both go out
+  // in one concurrent batch (one DNS wait per post, not two). Null: keys
+  // and DMARC are asked one after the other, as before.
+  dkim::TxtMemo* post_memo = nullptr;
   // The domains our lists seal with: an ARC set they verifiably sealed may
   // carry our authserv-id (one list of ours forwarding to another); any
   // other ARC-Authentication-Results claiming it is forged.

@@ -31,7 +31,9 @@ DESCRIPTION
     with its reason; and the faults: the smarthost answering 421 then
     recovering (everything arrives once), kill -9 of listd after the 250
     (everything arrives after the restart), the DNS server not answering
-    (dkim=temperror, the post still flows), SIGTERM (clean exit 0).
+    (dkim=temperror, the post still flows), a post whose key and DMARC
+    lookups all go unanswered waiting one --dns-timeout, not two, and
+    SIGTERM (clean exit 0).
 
 OUTPUT
     One line per failed test with why, then `N passed, M failed` alone on
@@ -467,6 +469,34 @@ def test_a_post_waiting_for_dns_holds_up_only_its_own_list(env):
     states = list(spool_states(env).values())
     expect(states[0][0] == "received", "the slow post still waits for DNS: %r" % states)
     daemon.stop(signal.SIGKILL)
+
+
+def test_slow_dns_costs_a_post_one_wait_not_two(env):
+    """Hardening finding 13: a post's DKIM key and its author domain's DMARC
+    policy (RFC 7489 section 6.6.3: _dmarc.<From domain>, and the
+    organizational domain's) are asked in one concurrent round, so when
+    none of them is answered the post waits one --dns-timeout, not two
+    (the keys, then the policy). The verdicts stay temperror (RFC 6376
+    section 6.1.2, RFC 7489 section 6.6.3 with 11.2)."""
+    env.make_list("demo", ["bob@example.net"], algos=())
+    # Every query under stalled.example is dropped: the key
+    # sel._domainkey.news.stalled.example, _dmarc.news.stalled.example and
+    # _dmarc.stalled.example.
+    env.dns.set("stalled.example", "TIMEOUT")
+    env.dns.reload()
+    timeout_ms = 3000
+    daemon = env.start("--dns-timeout", str(timeout_ms))
+    post = author_post(key=env.author_key, sender="alice@news.stalled.example")
+    daemon.send(post, ["demo@" + LIST_DOMAIN], mail_from="alice@news.stalled.example")
+    line = re.compile(r"post <[^>]*> id=\d+ list=\S+ auth=\"([^\"]*)\".* elapsed=(\d+)ms")
+    wait_until(lambda: line.search(daemon.text()), "the post's outcome is logged",
+               timeout=4 * timeout_ms / 1000 + WAIT)
+    auth, elapsed = line.search(daemon.text()).groups()
+    print("slow DNS: post processed in %s ms with --dns-timeout %d" % (elapsed, timeout_ms))
+    expect("dkim=temperror" in auth and "dmarc=temperror" in auth,
+           "both lookups timed out: %r" % auth)
+    expect(timeout_ms <= int(elapsed) < 1.5 * timeout_ms,
+           "one DNS wait, not two: %s ms with --dns-timeout %d" % (elapsed, timeout_ms))
 
 
 def test_dns_down_gives_temperror_and_the_post_flows(env):
