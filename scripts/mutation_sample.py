@@ -2,6 +2,11 @@
 """Mutation sample: do the tests notice a plausible bug?
 
 usage: scripts/mutation_sample.py [-n COUNT] [--seed S] [--build DIR] [--list]
+                                  [--only FILE[:FIRST-LAST]]...
+
+--only keeps the sites in FILE (relative to the root; optionally lines
+FIRST to LAST only), to measure what a change of tests does to one file
+without the noise of a sample drawn over every folder.
 
 Finds mutation sites in dkim/, listd/pipeline/, listd/lmtp/ and storage/
 (*.cc), picks COUNT of them at random (the seed makes the sample
@@ -126,9 +131,18 @@ def main():
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--build", default="build")
     parser.add_argument("--list", action="store_true", help="only print the sites")
+    parser.add_argument("--only", action="append", default=[], metavar="FILE[:FIRST-LAST]")
     args = parser.parse_args()
 
     every = sites()
+    if args.only:
+        keep = []
+        for spec in args.only:
+            rel, _, span = spec.partition(":")
+            first, _, last = span.partition("-")
+            first, last = int(first or 1), int(last or 10 ** 9)
+            keep += [s for s in every if s[0] == rel and first <= s[1] + 1 <= last]
+        every = keep
     if args.list:
         for rel, i, what, _ in every:
             print("%s:%d %s" % (rel, i + 1, what))
