@@ -19,7 +19,10 @@
 //   STARTTLS (RFC 3207): opportunistic by default (CURLUSESSL_TRY; the
 //   certificate is not checked unless a CA file is given, RFC 7435), required
 //   (CURLUSESSL_ALL: a server that does not offer it defers the batch), or
-//   off. A 5yz to MAIL FROM, DATA or the end of data refuses the message
+//   off. A 454 to STARTTLS, or a failed handshake, defers when required; when
+//   opportunistic (and no CA file is given) the batch goes on in clear, after
+//   a 454 on the same connection (curl), after a handshake on a fresh one.
+//   A 5yz to MAIL FROM, DATA or the end of data refuses the message
 //   (Outcome::kRefused), which scores no recipient.
 //   One connection per transport (CURLOPT_MAXCONNECTS=1), kept between
 //   batches and replaced after any failure.
@@ -313,17 +316,38 @@ SendResult SmtpTransport::SendOrThrow(const std::string& envelope_from,
   CURL* h = curl_->handle.get();
   Upload upload{message, 0};
   SmtpDialogue dialogue;
-  curl_->error_buffer[0] = '\0';
-  curl_easy_setopt(h, CURLOPT_MAIL_FROM, envelope_from.c_str());
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt_list.get());
-  curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-  curl_easy_setopt(h, CURLOPT_DEBUGDATA, &dialogue);
-  curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh_connection_next_ ? 1L : 0L);
-  SmtpStepTimer timer(config_.timeouts);
-  Watch watch{&dialogue, &upload, &timer, std::nullopt};
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &watch);
-  CURLcode rc = Perform(curl_->multi.get(), h, watch);
+  std::optional<SmtpStepTimer> timer;
+  Watch watch;
+  CURLcode rc = CURLE_OK;
+  // Opportunistic STARTTLS whose handshake fails is tried once more in
+  // clear, on a fresh connection (RFC 7435 section 3: never less than clear
+  // text, which is what a 454 gets too); otherwise a smarthost with broken
+  // TLS would defer every post for ever. Only where nothing is verified:
+  // with a CA file the operator asked for authenticated TLS. The handshake
+  // comes before MAIL, so no transaction can have been started twice.
+  for (bool in_clear = false;; in_clear = true) {
+    upload = Upload{message, 0};
+    dialogue = SmtpDialogue();
+    timer.emplace(config_.timeouts);
+    watch = Watch{&dialogue, &upload, &*timer, std::nullopt};
+    curl_->error_buffer[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_MAIL_FROM, envelope_from.c_str());
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt_list.get());
+    curl_easy_setopt(h, CURLOPT_READDATA, &upload);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &dialogue);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh_connection_next_ || in_clear ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &watch);
+    if (in_clear) curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_NONE));
+    rc = Perform(curl_->multi.get(), h, watch);
+    if (in_clear) curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    const bool handshake_failed =
+        rc == CURLE_SSL_CONNECT_ERROR && !dialogue.mail() && !watch.expired;
+    if (in_clear || !handshake_failed || config_.starttls != StartTls::kOpportunistic ||
+        !config_.ca_file.empty()) {
+      break;
+    }
+  }
   // Leave no pointer to this call's locals in the handle.
   curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);
   curl_easy_setopt(h, CURLOPT_READDATA, nullptr);

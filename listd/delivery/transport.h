@@ -89,8 +89,10 @@ struct SmtpTimeouts {
 
 // STARTTLS on smtp:// (RFC 3207): kOpportunistic uses it when the server
 // offers it, kRequired fails (defers) the batch when it does not, kOff never
-// asks. Whenever TLS is used the certificate is verified; a failed
-// verification defers the batch and never falls back to plain text.
+// asks. Required TLS (or any TLS with a CA file) verifies the certificate;
+// a failed verification defers the batch and never falls back to plain
+// text. Opportunistic TLS refused (454) or broken (the handshake fails)
+// goes on in clear, as to a server that offers no STARTTLS.
 enum class StartTls { kOpportunistic, kRequired, kOff };
 
 // Where and how to deliver.

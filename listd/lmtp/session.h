@@ -114,6 +114,9 @@ class Session {
   // How many complete lines (commands and data, CRLF-ended) OnBytes has
   // taken; the server times each line by it (server.h).
   std::uint64_t lines_received() const { return lines_received_; }
+  // Bytes held of a line that has not ended yet: at most one 64 KiB piece
+  // (and a CR) inside DATA, max_line_bytes (and a CR) for a command.
+  std::size_t buffered_bytes() const { return pending_.size(); }
 
  private:
   enum class State { kStart, kReady, kMail, kData };

@@ -5,8 +5,12 @@
 #ifndef LISTD_TESTS_DELIVERY_SINK_H_
 #define LISTD_TESTS_DELIVERY_SINK_H_
 
+#include <atomic>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace delivery_test {
@@ -32,6 +36,42 @@ void SetControl(const nlohmann::json& control);
 // Clears the control file when a test ends, whatever happened.
 struct ControlReset {
   ~ControlReset() { SetControl(nlohmann::json::object()); }
+};
+
+// A scripted smarthost on 127.0.0.1 for what tests/support/smtp_sink.py
+// cannot do: its EHLO reply offers STARTTLS and then the STARTTLS is
+// refused, by a 454 (RFC 3207 section 4: TLS not available) or by a 220
+// followed by bytes that are no TLS record, so the client's handshake fails.
+// Otherwise it accepts every MAIL, RCPT and message, one connection at a
+// time, and counts what it stored. Stops (and joins) when destroyed.
+class TlsRefusingSmarthost {
+ public:
+  enum class Refusal { kAnswer454, kBreakHandshake };
+  explicit TlsRefusingSmarthost(Refusal refusal);
+  ~TlsRefusingSmarthost();
+  TlsRefusingSmarthost(const TlsRefusingSmarthost&) = delete;
+  TlsRefusingSmarthost& operator=(const TlsRefusingSmarthost&) = delete;
+
+  // "smtp://127.0.0.1:PORT".
+  std::string Url() const;
+  // Messages stored for `recipient` (each received over a clear connection).
+  size_t CopiesFor(const std::string& recipient) const;
+  // How many STARTTLS commands came, and how many connections.
+  int starttls_seen() const { return starttls_seen_; }
+  int connections() const { return connections_; }
+
+ private:
+  void Serve();
+  void Converse(int fd);
+
+  Refusal refusal_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> starttls_seen_{0}, connections_{0};
+  mutable std::mutex mu_;
+  std::map<std::string, size_t> copies_;
+  std::thread thread_;
 };
 
 }  // namespace delivery_test

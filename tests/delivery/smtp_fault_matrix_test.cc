@@ -174,3 +174,64 @@ TEST_CASE("Smarthost fault matrix: each fault ends delivered once, deferred, bou
     CHECK(y_copies <= 1);
   }
 }
+
+namespace {
+
+using delivery_test::TlsRefusingSmarthost;
+using listd::delivery::StartTls;
+
+struct TlsRefusedCase {
+  std::string name;
+  TlsRefusingSmarthost::Refusal refusal;
+  StartTls starttls;
+  size_t delivered, deferred;  // of 2 recipients; never bounced, never refused
+  int starttls_seen;           // STARTTLS commands the smarthost saw
+  std::string reason;          // what a deferral must name
+};
+
+}  // namespace
+
+// RFC 3207 section 4: after a 454 (or a handshake that fails) "the client
+// must decide whether or not to continue". The option decides: required
+// defers (temporary, the operator's matter: no member scored), opportunistic
+// goes on in clear as it would to a server that offers no STARTTLS (RFC 7435
+// section 3: encryption when possible, never less than clear text), off never
+// asks. Either way the post ends delivered once or deferred, never refused.
+TEST_CASE("RFC 3207 4: TLS refused by 454 or a failed handshake: delivered once or deferred",
+          "[smtp][fault_matrix][starttls]") {
+  using R = TlsRefusingSmarthost::Refusal;
+  const std::vector<TlsRefusedCase> cases = {
+      {"454-opportunistic", R::kAnswer454, StartTls::kOpportunistic, 2, 0, 1, ""},
+      {"454-required", R::kAnswer454, StartTls::kRequired, 0, 2, 1, "454"},
+      {"454-off", R::kAnswer454, StartTls::kOff, 2, 0, 0, ""},
+      {"handshake-opportunistic", R::kBreakHandshake, StartTls::kOpportunistic, 2, 0, 1, ""},
+      {"handshake-required", R::kBreakHandshake, StartTls::kRequired, 0, 2, 1, "SSL"},
+      {"handshake-off", R::kBreakHandshake, StartTls::kOff, 2, 0, 0, ""},
+  };
+  for (const TlsRefusedCase& c : cases) {
+    INFO("case " << c.name);
+    TlsRefusingSmarthost smarthost(c.refusal);
+    TransportOptions options;
+    options.target = smarthost.Url();
+    options.starttls = c.starttls;
+    options.timeouts = SmtpTimeouts::All(std::chrono::seconds(5));
+    auto factory = MakeTransportFactory(options);
+    REQUIRE(factory.ok());
+    auto transport = (*factory)();
+    const std::string domain = "tls-" + c.name + ".example";
+    const std::string x = "x@" + domain, y = "y@" + domain;
+    const std::vector<std::string> rcpts = {x, y};
+    auto sent = transport->Send("bounces@" + domain, rcpts, kMessage);
+    auto verdict = JudgeAttempt(rcpts, sent, 0, 0, 1, RetryPolicy{});
+    INFO("error '" << sent.error << "', refusal '" << verdict.refusal << "'");
+    CHECK(verdict.delivered == c.delivered);
+    CHECK(verdict.deferred.size() == c.deferred);
+    CHECK(verdict.bounced.empty());
+    CHECK(verdict.refused.empty());
+    CHECK(smarthost.starttls_seen() == c.starttls_seen);
+    if (!c.reason.empty()) CHECK_THAT(sent.error, Catch::Contains(c.reason));
+    // Delivered means once per recipient; deferred, not at all.
+    CHECK(smarthost.CopiesFor(x) == (c.delivered > 0 ? 1u : 0u));
+    CHECK(smarthost.CopiesFor(y) == (c.delivered > 0 ? 1u : 0u));
+  }
+}

@@ -647,4 +647,54 @@ TEST_CASE(
   CHECK(closed_at_deadline == kSlow);
 }
 
+TEST_CASE("RFC 5321 §3.8: a client that hangs up mid-transaction frees its slot at once",
+          "[server]") {
+  FakeHandler handler;
+  LogSink log;
+  ServerOptions options = TestOptions();
+  options.max_connections = 1;
+  options.log = log.Fn();
+  Server server(handler, options);
+  REQUIRE(server.Start().ok());
+  {
+    Client a(server.port());
+    CHECK(a.ReadReply() == "220 lists.example LMTP listd ready");
+    a.Send("LHLO x\r\nMAIL FROM:<a@x>\r\n");
+    CHECK(a.ReadReply().starts_with("250 "));  // LHLO
+    CHECK(a.ReadReply() == "250 2.1.0 Sender OK");
+  }  // closed without QUIT: recv() reads 0, the end of the stream
+  std::string greeting;
+  for (int attempt = 0; attempt < 50 && !greeting.starts_with("220 "); ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(20ms);  // the close is seen just after
+    Client b(server.port());
+    greeting = b.ReadReply();
+  }
+  CHECK(greeting == "220 lists.example LMTP listd ready");
+  CHECK(log.Contains("disconnected inside a transaction"));
+  CHECK(handler.messages().empty());
+}
+
+TEST_CASE("server: a read of exactly one 64 KiB buffer and the bytes after it are one stream",
+          "[server]") {
+  // The I/O thread reads into a 64 KiB buffer and hands each read to the
+  // session whole; a message line crossing that boundary loses nothing.
+  FakeHandler handler;
+  ServerOptions options = TestOptions();
+  Server server(handler, options);
+  REQUIRE(server.Start().ok());
+  Client c(server.port());
+  CHECK(c.ReadReply() == "220 lists.example LMTP listd ready");
+  c.Send("LHLO x\r\nMAIL FROM:<a@x>\r\nRCPT TO:<demo@l>\r\nDATA\r\n");
+  CHECK(c.ReadReply().starts_with("250 "));  // LHLO
+  CHECK(c.ReadReply() == "250 2.1.0 Sender OK");
+  CHECK(c.ReadReply() == "250 2.1.5 OK");
+  CHECK(c.ReadReply().starts_with("354 "));
+  std::string body;
+  for (int i = 0; body.size() < 200000; ++i) body += "line " + std::to_string(i) + " of data\r\n";
+  c.Send(body + ".\r\n");
+  CHECK(c.ReadReply() == "250 2.1.5 demo@l delivered");
+  REQUIRE(handler.messages().size() == 1);
+  CHECK(handler.messages()[0] == body);
+}
+
 }  // namespace listd::lmtp
