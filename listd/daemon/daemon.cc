@@ -111,9 +111,14 @@ base::Status Daemon::Start() {
   delivery.idle_poll = std::chrono::milliseconds(options_.poll_ms);
   // A claim must outlast the slowest transaction a batch can take (every
   // step waiting out its SMTP timeout), or a second worker would take the
-  // batch while the first still sends it.
-  delivery.lease_seconds =
-      std::max<int64_t>(600, transport.timeouts.Transaction(options_.batch_size).count() + 60);
+  // batch while the first still sends it. Opportunistic STARTTLS may open
+  // a second connection after a failed handshake (smtp_transport.cc): its
+  // connect and greeting count too.
+  const int64_t fallback =
+      transport.starttls == delivery::StartTls::kOpportunistic ? transport.timeouts.connect.count()
+                                                                : 0;
+  delivery.lease_seconds = std::max<int64_t>(
+      600, transport.timeouts.Transaction(options_.batch_size).count() + fallback + 60);
   delivery_ = std::make_unique<DeliveryPool>([this] { return OpenStore(); }, std::move(*transports),
                                              delivery, log_, clock_);
   base::Status delivering = delivery_->Start();
