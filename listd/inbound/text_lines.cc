@@ -97,19 +97,30 @@ std::string_view CutUtf8(std::string_view text, size_t max_bytes) {
 }
 
 std::string SafeLine(std::string_view text, size_t max_bytes) {
-  const std::string valid = ValidUtf8(text);
+  // One pass that stops once the line is known to be too long: the result
+  // is the first max_bytes of it anyway, and a bounce may hand over
+  // megabytes (a caller that made a safe line of each of many candidates
+  // of a big text took seconds, found by bounce_fuzzer).
   std::string out;
-  out.reserve(valid.size());
+  size_t start = std::string::npos;  // the first byte that is not a space
   size_t i = 0;
-  while (i < valid.size()) {
+  while (i < text.size()) {
     uint32_t code_point = 0;
-    size_t length = DecodeOne(valid, i, code_point);
-    if (code_point == '\t') {
+    size_t length = DecodeOne(text, i, code_point);
+    if (length == 0) {
+      out += kReplacement;  // a byte that is not valid UTF-8
+      length = 1;
+    } else if (code_point == '\t' || code_point == ' ') {
       out += ' ';
     } else if (!IsUnsafe(code_point)) {
-      out.append(valid, i, length);
+      out.append(text, i, length);
     }
     i += length;
+    if (start == std::string::npos) {
+      start = out.find_first_not_of(' ');
+    } else if (out.size() - start > max_bytes && out.back() != ' ') {
+      break;  // longer than max_bytes whatever follows: it will be cut
+    }
   }
   std::string trimmed(TrimBlanks(out));
   if (trimmed.size() <= max_bytes) return trimmed;
