@@ -143,21 +143,6 @@ constexpr std::string_view kHoldWords[] = {
     "queued for moderation", "requires approval from",    "pending review by",
 };
 
-constexpr std::string_view kReceiptWords[] = {
-    "has been delivered to",
-    "have been delivered to",
-    "was delivered to",
-    "were delivered to",
-    "successfully delivered",
-    "delivered successfully",
-    "delivery to these recipients or groups is complete",
-    "delivery to the following recipients succeeded",
-    "successful delivery notification",
-    "has been relayed",
-    "was relayed",
-    "delivery has succeeded",
-};
-
 constexpr std::string_view kReceiptSubjects[] = {
     "delivered:",
     "relayed:",
@@ -202,7 +187,7 @@ std::string HoldNoticeSign(std::string_view words, std::string_view subject) {
 
 std::string ReceiptSign(std::string_view words, std::string_view subject) {
   const std::string lower_subject = base::LowerAscii(subject);
-  std::string_view said = FirstOf(words, kReceiptWords);
+  std::string_view said = FirstOf(words, kDeliveredPhrases);
   if (said.empty()) said = FirstOf(lower_subject.substr(0, 60), kReceiptSubjects);
   if (said.empty() || NamesFailure(words)) return {};
   // "Delivered:" is a Subject prefix, never one inside a Subject.

@@ -143,22 +143,6 @@ constexpr std::string_view kCopyMarkers[] = {
     "your original message is included below",
 };
 
-// Lines that report a delivery that worked: never the start of a list of
-// failures, and the end of one (mixed reports, Sendmail's success lines).
-constexpr std::string_view kSuccessLines[] = {
-    "has been delivered to",
-    "have been delivered to",
-    "was delivered to",
-    "were delivered to",
-    "successfully delivered",
-    "delivered successfully",
-    "delivery to these recipients or groups is complete",
-    "successful delivery notification",
-    "delivery to the following recipients succeeded",
-    "has been relayed",
-    "was relayed",
-};
-
 // Phrases of a delay (the mail will be retried) and of a final failure.
 constexpr std::string_view kDelayPhrases[] = {"has not yet been delivered",
                                               "not yet been delivered",
@@ -208,7 +192,7 @@ bool IsSuccessLine(const std::string& lower) {
        {"fail", "not ", "n't", "could", "unable", "undeliver", "reject"}) {
     if (Contains(lower, failure)) return false;
   }
-  for (std::string_view phrase : kSuccessLines) {
+  for (std::string_view phrase : kDeliveredPhrases) {
     if (Contains(lower, phrase)) return true;
   }
   return false;

@@ -64,6 +64,24 @@
 
 namespace listd::inbound {
 
+// Words that say a delivery worked, lower case: a receipt's (auto_reply.h
+// reads a mail saying one as no failure) and a mixed report's success
+// lines (never the start of a list of failures here).
+inline constexpr std::string_view kDeliveredPhrases[] = {
+    "has been delivered to",
+    "have been delivered to",
+    "was delivered to",
+    "were delivered to",
+    "successfully delivered",
+    "delivered successfully",
+    "delivery to these recipients or groups is complete",
+    "delivery to the following recipients succeeded",
+    "successful delivery notification",
+    "has been relayed",
+    "was relayed",
+    "delivery has succeeded",
+};
+
 // What the bounce's header says around its text.
 struct MtaContext {
   std::string_view subject;                    // RFC 2047 decoded

@@ -1,9 +1,9 @@
 // Bounce chores (see bounce_chores.h).
 #include "listd/service/bounce_chores.h"
 
-#include <ctime>
 #include <vector>
 
+#include "base/iso_time.h"
 #include "listd/pipeline/list_context.h"
 #include "listd/service/confirmation_tokens.h"
 #include "listd/service/list_lookup.h"
@@ -15,16 +15,6 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 constexpr int64_t kDigestMost = 500;  // bounces in one digest; the rest wait a day
-
-// "2026-12-02 05:10 UTC", for the digest's lines and the warnings.
-std::string UtcTime(int64_t when) {
-  std::time_t t = static_cast<std::time_t>(when);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
-  return text;
-}
 
 std::string Days(int64_t seconds) {
   int64_t days = (seconds + kDay - 1) / kDay;
@@ -117,7 +107,7 @@ class Chores {
     values.text["score"] = score;
     values.text["last_failure"] = member.info.last_failure;
     values.text["last_failure_at"] =
-        member.info.last_failure_at == 0 ? "" : UtcTime(member.info.last_failure_at);
+        member.info.last_failure_at == 0 ? "" : base::IsoTime(member.info.last_failure_at);
     return values;
   }
 
@@ -218,7 +208,7 @@ class Chores {
     values.text["warning_number"] = std::to_string(info.warnings_sent + 1);
     values.text["warnings"] = std::to_string(warnings);
     values.text["removal_in"] = Days(removal_in);
-    values.text["disabled_at"] = UtcTime(info.disabled_at);
+    values.text["disabled_at"] = base::IsoTime(info.disabled_at);
     // The warning says "reply to this message": the reply must reach the
     // -confirm+TOKEN address that enables, not the -request From.
     base::Status sent =
@@ -256,7 +246,7 @@ class Chores {
     ++done_.removals;
     return Event(list.list.id, "bounce.remove",
                  who + " removed: delivery disabled by bounces since " +
-                     UtcTime(member.info.disabled_at) + ", " +
+                     base::IsoTime(member.info.disabled_at) + ", " +
                      std::to_string(member.info.warnings_sent) + " warnings sent");
   }
 
@@ -279,7 +269,7 @@ class Chores {
     outbound::TemplateValues values;
     values.text["count"] = std::to_string(ids.size());
     for (const storage::UnrecognizedBounce& bounce : *pending) {
-      values.lists["bounces"].push_back({{"received", UtcTime(bounce.received_at)},
+      values.lists["bounces"].push_back({{"received", base::IsoTime(bounce.received_at)},
                                          {"summary", bounce.summary},
                                          {"post_id", std::to_string(bounce.post_id)}});
     }
