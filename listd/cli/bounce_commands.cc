@@ -35,20 +35,6 @@ namespace {
 
 BounceParser g_parser = nullptr;  // set by RunBounceCommand before Dispatch
 
-// Reads `in` to its end, or throws once it holds more than `limit` bytes.
-std::string ReadAtMost(std::istream& in, size_t limit) {
-  std::string out;
-  char buffer[64 * 1024];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    out.append(buffer, static_cast<size_t>(in.gcount()));
-    if (out.size() > limit) {
-      throw CommandError{"the message is larger than --max-message-size (" + std::to_string(limit) +
-                         " bytes)"};
-    }
-  }
-  return out;
-}
-
 void PrintText(const service::BounceReport& report) {
   std::cout << "kind: " << service::ToString(report.kind);
   if (!report.recogniser.empty()) std::cout << " (" << Printable(report.recogniser) << ")";
@@ -82,7 +68,13 @@ int Parse(const std::string& program, const Args& args) {
       "largest message read, bytes");
   po::variables_map vm;
   if (!ParseArgs(program + " parse [--json] < message", options, args, vm)) return kExitOk;
-  const std::string message = ReadAtMost(std::cin, vm["max-message-size"].as<size_t>());
+  const size_t limit = vm["max-message-size"].as<size_t>();
+  const std::optional<std::string> read = ReadAtMost(std::cin, limit);
+  if (!read) {
+    throw CommandError{"the message is larger than --max-message-size (" + std::to_string(limit) +
+                       " bytes)"};
+  }
+  const std::string& message = *read;
   if (message.empty()) throw CommandError{"no message on standard input"};
   if (g_parser == nullptr) throw CommandError{"no bounce parser", base::ErrorKind::kInternal};
   const service::BounceReport report = g_parser(message);

@@ -107,6 +107,16 @@ std::string ReadAll(std::istream& in) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+std::optional<std::string> ReadAtMost(std::istream& in, size_t limit) {
+  std::string out;
+  char buffer[64 * 1024];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    out.append(buffer, static_cast<size_t>(in.gcount()));
+    if (out.size() > limit) return std::nullopt;
+  }
+  return out;
+}
+
 std::string IsoTime(int64_t seconds) { return base::IsoTime(seconds); }
 
 std::string Printable(std::string_view text, bool keep_line_ends) {

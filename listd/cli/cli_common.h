@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,9 @@ int64_t Now();
 int64_t NowOrOption(const boost::program_options::variables_map& vm);
 // Everything `in` holds, as bytes (a message on standard input, a key file).
 std::string ReadAll(std::istream& in);
+// Everything `in` holds, or none once it holds more than `limit` bytes (a
+// message on standard input, refused by size without reading it all).
+std::optional<std::string> ReadAtMost(std::istream& in, size_t limit);
 // "2026-11-23T20:41:00Z".
 std::string IsoTime(int64_t seconds);
 // Text from outside (a post's subject, a list's or member's name) as it

@@ -17,20 +17,6 @@ namespace po = boost::program_options;
 namespace listd::cli {
 namespace {
 
-// Reads `in` to its end, or throws once it holds more than `limit` bytes.
-std::string ReadAtMost(std::istream& in, size_t limit) {
-  std::string out;
-  char buffer[64 * 1024];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    out.append(buffer, static_cast<size_t>(in.gcount()));
-    if (out.size() > limit) {
-      throw CommandError{"the message is larger than --max-message-size (" + std::to_string(limit) +
-                         " bytes, the limit of listd's LMTP listener by default); not spooled"};
-    }
-  }
-  return out;
-}
-
 int Inject(const std::string& program, const Args& args) {
   po::options_description options = BaseOptions();
   options.add_options()("from", po::value<std::string>()->default_value(""),
@@ -44,7 +30,13 @@ int Inject(const std::string& program, const Args& args) {
     return kExitOk;
   }
   const std::string list = vm["list"].as<std::string>();
-  std::string message = ReadAtMost(std::cin, vm["max-message-size"].as<size_t>());
+  const size_t limit = vm["max-message-size"].as<size_t>();
+  std::optional<std::string> read = ReadAtMost(std::cin, limit);
+  if (!read) {
+    throw CommandError{"the message is larger than --max-message-size (" + std::to_string(limit) +
+                       " bytes, the limit of listd's LMTP listener by default); not spooled"};
+  }
+  std::string message = std::move(*read);
   if (message.empty()) throw CommandError{"no message on standard input"};
   auto store = OpenStoreOrThrow(vm);
   std::vector<int64_t> ids =

@@ -5,6 +5,7 @@
 
 #include "base/iso_time.h"
 #include "listd/pipeline/list_context.h"
+#include "listd/service/bounce_scoring.h"
 #include "listd/service/confirmation_tokens.h"
 #include "listd/service/list_lookup.h"
 #include "listd/service/list_mailer.h"
@@ -102,9 +103,7 @@ class Chores {
   outbound::TemplateValues MemberValues(const storage::MemberBounce& member) {
     outbound::TemplateValues values;
     values.text["address"] = member.member.address.ToString();
-    char score[32];
-    std::snprintf(score, sizeof score, "%.1f", member.member.bounce_score);
-    values.text["score"] = score;
+    values.text["score"] = ScoreText(member.member.bounce_score);
     values.text["last_failure"] = member.info.last_failure;
     values.text["last_failure_at"] =
         member.info.last_failure_at == 0 ? "" : base::IsoTime(member.info.last_failure_at);

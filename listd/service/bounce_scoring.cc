@@ -8,18 +8,18 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 
-std::string Score(double score) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", score);
-  return text;
-}
-
 base::Status Event(storage::Store& store, int64_t list_id, const std::string& actor,
                    const std::string& action, const std::string& detail, int64_t now) {
   return store.events().Record(now, actor, list_id, action, detail);
 }
 
 }  // namespace
+
+std::string ScoreText(double score) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", score);
+  return text;
+}
 
 std::string FailureLine(const BounceRecipient& recipient) {
   std::string line = recipient.status;
@@ -91,7 +91,7 @@ base::Result<FailureOutcome> ScoreFailure(storage::Store& store, int64_t list_id
   info->last_failure_at = now;
   info->last_failure = failure.why.substr(0, kMaxDiagnosticBytes);
   base::Status noted =
-      Event(store, list_id, actor, "bounce.score", who + " scored " + Score(score) + seen, now);
+      Event(store, list_id, actor, "bounce.score", who + " scored " + ScoreText(score) + seen, now);
   if (!noted) return noted.failure();
 
   const bool at_threshold = score >= settings.bounce_score_threshold();
@@ -112,8 +112,8 @@ base::Result<FailureOutcome> ScoreFailure(storage::Store& store, int64_t list_id
     return FailureOutcome{FailureEffect::kProbeDue, score};
   }
   base::Status disabled = DisableByBounce(store, member, *info,
-                                          "score " + Score(score) + " reached the threshold " +
-                                              Score(settings.bounce_score_threshold()),
+                                          "score " + ScoreText(score) + " reached the threshold " +
+                                              ScoreText(settings.bounce_score_threshold()),
                                           actor, now);
   if (!disabled) return disabled.failure();
   return FailureOutcome{FailureEffect::kDisabled, score};

@@ -74,6 +74,9 @@ base::Status DisableByBounce(storage::Store& store, const storage::MemberRecord&
                              storage::BounceInfo info, const std::string& why,
                              const std::string& actor, int64_t now);
 
+// A score as events, notices and `bounce ls` show it: "5.0".
+std::string ScoreText(double score);
+
 // "5.1.1 user unknown": a failure's one line for events and `bounce ls`,
 // at most kMaxDiagnosticBytes.
 std::string FailureLine(const BounceRecipient& recipient);

@@ -4,22 +4,13 @@
 #include <optional>
 
 #include "base/email_address.h"
-#include "dkim/message.h"
 #include "listd/outbound/mail_writer.h"
 #include "listd/service/bounce_scoring.h"
+#include "listd/service/post_outcomes.h"
 #include "listd/settings/list_settings.h"
 
 namespace listd::service {
 namespace {
-
-// The post's Subject as one safe line, for the hold's listing; "" when it
-// has none or does not parse.
-std::string SubjectOf(const std::string& message) {
-  auto parsed = dkim::Message::Parse(message);
-  if (!parsed) return "";
-  auto subjects = parsed->FieldsNamed("Subject");
-  return subjects.empty() ? "" : outbound::OneLineText(subjects.front()->value());
-}
 
 // A refusal of `recipient` of post `post_id`: an event, and the failure
 // scored as every member failure is (bounce_scoring.h: the same path as a
@@ -65,7 +56,8 @@ base::Status RecordRefusal(storage::Store& store, const std::string& actor, int6
       hold.post_id = post->id;
       hold.reason = reason;
       hold.sender = outbound::OneLineText(post->envelope_from);
-      hold.subject = SubjectOf(post->message);
+      // The header only (FieldValue): the post may be megabytes.
+      hold.subject = outbound::OneLineText(FieldValue(post->message, "Subject"));
       hold.held_at = now;
       hold.kind = storage::HoldKind::kRefused;
       auto added = store.held().Add(hold);

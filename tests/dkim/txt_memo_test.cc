@@ -14,34 +14,13 @@
 #include "dkim/prefetched_keys.h"
 #include "dkim/txt_memo.h"
 #include "dkim/verifier.h"
+#include "tests/support/batch_recorder.h"
 
 namespace {
 
 using dkim::TxtAnswer;
 
-// A StaticTxtResolver that records each batch it is asked.
-class BatchRecorder : public dkim::TxtResolver {
- public:
-  explicit BatchRecorder(dkim::TxtResolver& table) : table_(table) {}
-  TxtAnswer LookupTxt(const std::string& name) override { return LookupTxtMany({name}).front(); }
-  std::vector<TxtAnswer> LookupTxtMany(const std::vector<std::string>& names) override {
-    batches.push_back(names);
-    std::vector<TxtAnswer> out;
-    for (const std::string& name : names) out.push_back(table_.LookupTxt(name));
-    return out;
-  }
-  // How many times `name` was asked, over all batches.
-  int Asked(const std::string& name) const {
-    int n = 0;
-    for (const auto& batch : batches)
-      for (const std::string& asked : batch) n += asked == name ? 1 : 0;
-    return n;
-  }
-  std::vector<std::vector<std::string>> batches;
-
- private:
-  dkim::TxtResolver& table_;
-};
+using BatchRecorder = test_support::BatchRecorder;
 
 // Signed by the author's subdomain, an ESP and sealed by an MX: three keys,
 // none of which the table holds (kNoRecord, a permerror each).

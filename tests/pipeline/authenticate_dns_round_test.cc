@@ -11,6 +11,7 @@
 
 #include "dkim/txt_memo.h"
 #include "listd/pipeline/authenticate.h"
+#include "tests/support/batch_recorder.h"
 #include "tests/support/test_mail.h"
 
 namespace {
@@ -20,29 +21,7 @@ using listd::pipeline::Authenticate;
 using listd::pipeline::Authentication;
 using namespace pipeline_test;
 
-// Passes each batch to the table beneath, recording it: one batch is one
-// DNS wait for the post (UnboundTxtResolver resolves a batch concurrently).
-class Rounds : public dkim::TxtResolver {
- public:
-  explicit Rounds(dkim::TxtResolver& table) : table_(table) {}
-  TxtAnswer LookupTxt(const std::string& name) override { return LookupTxtMany({name}).front(); }
-  std::vector<TxtAnswer> LookupTxtMany(const std::vector<std::string>& names) override {
-    batches.push_back(names);
-    std::vector<TxtAnswer> out;
-    for (const std::string& name : names) out.push_back(table_.LookupTxt(name));
-    return out;
-  }
-  int Asked(const std::string& name) const {
-    int n = 0;
-    for (const auto& batch : batches)
-      for (const std::string& asked : batch) n += asked == name ? 1 : 0;
-    return n;
-  }
-  std::vector<std::vector<std::string>> batches;
-
- private:
-  dkim::TxtResolver& table_;
-};
+using Rounds = test_support::BatchRecorder;
 
 // From a subdomain without a record of its own, signed by the
 // organizational domain: discovery needs both names (step 3).
