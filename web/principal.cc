@@ -1,0 +1,19 @@
+// Principal (see principal.h).
+#include "web/principal.h"
+
+#include "base/ascii.h"
+
+namespace web {
+
+bool Principal::May(std::string_view list, ListRole needed) const {
+  if (site_admin) return true;
+  auto found = roles.find(base::LowerAscii(list));
+  if (found == roles.end()) return false;
+  return needed == ListRole::kModerator || found->second == ListRole::kOwner;
+}
+
+std::string_view ToString(ListRole role) {
+  return role == ListRole::kOwner ? "owner" : "moderator";
+}
+
+}  // namespace web
