@@ -194,7 +194,7 @@ class Listd:
     def __init__(self, binary, db, sink, dns, workdir, extra):
         self.log_path = os.path.join(workdir, "listd.log")
         self._log = open(self.log_path, "w")
-        argv = [binary, "--db", db, "--lmtp", "127.0.0.1:0", "--deliver", "smtp://" + sink.address,
+        argv = [binary, "--db", db, "--lmtp", "127.0.0.1:0", "--http", "off", "--deliver", "smtp://" + sink.address,
                 "--dns", dns.address, "--dns-timeout", "1500", "--poll-ms", "100",
                 "--authserv-id", LIST_DOMAIN, "--hostname", "listd.bench"] + extra
         self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT)

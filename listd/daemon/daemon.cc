@@ -161,6 +161,29 @@ base::Status Daemon::Start() {
       std::move(*chores_store), chores, log_, [this] { delivery_->Wake(); }, clock_);
   chores_->Start();
 
+  // The web face before LMTP: when listd says it is ready, both answer.
+  if (options_.http != "off") {
+    auto http_address = SplitHostPort(options_.http);
+    if (!http_address) return http_address.failure().Prefixed("--http");
+    auto web_store = OpenStore();
+    if (!web_store) return web_store.failure();
+    webface::WebFaceOptions web;
+    web.templates_dir = options_.templates_dir;
+    web.server.host = http_address->first;
+    web.server.port = http_address->second;
+    web.server.base_url = options_.http_base_url;
+    web.server.tls_cert = options_.http_tls_cert;
+    web.server.tls_key = options_.http_tls_key;
+    web.server.threads = options_.http_threads;
+    web.server.clock = clock_;
+    web.server.log = [this](std::string_view line) { log_(std::string(line)); };
+    auto face = webface::WebFace::Create(std::move(web), std::move(*web_store));
+    if (!face) return face.failure().Prefixed("--http");
+    web_ = std::move(*face);
+    base::Status serving = web_->Start();
+    if (!serving) return serving.failure().Prefixed("--http " + options_.http);
+  }
+
   intake_ = std::make_unique<Intake>(
       *intake_store_, [this] { WakePostWorkers(); }, clock_);
   auto lmtp_address = SplitHostPort(options_.lmtp);
@@ -189,6 +212,7 @@ void Daemon::Stop() {
   // Intake first (no new posts), then the posts (the one in hand
   // finishes), then delivery (the batches in hand finish).
   if (lmtp_) lmtp_->Stop();
+  if (web_) web_->Stop();
   for (auto& worker : posts_) worker->Stop();
   if (chores_) chores_->Stop();
   if (delivery_) delivery_->Stop();

@@ -29,6 +29,7 @@
 #include "listd/daemon/intake.h"
 #include "listd/daemon/post_worker.h"
 #include "listd/lmtp/server.h"
+#include "listd/webface/web_face.h"
 #include "storage/store.h"
 
 namespace listd::daemon {
@@ -45,6 +46,8 @@ class Daemon {
   void Stop();
   // The LMTP port bound (after Start).
   int lmtp_port() const;
+  // Where the web face answers ("" with --http off).
+  std::string web_url() const { return web_ ? web_->base_url() : ""; }
 
  private:
   base::Result<std::unique_ptr<storage::Store>> OpenStore() const;
@@ -58,6 +61,7 @@ class Daemon {
   std::unique_ptr<DeliveryPool> delivery_;
   std::vector<std::unique_ptr<PostWorker>> posts_;  // --pipeline-workers shards
   std::unique_ptr<ChoresWorker> chores_;
+  std::unique_ptr<webface::WebFace> web_;  // null with --http off
   void WakePostWorkers();
 };
 

@@ -137,6 +137,14 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
        po::value(&o.chores_interval_seconds)->default_value(o.chores_interval_seconds),
        "seconds between runs of the work that waits for time (bounce warnings, removals, "
        "probes, the owners' digest)")
+      ("http", po::value(&o.http)->default_value(o.http),
+       "the web face (pages, REST API, /metrics) on HOST:PORT; \"off\" for none")
+      ("http-base-url", po::value(&o.http_base_url),
+       "what mails link to, e.g. https://lists.example.org (default: the --http address)")
+      ("http-tls-cert", po::value(&o.http_tls_cert), "PEM certificate: serve HTTPS")
+      ("http-tls-key", po::value(&o.http_tls_key), "PEM private key of --http-tls-cert")
+      ("http-threads", po::value(&o.http_threads)->default_value(o.http_threads),
+       "requests the web face handles at once")
       ("clock-offset-file", po::value(&o.clock_offset_file),
        "for tests: a file holding seconds to add to the clock, read again as it changes");
   po::options_description all;
@@ -205,6 +213,14 @@ base::Result<std::optional<DaemonOptions>> ParseDaemonOptions(int argc, char** a
     return base::Invalid("--site-confirmations-per-hour must not be negative");
   }
   if (o.chores_interval_seconds < 1) return base::Invalid("--chores-interval must be at least 1");
+  if (o.http_tls_cert.empty() != o.http_tls_key.empty()) {
+    return base::Invalid("--http-tls-cert and --http-tls-key go together");
+  }
+  if (o.http_threads < 1) return base::Invalid("--http-threads must be at least 1");
+  if (o.http != "off") {
+    auto http = SplitHostPort(o.http);
+    if (!http) return http.failure().Prefixed("--http");
+  }
   if (o.max_connections_per_peer < 1) {
     return base::Invalid("--max-connections-per-peer must be at least 1");
   }

@@ -68,6 +68,12 @@ struct DaemonOptions {
   int poll_ms = 1000;
   // How often the chores that wait for time run (daemon/chores_worker.h).
   int chores_interval_seconds = 300;
+  // The web face (listd/webface): HOST:PORT, or "off".
+  std::string http = "127.0.0.1:8080";
+  std::string http_base_url;  // "" = http(s)://HOST:PORT
+  std::string http_tls_cert;  // both set: HTTPS
+  std::string http_tls_key;
+  int http_threads = 8;
   // Tests only: seconds added to the clock, read from this file
   // (daemon/clock.h); "" = the system clock as it is.
   std::string clock_offset_file;

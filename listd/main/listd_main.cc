@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     LogLine("cannot start: " + started.error());
     return 2;
   }
+  if (!listd.web_url().empty()) LogLine("web: " + listd.web_url() + "/");
   LogLine("ready: LMTP on " + (*options)->lmtp.substr(0, (*options)->lmtp.rfind(':')) + ":" +
           std::to_string(listd.lmtp_port()) + ", delivering to " + (*options)->deliver +
           ", store " + (*options)->db);

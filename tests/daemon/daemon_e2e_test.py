@@ -955,7 +955,7 @@ def test_start_up_fails_on_a_bad_dns_forwarder_and_orphans_fail_once(env):
     """A --dns listd cannot use stops start-up (exit 2) instead of taking
     posts it could not process; a spooled post whose list was removed is
     marked failed with the reason, once, not retried forever."""
-    bad = subprocess.run([programs().listd, "--db", env.db, "--lmtp", "127.0.0.1:0", "--dns",
+    bad = subprocess.run([programs().listd, "--db", env.db, "--lmtp", "127.0.0.1:0", "--http", "off", "--dns",
                           "not an address", "--deliver", "smtp://" + env.sink.address],
                          capture_output=True, text=True, timeout=30)
     expect(bad.returncode == 2 and "--dns" in bad.stderr, "refused: %r" % bad.stderr)

@@ -129,7 +129,7 @@ class Listd:
         self.env = env
         self.log_path = os.path.join(env.dir, "listd-%d.log" % len(env.daemons))
         self.log = open(self.log_path, "w")
-        defaults = {"--db": env.db, "--lmtp": "127.0.0.1:0",
+        defaults = {"--db": env.db, "--lmtp": "127.0.0.1:0", "--http": "127.0.0.1:0",
                     "--deliver": "smtp://" + env.sink.address, "--dns": env.dns.address,
                     "--authserv-id": AUTHSERV_ID, "--trusted-authserv-id": TRUSTED_ID,
                     "--retry-base": "1", "--retry-max": "2", "--poll-ms": "100",
@@ -149,6 +149,9 @@ class Listd:
             m = re.search(r"ready: LMTP on 127\.0\.0\.1:(\d+)", self.text())
             if m:
                 self.port = int(m.group(1))
+                web = re.search(r"web: (https?://\S+?)/$", self.text(), re.MULTILINE)
+                # The web face's base URL ("" with --http off).
+                self.web_url = web.group(1) if web else ""
             else:
                 time.sleep(0.05)
         expect(self.port, "listd never said it was ready:\n" + self.text())

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""The web face served by a real listd process (issue 13, "The server").
+
+Each test starts listd on a real SQLite file with --http 127.0.0.1:0 and
+speaks HTTP to it with urllib, as a browser or API client would. Proven:
+
+- listd serves pages, the REST API's error shape, static files and the
+  OpenAPI document on the --http address, printed at start ("web: URL/"),
+  and --http off serves nothing;
+- every answer carries the security headers (Content-Security-Policy
+  default-src 'self' and frame-ancestors 'none', nosniff, no-referrer,
+  no-store) and cookies are HttpOnly and SameSite=Strict;
+- an API call without a token, or with a made-up one, is 401 in the one
+  error shape {"error": {"kind", "message"}};
+- a login form POST without its form token, or a logged-in form without
+  its CSRF token, is 403 and changes nothing;
+- a request body over the limit is refused, a slow client does not stop
+  another from being served.
+
+OUTPUT
+    One line per failed test with why, then `N passed, M failed` alone on
+    the last line. Exit status 0 when nothing failed, 1 otherwise.
+"""
+
+import http.cookiejar
+import json
+import os
+import socket
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+
+import listd_harness  # noqa: E402
+from listd_harness import expect  # noqa: E402
+
+
+def fetch(url, data=None, headers=None, method=None, opener=None):
+    """(status, headers, body text) of one request; HTTP errors included."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with (opener or urllib.request.urlopen)(request, timeout=15) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_pages_api_and_static_files_answer_with_the_security_headers(env):
+    listd = env.start()
+    expect(listd.web_url.startswith("http://127.0.0.1:"), "web URL printed: %r" % listd.web_url)
+    status, headers, body = fetch(listd.web_url + "/")
+    expect(status == 200 and "<h1>Mailing lists</h1>" in body, "home page: %d %s" % (status, body))
+    csp = headers.get("Content-Security-Policy", "")
+    expect("default-src 'self'" in csp and "frame-ancestors 'none'" in csp, "CSP: %r" % csp)
+    expect(headers.get("X-Content-Type-Options") == "nosniff", "nosniff")
+    expect(headers.get("Referrer-Policy") == "no-referrer", "no-referrer")
+    expect(headers.get("Cache-Control") == "no-store", "no-store")
+    cookie = headers.get("Set-Cookie", "")
+    expect("HttpOnly" in cookie and "SameSite=Strict" in cookie, "cookie flags: %r" % cookie)
+    status, headers, css = fetch(listd.web_url + "/static/listd.css")
+    expect(status == 200 and "text/css" in headers.get("Content-Type", ""), "css: %d" % status)
+    status, _, document = fetch(listd.web_url + "/api/v1/openapi.json")
+    expect(status == 200, "openapi: %d" % status)
+    status, _, body = fetch(listd.web_url + "/no/such/page")
+    expect(status == 404 and "There is no such page." in body, "404 page: %d" % status)
+
+
+def test_api_without_a_valid_token_is_401_in_the_error_shape(env):
+    listd = env.start()
+    for headers in ({}, {"Authorization": "Bearer made-up-token"}, {"Authorization": "Basic eDp5"}):
+        status, response_headers, body = fetch(listd.web_url + "/api/v1/lists", headers=headers)
+        expect(status in (401, 404), "status %d for %r" % (status, headers))
+        document = json.loads(body)
+        expect(set(document) == {"error"} and set(document["error"]) == {"kind", "message"},
+               "error shape: %r" % document)
+        expect("application/json" in response_headers.get("Content-Type", ""), "JSON type")
+
+
+def test_forms_without_their_tokens_are_refused(env):
+    listd = env.start()
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    status, _, page = fetch(listd.web_url + "/login", opener=opener.open)
+    expect(status == 200 and 'name="form_token"' in page, "login form: %d" % status)
+    form = urllib.parse.urlencode({"address": "a@example.org", "password": "x" * 12}).encode()
+    status, _, body = fetch(listd.web_url + "/login", data=form, opener=opener.open)
+    expect(status == 403, "login without its form token: %d" % status)
+    # A logged-in form (logout) from someone who is not logged in.
+    status, _, _ = fetch(listd.web_url + "/logout", data=b"csrf=x", opener=opener.open)
+    expect(status == 403, "logout without a session: %d" % status)
+
+
+def test_http_off_serves_nothing(env):
+    listd = env.start("--http", "off")
+    expect(listd.web_url == "", "no web URL with --http off: %r" % listd.web_url)
+    expect("web:" not in listd.text(), "nothing said of a web face")
+
+
+def test_oversized_body_refused_and_a_slow_client_does_not_block_others(env):
+    listd = env.start()
+    host, port = listd.web_url[len("http://"):].rsplit(":", 1)
+    # A client that sends half a request line and waits.
+    slow = [socket.create_connection((host, int(port))) for _ in range(4)]
+    for s in slow:
+        s.sendall(b"GET / HT")
+    started = time.time()
+    status, _, _ = fetch(listd.web_url + "/login")
+    expect(status == 200, "served beside slow clients: %d" % status)
+    expect(time.time() - started < 5, "not held up by slow clients")
+    for s in slow:
+        s.close()
+    big = b"x" * (17 * 1024 * 1024)
+    try:
+        status, _, _ = fetch(listd.web_url + "/api/v1/lists", data=big,
+                             headers={"Content-Type": "application/json"})
+    except (ConnectionError, urllib.error.URLError):
+        status = 413  # the server may close before reading it all
+    expect(status == 413, "17 MiB body: %d" % status)
+
+
+if __name__ == "__main__":
+    listd_harness.run_tests(globals(), __doc__)
