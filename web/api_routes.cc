@@ -68,9 +68,9 @@ ApiReply ApiReply::Text(std::string text, std::string content_type) {
 }
 
 void ApiRoutes::Add(std::string method, std::string pattern, Access access, ApiHandler handler) {
-  Entry entry{ApiRoute{std::move(method), pattern, access}, {}, {}, std::move(handler)};
-  entry.matcher = CompileRoutePattern(pattern, entry.names);
-  entries_.push_back(std::move(entry));
+  RoutePattern compiled(pattern);
+  entries_.push_back(Entry{ApiRoute{std::move(method), std::move(pattern), access},
+                           std::move(compiled), std::move(handler)});
 }
 
 std::vector<ApiRoute> ApiRoutes::Routes() const {
@@ -83,27 +83,17 @@ HttpAnswer ApiRoutes::Dispatch(const std::string& method, const std::string& pat
                                const std::multimap<std::string, std::string>& query,
                                const std::string& body, std::string_view authorization,
                                int64_t now) const {
-  const Entry* matched = nullptr;
-  bool path_known = false;
-  std::smatch groups;
-  for (const Entry& entry : entries_) {
-    if (!std::regex_match(path, groups, entry.matcher)) continue;
-    path_known = true;
-    if (entry.route.method == method) {
-      matched = &entry;
-      break;
-    }
-  }
+  RouteFound<Entry> route = FindRoute(entries_, method, path);
+  const Entry* matched = route.entry;
   if (matched == nullptr) {
-    if (path_known) {
+    if (route.path_known) {
       HttpAnswer answer = Failure(base::Invalid(method + " is not allowed on " + path));
       answer.status = 405;
       return answer;
     }
     return Failure(base::NotFound("no such resource: " + path));
   }
-  std::map<std::string, std::string> named;
-  for (size_t i = 0; i < matched->names.size(); ++i) named[matched->names[i]] = groups[i + 1];
+  std::map<std::string, std::string> named = std::move(route.path);
 
   Principal principal;
   if (matched->route.access != Access::kPublic) {

@@ -21,7 +21,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +28,7 @@
 #include "base/result.h"
 #include "web/access_operations.h"
 #include "web/principal.h"
+#include "web/route_pattern.h"
 
 namespace web {
 
@@ -108,8 +108,7 @@ class ApiRoutes {
  private:
   struct Entry {
     ApiRoute route;
-    std::regex matcher;
-    std::vector<std::string> names;
+    RoutePattern pattern;
     ApiHandler handler;
   };
   AccessOperations& access_;

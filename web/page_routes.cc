@@ -102,10 +102,9 @@ void PageRoutes::Add(std::string method, std::string pattern, PageAccess access,
       check.kind == FormCheck::Kind::kDefault) {
     throw std::logic_error("the public form POST " + pattern + " must say how it is checked");
   }
-  Entry entry{
-      PageRoute{std::move(method), pattern, access}, {}, {}, std::move(handler), std::move(check)};
-  entry.matcher = CompileRoutePattern(pattern, entry.names);
-  entries_.push_back(std::move(entry));
+  RoutePattern compiled(pattern);
+  entries_.push_back(Entry{PageRoute{std::move(method), std::move(pattern), access},
+                           std::move(compiled), std::move(handler), std::move(check)});
 }
 
 std::vector<PageRoute> PageRoutes::Routes() const {
@@ -202,25 +201,14 @@ PageAnswer PageRoutes::Dispatch(const PageInput& input) const {
     return answer;
   };
 
-  const Entry* matched = nullptr;
-  bool path_known = false;
-  std::smatch groups;
-  for (const Entry& entry : entries_) {
-    if (!std::regex_match(input.path, groups, entry.matcher)) continue;
-    path_known = true;
-    if (entry.route.method == input.method) {
-      matched = &entry;
-      break;
-    }
-  }
+  RouteFound<Entry> found = FindRoute(entries_, input.method, input.path);
+  const Entry* matched = found.entry;
   if (matched == nullptr) {
     PageAnswer answer = ErrorPage(base::NotFound("There is no such page."), common);
-    if (path_known) answer.status = 405;
+    if (found.path_known) answer.status = 405;
     return finish(std::move(answer));
   }
-  for (size_t i = 0; i < matched->names.size(); ++i) {
-    request.path[matched->names[i]] = groups[i + 1];
-  }
+  request.path = std::move(found.path);
 
   if (!Allowed(matched->route.access, request.principal, request.path)) {
     if (!request.principal && input.method == "GET") {

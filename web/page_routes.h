@@ -29,7 +29,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -38,6 +37,7 @@
 #include "web/form_tokens.h"
 #include "web/page_renderer.h"
 #include "web/principal.h"
+#include "web/route_pattern.h"
 
 namespace web {
 
@@ -169,8 +169,7 @@ class PageRoutes {
  private:
   struct Entry {
     PageRoute route;
-    std::regex matcher;
-    std::vector<std::string> names;
+    RoutePattern pattern;
     PageHandler handler;
     FormCheck check;
   };

@@ -31,6 +31,9 @@ struct Principal {
 
   // Whether this principal may act on `list` with at least `needed`.
   bool May(std::string_view list, ListRole needed) const;
+  // Whether it may act with at least `needed` on the list a route's path
+  // names as {list}; a route with no {list} is a site admin's.
+  bool MayOnPath(const std::map<std::string, std::string>& path, ListRole needed) const;
   // Whether it may see `list` at all (any role, or site admin).
   bool Sees(std::string_view list) const { return May(list, ListRole::kModerator); }
 };
