@@ -1,12 +1,15 @@
 // Route patterns and route tables: "/lists/{list}/members/{address}"
 // matched against a decoded path, for ApiRoutes and PageRoutes alike. A
-// named segment is one path segment (no '/').
+// named segment is one whole, non-empty path segment (no '/').
+//
+// Matching compares segment by segment, in time linear in the path: no
+// regular expression, whose backtracking engine (libstdc++'s recurses per
+// character) a long hostile path could drive into deep recursion.
 #ifndef LISTD_WEB_ROUTE_PATTERN_H_
 #define LISTD_WEB_ROUTE_PATTERN_H_
 
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -19,8 +22,11 @@ class RoutePattern {
   std::optional<std::map<std::string, std::string>> Match(const std::string& path) const;
 
  private:
-  std::regex matcher_;
-  std::vector<std::string> names_;
+  struct Segment {
+    bool named = false;
+    std::string text;  // the literal, or the segment's name
+  };
+  std::vector<Segment> segments_;
 };
 
 // What a route table says of one request.
