@@ -1,6 +1,8 @@
 // WebFace (see web_face.h).
 #include "listd/webface/web_face.h"
 
+#include <chrono>
+
 #include "listd/webface/no_access.h"
 #include "web/login_pages.h"
 
@@ -15,7 +17,17 @@ base::Result<std::unique_ptr<WebFace>> WebFace::Create(WebFaceOptions options,
   }
   face->store_ = std::make_unique<SharedStore>(std::move(store));
   face->access_ = std::make_unique<NoAccess>();
-  face->server_ = std::make_unique<web::Server>(face->options_.server, *face->access_);
+  auto clock = face->options_.server.clock;
+  if (!clock) {
+    clock = [] {
+      return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+    };
+  }
+  face->metrics_ = std::make_unique<StoreMetrics>(*face->store_, clock);
+  face->server_ =
+      std::make_unique<web::Server>(face->options_.server, *face->access_, face->metrics_.get());
   face->login_ = std::make_unique<web::LoginPages>(*face->access_);
   face->login_->Install(face->server_->pages());
   face->server_->pages().Add("GET", "/", web::PageAccess::kPublic, [](const web::PageRequest&) {

@@ -14,6 +14,7 @@
 
 #include "base/result.h"
 #include "listd/webface/shared_store.h"
+#include "listd/webface/store_metrics.h"
 #include "storage/store.h"
 #include "web/login_pages.h"
 #include "web/server.h"
@@ -44,6 +45,7 @@ class WebFace {
   WebFaceOptions options_;
   std::unique_ptr<SharedStore> store_;
   std::unique_ptr<web::AccessOperations> access_;
+  std::unique_ptr<StoreMetrics> metrics_;
   std::unique_ptr<web::LoginPages> login_;
   std::unique_ptr<web::Server> server_;
 };

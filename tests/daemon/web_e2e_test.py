@@ -15,7 +15,9 @@ speaks HTTP to it with urllib, as a browser or API client would. Proven:
 - a login form POST without its form token, or a logged-in form without
   its CSRF token, is 403 and changes nothing;
 - a request body over the limit is refused, a slow client does not stop
-  another from being served.
+  another from being served;
+- /metrics answers a loopback client in Prometheus' text format with the
+  store's figures, right after listctl changed them (another process).
 
 OUTPUT
     One line per failed test with why, then `N passed, M failed` alone on
@@ -125,6 +127,34 @@ def test_oversized_body_refused_and_a_slow_client_does_not_block_others(env):
     except (ConnectionError, urllib.error.URLError):
         status = 413  # the server may close before reading it all
     expect(status == 413, "17 MiB body: %d" % status)
+
+
+def metric_values(text):
+    """{'name{labels}': value} of a Prometheus text page."""
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            series, value = line.rsplit(" ", 1)
+            values[series] = float(value)
+    return values
+
+
+def test_metrics_show_the_store_figures_to_a_loopback_client(env):
+    listd = env.start()
+    status, headers, text = fetch(listd.web_url + "/metrics")
+    expect(status == 200, "metrics: %d %s" % (status, text))
+    expect("text/plain; version=0.0.4" in headers.get("Content-Type", ""), "exposition format")
+    before = metric_values(text)
+    expect(before.get("listd_lists") == 0, "no list yet: %r" % before.get("listd_lists"))
+    expect(before.get('listd_held_posts{kind="moderation"}') == 0, "held series present at 0")
+    expect("# TYPE listd_posts gauge" in text, "TYPE line")
+    # listctl is another process: the figures are read from the store at
+    # each scrape, not cached.
+    env.make_list("metrics", ["owner@example.net", "a@example.net", "b@example.net"], algos=())
+    after = metric_values(fetch(listd.web_url + "/metrics")[2])
+    expect(after.get("listd_lists") == 1, "one list: %r" % after.get("listd_lists"))
+    expect(after.get('listd_members{delivery="enabled"}') == 3,
+           "three members: %r" % after.get('listd_members{delivery="enabled"}'))
 
 
 if __name__ == "__main__":
