@@ -22,6 +22,7 @@ nothing). What each target gets:
   lmtp_session_fuzzer                 LMTP transcripts (reads cut at 0x01)
   smtp_reply_fuzzer                   SMTP dialogues (server, client, ... at 0x01)
   list_address_fuzzer                 local parts
+  web_request_fuzzer                  method, path, query, body, Authorization, Cookie
 """
 import argparse
 import glob
@@ -35,7 +36,7 @@ TARGETS = ["tag_list_fuzzer", "dkim_signature_fuzzer", "key_record_fuzzer",
            "dmarc_record_fuzzer", "auth_results_fuzzer", "arc_fields_fuzzer",
            "message_fuzzer", "decorator_fuzzer", "lmtp_session_fuzzer",
            "smtp_reply_fuzzer", "list_address_fuzzer", "post_limits_fuzzer",
-           "command_mail_fuzzer", "bounce_fuzzer"]
+           "command_mail_fuzzer", "bounce_fuzzer", "web_request_fuzzer"]
 
 
 def read(path):
@@ -188,6 +189,28 @@ def local_parts(source):
     return out
 
 
+def web_requests():
+    """Requests as web_request_fuzzer reads them: six pieces cut at 0x01."""
+    def request(*pieces):
+        return b"\x01".join(pieces)
+    site, owner = b"Bearer site-token", b"Bearer owner-token"
+    cookie = b"listd_pre=abc; listd_session=def"
+    return [
+        request(b"GET", b"/lists", b"start=0&count=20", b"", site, cookie),
+        request(b"GET", b"/lists", b"start=-1&count=x", b"", owner, b""),
+        request(b"POST", b"/lists", b"", b'{"address": "new@example.org"}', site, b""),
+        request(b"POST", b"/lists", b"", b'{"address": 7}', site, b""),
+        request(b"POST", b"/lists", b"", b'{"address": ', owner, b""),
+        request(b"GET", b"/lists/demo@example.org", b"", b"", owner, cookie),
+        request(b"GET", b"/lists/DEMO@example.org/members/a@example.net", b"", b"", owner, b""),
+        request(b"DELETE", b"/lists/other@example.org", b"", b"", owner, b""),
+        request(b"DELETE", b"/lists//members/x", b"", b"", site, b""),
+        request(b"PATCH", b"/lists/demo@example.org", b"", b"{}", site, b""),
+        request(b"GET", b"/fail/conflict", b"", b"", b"Bearer made-up", b""),
+        request(b"GET", b"/no/such/route", b"", b"", b"Basic eDp5", b"listd_session="),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--source", required=True)
@@ -226,6 +249,8 @@ def main():
         seeds["lmtp_session_fuzzer"].add(t)
     for d in smtp_dialogues():
         seeds["smtp_reply_fuzzer"].add(d)
+    for r in web_requests():
+        seeds["web_request_fuzzer"].add(r)
     for lp in local_parts(args.source):
         seeds["list_address_fuzzer"].add(lp)
 
