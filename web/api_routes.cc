@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kBearer = "Bearer ";
 
 HttpAnswer Failure(const base::Error& error) {
-  return HttpAnswer{HttpStatusOf(error.kind), ErrorDocument(error).dump(), "application/json"};
+  return HttpAnswer{HttpStatusOf(error.kind), JsonText(ErrorDocument(error)), "application/json"};
 }
 
 bool Allowed(Access access, const Principal& principal,
@@ -130,8 +130,11 @@ HttpAnswer ApiRoutes::Dispatch(const std::string& method, const std::string& pat
   if (!reply->content_type.empty())
     return HttpAnswer{reply->status, reply->text, reply->content_type};
   if (reply->status == 204) return HttpAnswer{204, "", "application/json"};
-  return HttpAnswer{reply->status, reply->body.dump(2, ' ', false, Json::error_handler_t::replace),
-                    "application/json"};
+  return HttpAnswer{reply->status, JsonText(reply->body, 2), "application/json"};
+}
+
+std::string JsonText(const Json& document, int indent) {
+  return document.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 Json ErrorDocument(const base::Error& error) {

@@ -118,6 +118,12 @@ class ApiRoutes {
 // The error document every failure has: {"error": {"kind", "message"}}.
 Json ErrorDocument(const base::Error& error);
 
+// The text of `document` (`indent` -1: one line). Every JSON answer is
+// written through this: bytes that are not UTF-8 (an error message quotes
+// the path or a value the client sent) become U+FFFD instead of making
+// nlohmann throw in the middle of an answer.
+std::string JsonText(const Json& document, int indent = -1);
+
 }  // namespace web
 
 #endif  // LISTD_WEB_API_ROUTES_H_

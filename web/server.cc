@@ -68,7 +68,7 @@ void Server::Install() {
         }
         options_.log("web: a request failed: " + what);
         response.status = 500;
-        response.set_content(ErrorDocument(base::Internal("the request failed")).dump(),
+        response.set_content(JsonText(ErrorDocument(base::Internal("the request failed"))),
                              "application/json");
       });
 

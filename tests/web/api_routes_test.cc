@@ -134,6 +134,17 @@ TEST_CASE("unknown resources are 404, a known one with the wrong method 405", "[
   CHECK(f.Call("PATCH", "/lists/demo@example.org", "site-token").status == 405);
 }
 
+TEST_CASE("an error quoting bytes that are not UTF-8 is still the error document", "[web][api]") {
+  // Found by web_request_fuzzer: "no such resource: /\xff" made nlohmann
+  // throw while writing the 404 (type_error 316), and the client got a 500.
+  Fixture f;
+  auto answer = f.Call("GET", "/nothing/\xff\xfe", "site-token");
+  CHECK(answer.status == 404);
+  CHECK(Parsed(answer)["error"]["kind"] == "not_found");
+  CHECK(Parsed(answer)["error"]["message"].get<std::string>().find("\xef\xbf\xbd") !=
+        std::string::npos);
+}
+
 TEST_CASE("a body that is not JSON, or a value of the wrong type, is 400", "[web][api]") {
   Fixture f;
   CHECK(f.Call("POST", "/lists", "site-token", "{not json").status == 400);
