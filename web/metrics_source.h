@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -16,15 +17,22 @@ namespace web {
 
 // One sample of a metric family.
 struct MetricSample {
+  MetricSample(std::map<std::string, std::string> sample_labels, double sample_value,
+               std::string sample_suffix = "")
+      : labels(std::move(sample_labels)), value(sample_value), suffix(std::move(sample_suffix)) {}
+
   std::map<std::string, std::string> labels;
   double value = 0;
+  // Appended to the family's name: a histogram's "_bucket", "_sum" and
+  // "_count" samples; "" for counters and gauges.
+  std::string suffix;
 };
 
 // A metric family: "listd_posts_total" with its samples.
 struct Metric {
   std::string name;  // [a-zA-Z_:][a-zA-Z0-9_:]*
   std::string help;
-  std::string type;  // "counter" | "gauge"
+  std::string type;  // "counter" | "gauge" | "histogram"
   std::vector<MetricSample> samples;
 };
 

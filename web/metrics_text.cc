@@ -44,7 +44,7 @@ std::string PrometheusText(const std::vector<Metric>& metrics) {
     out += "# HELP " + metric.name + " " + Escaped(metric.help, false) + "\n";
     out += "# TYPE " + metric.name + " " + metric.type + "\n";
     for (const MetricSample& sample : metric.samples) {
-      out += metric.name;
+      out += metric.name + sample.suffix;
       if (!sample.labels.empty()) {
         out += "{";
         bool first = true;

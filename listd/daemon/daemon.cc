@@ -114,11 +114,12 @@ base::Status Daemon::Start() {
   // batch while the first still sends it. Opportunistic STARTTLS may open
   // a second connection after a failed handshake (smtp_transport.cc): its
   // connect and greeting count too.
-  const int64_t fallback =
-      transport.starttls == delivery::StartTls::kOpportunistic ? transport.timeouts.connect.count()
-                                                                : 0;
+  const int64_t fallback = transport.starttls == delivery::StartTls::kOpportunistic
+                               ? transport.timeouts.connect.count()
+                               : 0;
   delivery.lease_seconds = std::max<int64_t>(
       600, transport.timeouts.Transaction(options_.batch_size).count() + fallback + 60);
+  delivery.activity = &activity_;
   delivery_ = std::make_unique<DeliveryPool>([this] { return OpenStore(); }, std::move(*transports),
                                              delivery, log_, clock_);
   base::Status delivering = delivery_->Start();
@@ -148,7 +149,7 @@ base::Status Daemon::Start() {
     posts_.push_back(std::make_unique<PostWorker>(
         std::move(*pipeline_store), std::move(*resolver), processing,
         std::chrono::milliseconds(options_.poll_ms), log_, [this] { delivery_->Wake(); }, shard,
-        options_.pipeline_workers, clock_));
+        options_.pipeline_workers, clock_, &activity_));
     posts_.back()->Start();
   }
 
@@ -176,6 +177,7 @@ base::Status Daemon::Start() {
     web.server.tls_key = options_.http_tls_key;
     web.server.threads = options_.http_threads;
     web.server.clock = clock_;
+    web.activity = &activity_;
     web.server.log = [this](std::string_view line) { log_(std::string(line)); };
     auto face = webface::WebFace::Create(std::move(web), std::move(*web_store));
     if (!face) return face.failure().Prefixed("--http");
@@ -185,7 +187,12 @@ base::Status Daemon::Start() {
   }
 
   intake_ = std::make_unique<Intake>(
-      *intake_store_, [this] { WakePostWorkers(); }, clock_);
+      *intake_store_,
+      [this](size_t posts) {
+        activity_.PostsReceived(posts);
+        WakePostWorkers();
+      },
+      clock_);
   auto lmtp_address = SplitHostPort(options_.lmtp);
   if (!lmtp_address) return lmtp_address.failure().Prefixed("--lmtp");
   lmtp::ServerOptions server;

@@ -61,6 +61,7 @@ class Daemon {
   std::unique_ptr<DeliveryPool> delivery_;
   std::vector<std::unique_ptr<PostWorker>> posts_;  // --pipeline-workers shards
   std::unique_ptr<ChoresWorker> chores_;
+  Activity activity_;                      // counters for /metrics
   std::unique_ptr<webface::WebFace> web_;  // null with --http off
   void WakePostWorkers();
 };

@@ -35,6 +35,11 @@ base::Result<BatchReport> DeliverBatch(storage::Store& store, delivery::Transpor
   attempt.error = sent.error;
   base::Status recorded = service::RecordDeliveryAttempt(store, options.actor, attempt, now);
   if (!recorded) return recorded.failure();
+  // Counted once the attempt is recorded: a count never runs ahead of what
+  // the store says happened.
+  if (options.activity != nullptr) {
+    options.activity->Recipients(report.delivered, report.deferred, report.bounced, report.refused);
+  }
   return report;
 }
 

@@ -37,6 +37,7 @@
 
 #include "base/result.h"
 #include "dkim/key_resolver.h"
+#include "listd/daemon/activity.h"
 #include "listd/delivery/retry.h"
 #include "listd/delivery/transport.h"
 #include "storage/store.h"
@@ -49,6 +50,7 @@ struct DeliveryOptions {
   int64_t lease_seconds = 600;
   std::chrono::milliseconds idle_poll{1000};  // how often an idle worker looks
   std::string actor = "listd";
+  Activity* activity = nullptr;  // counts each attempt's recipients; may be null
 };
 
 // What one batch's attempt came to, for the log.

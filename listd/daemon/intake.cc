@@ -8,7 +8,7 @@
 
 namespace listd::daemon {
 
-Intake::Intake(storage::Store& store, std::function<void()> spooled, dkim::Clock now)
+Intake::Intake(storage::Store& store, std::function<void(size_t)> spooled, dkim::Clock now)
     : store_(store), spooled_(std::move(spooled)), now_(std::move(now)) {}
 
 lmtp::Reply Intake::CheckRecipient(std::string_view, std::string_view recipient) {
@@ -32,7 +32,7 @@ std::vector<lmtp::Reply> Intake::Deliver(const lmtp::Envelope& envelope, std::st
     }
     ids = std::move(*spooled);
   }
-  if (spooled_) spooled_();
+  if (spooled_) spooled_(ids.size());
   std::vector<lmtp::Reply> replies;
   for (int64_t id : ids) replies.push_back({250, "2.0.0", "queued as post " + std::to_string(id)});
   return replies;

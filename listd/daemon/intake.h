@@ -37,7 +37,8 @@ namespace listd::daemon {
 class Intake : public lmtp::Handler {
  public:
   // `store` is used under the Intake's mutex only; `spooled` may be empty.
-  Intake(storage::Store& store, std::function<void()> spooled, dkim::Clock now = dkim::SystemNow);
+  Intake(storage::Store& store, std::function<void(size_t posts)> spooled,
+         dkim::Clock now = dkim::SystemNow);
 
   lmtp::Reply CheckRecipient(std::string_view mail_from, std::string_view recipient) override;
   std::vector<lmtp::Reply> Deliver(const lmtp::Envelope& envelope, std::string message) override;
@@ -45,7 +46,7 @@ class Intake : public lmtp::Handler {
  private:
   std::mutex mutex_;
   storage::Store& store_;
-  std::function<void()> spooled_;
+  std::function<void(size_t posts)> spooled_;
   dkim::Clock now_;
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dkim/key_resolver.h"
+#include "dkim/timed_txt_resolver.h"
 #include "dkim/txt_memo.h"
 
 namespace listd::daemon {
@@ -16,7 +17,7 @@ PostWorker::PostWorker(std::unique_ptr<storage::Store> store,
                        std::unique_ptr<dkim::UnboundTxtResolver> resolver,
                        inbound::ProcessorOptions options, std::chrono::milliseconds idle_poll,
                        Log log, std::function<void()> queued, int shard, int shards,
-                       dkim::Clock now)
+                       dkim::Clock now, Activity* activity)
     : store_(std::move(store)),
       resolver_(std::move(resolver)),
       options_(std::move(options)),
@@ -25,7 +26,8 @@ PostWorker::PostWorker(std::unique_ptr<storage::Store> store,
       queued_(std::move(queued)),
       shard_(shard),
       shards_(shards),
-      now_(std::move(now)) {}
+      now_(std::move(now)),
+      activity_(activity) {}
 
 PostWorker::~PostWorker() { Stop(); }
 
@@ -50,7 +52,12 @@ void PostWorker::Stop() {
 void PostWorker::Run() {
   // Keys and DMARC policies both look up through the memo, so each post's
   // names go out in one concurrent round (hardening finding 13).
-  dkim::TxtMemo memo(*resolver_);
+  // Between the memo and unbound: each round that really goes to DNS is
+  // timed for /metrics; answers from the memo cost nothing and are not.
+  dkim::TimedTxtResolver timed(*resolver_, [this](size_t names, double seconds) {
+    if (activity_) activity_->DnsRound(names, seconds);
+  });
+  dkim::TxtMemo memo(timed);
   dkim::DnsKeyResolver keys(memo);
   inbound::Processor processor(*store_, keys, &memo, options_, now_);
   processor.UsePostMemo(&memo);
@@ -74,6 +81,7 @@ void PostWorker::Run() {
         failed = true;
         continue;
       }
+      if (activity_) activity_->PostProcessed(outcome->action);
       std::ostringstream line;
       line << "post " << outcome->message_id << " id=" << outcome->post_id
            << " list=" << outcome->list << " auth=\"" << outcome->auth << "\""

@@ -30,6 +30,7 @@
 
 #include "dkim/key_resolver.h"
 #include "dkim/unbound_txt_resolver.h"
+#include "listd/daemon/activity.h"
 #include "listd/inbound/processor.h"
 #include "storage/store.h"
 
@@ -42,7 +43,8 @@ class PostWorker {
   PostWorker(std::unique_ptr<storage::Store> store,
              std::unique_ptr<dkim::UnboundTxtResolver> resolver, inbound::ProcessorOptions options,
              std::chrono::milliseconds idle_poll, Log log, std::function<void()> queued,
-             int shard = 0, int shards = 1, dkim::Clock now = dkim::SystemNow);
+             int shard = 0, int shards = 1, dkim::Clock now = dkim::SystemNow,
+             Activity* activity = nullptr);
   ~PostWorker();  // Stop()s
   PostWorker(const PostWorker&) = delete;
   PostWorker& operator=(const PostWorker&) = delete;
@@ -63,6 +65,7 @@ class PostWorker {
   int shard_;
   int shards_;
   dkim::Clock now_;
+  Activity* activity_;  // may be null
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

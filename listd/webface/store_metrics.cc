@@ -70,6 +70,11 @@ base::Result<std::vector<web::Metric>> StoreMetrics::Metrics() {
                              "Mail listd wrote itself in the last hour (confirmations, replies, "
                              "notices), by kind.",
                              "kind", figures->mail_last_hour, {}));
+  if (also_ != nullptr) {
+    auto more = also_->Metrics();
+    if (!more) return more.failure();
+    for (web::Metric& metric : *more) metrics.push_back(std::move(metric));
+  }
   return metrics;
 }
 

@@ -27,14 +27,18 @@ namespace listd::webface {
 
 class StoreMetrics : public web::MetricsSource {
  public:
-  StoreMetrics(SharedStore& store, std::function<int64_t()> clock)
-      : store_(store), clock_(std::move(clock)) {}
+  // `also` (may be null): more families, shown after the store's (the
+  // daemon's counters).
+  StoreMetrics(SharedStore& store, std::function<int64_t()> clock,
+               web::MetricsSource* also = nullptr)
+      : store_(store), clock_(std::move(clock)), also_(also) {}
 
   base::Result<std::vector<web::Metric>> Metrics() override;
 
  private:
   SharedStore& store_;
   std::function<int64_t()> clock_;
+  web::MetricsSource* also_;
 };
 
 }  // namespace listd::webface

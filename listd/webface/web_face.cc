@@ -25,7 +25,7 @@ base::Result<std::unique_ptr<WebFace>> WebFace::Create(WebFaceOptions options,
                                       .count());
     };
   }
-  face->metrics_ = std::make_unique<StoreMetrics>(*face->store_, clock);
+  face->metrics_ = std::make_unique<StoreMetrics>(*face->store_, clock, face->options_.activity);
   face->server_ =
       std::make_unique<web::Server>(face->options_.server, *face->access_, face->metrics_.get());
   face->login_ = std::make_unique<web::LoginPages>(*face->access_);

@@ -24,6 +24,9 @@ namespace listd::webface {
 struct WebFaceOptions {
   web::ServerOptions server;
   std::string templates_dir;  // listd's templates (mail); pages are under its web/
+  // The running daemon's counters, shown by /metrics after the store's
+  // figures; may be null.
+  web::MetricsSource* activity = nullptr;
 };
 
 class WebFace {

@@ -44,8 +44,14 @@ TEST_CASE(
     "[intake]") {
   ListFixture f;
   int woken = 0;
+  size_t told = 0;
   Intake intake(
-      *f.store, [&] { ++woken; }, [] { return kNow + 7; });
+      *f.store,
+      [&](size_t posts) {
+        ++woken;
+        told += posts;
+      },
+      [] { return kNow + 7; });
   listd::lmtp::Envelope envelope;
   envelope.mail_from = "jane@example.org";
   envelope.recipients = {"demo@lists.example.org", "demo-owner@lists.example.org"};
@@ -54,6 +60,7 @@ TEST_CASE(
   CHECK(woken == 1);
 
   const std::vector<int64_t> pending = Pending(f);
+  CHECK(told == pending.size());  // what /metrics counts as received
   REQUIRE(pending.size() == 2);
   for (size_t i = 0; i < 2; ++i) {
     INFO(i);
@@ -80,7 +87,7 @@ TEST_CASE(
   ListFixture f;
   int woken = 0;
   Intake intake(
-      *f.store, [&] { ++woken; }, [] { return kNow; });
+      *f.store, [&](size_t) { ++woken; }, [] { return kNow; });
   listd::lmtp::Envelope envelope;
   envelope.mail_from = "jane@example.org";
   // The list went away between RCPT and DATA.
@@ -102,7 +109,7 @@ TEST_CASE(
   ListFixture f;
   int woken = 0;
   Intake intake(
-      *f.store, [&] { ++woken; }, [] { return kNow; });
+      *f.store, [&](size_t) { ++woken; }, [] { return kNow; });
   listd::lmtp::Envelope envelope;
   envelope.mail_from = "jane@example.org";
   envelope.recipients = {"demo@lists.example.org", "DEMO@lists.example.org",

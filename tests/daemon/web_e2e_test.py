@@ -17,7 +17,9 @@ speaks HTTP to it with urllib, as a browser or API client would. Proven:
 - a request body over the limit is refused, a slow client does not stop
   another from being served;
 - /metrics answers a loopback client in Prometheus' text format with the
-  store's figures, right after listctl changed them (another process).
+  store's figures, right after listctl changed them (another process), and
+  with the daemon's counters: a post received, processed as accepted,
+  delivered to each member, after a DNS round the histogram counted.
 
 OUTPUT
     One line per failed test with why, then `N passed, M failed` alone on
@@ -155,6 +157,37 @@ def test_metrics_show_the_store_figures_to_a_loopback_client(env):
     expect(after.get("listd_lists") == 1, "one list: %r" % after.get("listd_lists"))
     expect(after.get('listd_members{delivery="enabled"}') == 3,
            "three members: %r" % after.get('listd_members{delivery="enabled"}'))
+
+
+def test_metrics_count_what_the_daemon_did(env):
+    members = ["alice@author.example", "bob@example.net"]
+    address = env.make_list("counted", members)
+    listd = env.start()
+    before = metric_values(fetch(listd.web_url + "/metrics")[2])
+    expect(before.get("listd_posts_received_total") == 0, "nothing received yet")
+    expect(before.get("listd_dns_round_seconds_count") == 0, "no DNS round yet")
+    replies = listd.send(listd_harness.author_post(key=env.author_key), [address])
+    expect(replies[address][0] == 250, "posted: %r" % replies)
+    env.wait_for(len(members))
+    # The delivery worker counts after it has recorded the attempt, which
+    # follows the sink's reply: wait for the count, not for a time.
+    deadline = time.time() + 10
+    while True:
+        after = metric_values(fetch(listd.web_url + "/metrics")[2])
+        if after.get('listd_recipients_total{result="delivered"}') == len(members) or \
+                time.time() > deadline:
+            break
+        time.sleep(0.1)
+    expect(after.get("listd_posts_received_total") == 1, "one received: %r" % after)
+    expect(after.get('listd_posts_processed_total{action="accepted"}') == 1, "one accepted")
+    expect(after.get('listd_recipients_total{result="delivered"}') == len(members),
+           "each member delivered: %r" % after.get('listd_recipients_total{result="delivered"}'))
+    rounds = after.get("listd_dns_round_seconds_count", 0)
+    expect(rounds >= 1, "the post's keys and DMARC came in a timed DNS round: %r" % rounds)
+    expect(after.get('listd_dns_round_seconds_bucket{le="+Inf"}') == rounds,
+           "the +Inf bucket holds every round")
+    expect(after.get("listd_dns_names_total", 0) >= rounds, "at least a name a round")
+    expect(after.get('listd_posts_processed_total{action="held"}') == 0, "none held")
 
 
 if __name__ == "__main__":

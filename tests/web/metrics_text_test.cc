@@ -21,3 +21,21 @@ TEST_CASE("metrics are written in Prometheus' text format", "[web][metrics]") {
   CHECK(text.find("listd_queue_depth 0.5\n") != std::string::npos);
   CHECK(text.find("listd_label_escape{list=\"a\\\"b\\\\c\\nd\"} 1\n") != std::string::npos);
 }
+
+TEST_CASE("a histogram's samples carry their suffixes under one HELP and TYPE", "[web][metrics]") {
+  std::vector<web::Metric> metrics = {{"listd_dns_round_seconds",
+                                       "Rounds.",
+                                       "histogram",
+                                       {{{{"le", "0.1"}}, 2, "_bucket"},
+                                        {{{"le", "+Inf"}}, 3, "_bucket"},
+                                        {{}, 0.75, "_sum"},
+                                        {{}, 3, "_count"}}}};
+  const std::string text = web::PrometheusText(metrics);
+  CHECK(text ==
+        "# HELP listd_dns_round_seconds Rounds.\n"
+        "# TYPE listd_dns_round_seconds histogram\n"
+        "listd_dns_round_seconds_bucket{le=\"0.1\"} 2\n"
+        "listd_dns_round_seconds_bucket{le=\"+Inf\"} 3\n"
+        "listd_dns_round_seconds_sum 0.75\n"
+        "listd_dns_round_seconds_count 3\n");
+}
