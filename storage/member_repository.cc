@@ -240,4 +240,32 @@ Result<int64_t> MemberRepository::Count(int64_t list_id, const MemberFilter& fil
   return *row ? statement.ColumnInt(0) : 0;
 }
 
+Result<std::vector<PrivilegedRole>> MemberRepository::PrivilegedRoles(
+    const base::EmailAddress& address) {
+  const std::string what = "finding the lists " + Describe(address) + " owns or moderates";
+  // The WHERE repeats the partial index's own condition, so SQLite may
+  // use it.
+  Result<Statement*> query = db_.Prepare(
+      "SELECT m.list_id, l.local_part, l.domain, m.role FROM members m "
+      "JOIN lists l ON l.id = m.list_id "
+      "WHERE m.domain = ?1 AND lower(m.local_part) = lower(?2) "
+      "AND m.role IN ('owner', 'moderator') ORDER BY m.list_id");
+  if (!query) return query.failure().Prefixed(what);
+  Statement& statement =
+      (*query)->Bind(1, base::LowerAscii(address.domain)).Bind(2, address.local_part);
+  ResetOnExit reset(statement);
+  std::vector<PrivilegedRole> roles;
+  for (;;) {
+    Result<bool> row = statement.Step();
+    if (!row) return row.failure().Prefixed(what);
+    if (!*row) break;
+    PrivilegedRole role;
+    role.list_id = statement.ColumnInt(0);
+    role.list_address = statement.ColumnText(1) + "@" + statement.ColumnText(2);
+    role.role = ParseMemberRole(statement.ColumnText(3)).value_or(MemberRole::kModerator);
+    roles.push_back(std::move(role));
+  }
+  return roles;
+}
+
 }  // namespace storage

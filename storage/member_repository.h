@@ -52,6 +52,13 @@ inline constexpr std::string_view kMemberColumns =
 // The member in the first columns of `row` (kMemberColumns' order).
 MemberRecord ReadMemberColumns(const Statement& row);
 
+// A list where an address is owner or moderator (PrivilegedRoles).
+struct PrivilegedRole {
+  int64_t list_id = 0;
+  std::string list_address;  // local@domain of the list
+  MemberRole role = MemberRole::kModerator;
+};
+
 class MemberRepository {
  public:
   explicit MemberRepository(Database& db) : db_(db) {}
@@ -73,6 +80,9 @@ class MemberRepository {
   Status ForEach(int64_t list_id, const MemberFilter& filter,
                  const std::function<bool(const MemberRecord&)>& each);
   Result<int64_t> Count(int64_t list_id, const MemberFilter& filter = {});
+  // Every list where `address` is owner or moderator, by list id (through
+  // the partial index of schema step 9: a few rows, whatever the rosters).
+  Result<std::vector<PrivilegedRole>> PrivilegedRoles(const base::EmailAddress& address);
 
  private:
   Database& db_;

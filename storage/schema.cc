@@ -258,6 +258,57 @@ ALTER TABLE delivery_batches ADD COLUMN parked INTEGER NOT NULL DEFAULT 0
 CREATE INDEX held_by_post ON held (post_id);
 CREATE INDEX batches_by_post ON delivery_batches (post_id);
 )sql",
+      // 9: the web face's accounts. A web user is an address (unique
+      // whatever its case; lower() folds ASCII, as base::LowerAscii does)
+      // with an Argon2id password hash in its encoded form, or none yet,
+      // and maybe the site admin's flag; a list's owners and moderators
+      // are its members with those roles, so they need no row here until
+      // they set a password. Sessions, API tokens and one-time password
+      // links keep only the SHA-256 of their secret (token_hash.h). An API
+      // token is the site's (no list, no role) or one list's with a role,
+      // and goes with its list. The partial index finds the lists where an
+      // address is owner or moderator, on every list at once.
+      R"sql(
+CREATE TABLE web_users (
+  id            INTEGER PRIMARY KEY,
+  address       TEXT NOT NULL,
+  password_hash TEXT,
+  site_admin    INTEGER NOT NULL DEFAULT 0 CHECK (site_admin IN (0, 1)),
+  created_at    INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX web_users_by_address ON web_users (lower(address));
+CREATE TABLE web_sessions (
+  id           INTEGER PRIMARY KEY,
+  session_hash BLOB NOT NULL UNIQUE,
+  user_id      INTEGER NOT NULL REFERENCES web_users(id) ON DELETE CASCADE,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  closed_at    INTEGER
+);
+CREATE INDEX web_sessions_by_user ON web_sessions (user_id);
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY,
+  token_hash   BLOB NOT NULL UNIQUE,
+  name         TEXT NOT NULL DEFAULT '',
+  list_id      INTEGER REFERENCES lists(id) ON DELETE CASCADE,
+  role         TEXT CHECK (role IN ('owner', 'moderator')),
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER,
+  CHECK ((list_id IS NULL) = (role IS NULL))
+);
+CREATE TABLE password_links (
+  id         INTEGER PRIMARY KEY,
+  token_hash BLOB NOT NULL UNIQUE,
+  address    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+);
+CREATE INDEX password_links_by_address ON password_links (lower(address), created_at);
+CREATE INDEX members_privileged_by_address ON members (domain, lower(local_part))
+  WHERE role IN ('owner', 'moderator');
+)sql",
   };
   return steps;
 }

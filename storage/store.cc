@@ -23,7 +23,11 @@ Store::Store(std::unique_ptr<storage::Database> db, storage::MasterKey master_ke
       requests_(*db_),
       mail_log_(*db_),
       bans_(*db_),
-      bounces_(*db_) {}
+      bounces_(*db_),
+      web_users_(*db_),
+      web_sessions_(*db_),
+      api_tokens_(*db_),
+      password_links_(*db_) {}
 
 base::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   namespace fs = std::filesystem;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "storage/api_token_repository.h"
 #include "storage/ban_repository.h"
 #include "storage/bounce_repository.h"
 #include "storage/database.h"
@@ -33,10 +34,13 @@
 #include "storage/mail_log.h"
 #include "storage/master_key.h"
 #include "storage/member_repository.h"
+#include "storage/password_link_repository.h"
 #include "storage/request_repository.h"
 #include "storage/spool_repository.h"
 #include "storage/store_lock.h"
 #include "storage/token_repository.h"
+#include "storage/web_session_repository.h"
+#include "storage/web_user_repository.h"
 
 namespace storage {
 
@@ -88,6 +92,10 @@ class Store {
   MailLog& mail_log() { return mail_log_; }
   BanRepository& bans() { return bans_; }
   BounceRepository& bounces() { return bounces_; }
+  WebUserRepository& web_users() { return web_users_; }
+  WebSessionRepository& web_sessions() { return web_sessions_; }
+  ApiTokenRepository& api_tokens() { return api_tokens_; }
+  PasswordLinkRepository& password_links() { return password_links_; }
   const MasterKey& master_key() const { return master_key_; }
   const std::string& path() const { return db_->path(); }
 
@@ -110,6 +118,10 @@ class Store {
   MailLog mail_log_;
   BanRepository bans_;
   BounceRepository bounces_;
+  WebUserRepository web_users_;
+  WebSessionRepository web_sessions_;
+  ApiTokenRepository api_tokens_;
+  PasswordLinkRepository password_links_;
   std::optional<StoreLock> daemon_lock_;
 };
 

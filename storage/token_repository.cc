@@ -8,6 +8,7 @@
 // finds used_at already set.
 #include "storage/token_repository.h"
 #include "storage/scopes.h"
+#include "storage/token_hash.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -26,19 +27,6 @@ namespace {
 // "<list>-confirm+TOKEN" stays within the 64 octets RFC 5321 section
 // 4.5.3.1.1 allows a local part, for list names of up to 33 characters.
 constexpr size_t kTokenBytes = 16;
-
-// SHA-256 of the token as 32 raw bytes (the column is a BLOB).
-std::string TokenHash(const std::string& token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-    // SHA-256 cannot fail short of a broken OpenSSL; storing a wrong hash
-    // would silently make every token unusable.
-    std::fputs("listd: SHA-256 is unavailable in OpenSSL\n", stderr);
-    std::abort();
-  }
-  return std::string(reinterpret_cast<const char*>(digest), size);
-}
 
 }  // namespace
 

@@ -126,6 +126,18 @@ INSERT INTO unrecognized_bounces (id, list_id, post_id, received_at, summary, di
 UPDATE held SET kind = 'refused' WHERE id = (SELECT min(id) FROM held);
 UPDATE delivery_batches SET parked = 1 WHERE id = (SELECT min(id) FROM delivery_batches);
 )sql",
+      // 9: web_users, web_sessions, api_tokens, password_links
+      R"sql(
+INSERT INTO web_users (id, address, password_hash, site_admin, created_at)
+  VALUES (1, 'Admin@example.org', NULL, 1, 1700000800);
+INSERT INTO web_sessions (id, session_hash, user_id, created_at, last_used_at, closed_at)
+  VALUES (1, x'00112233', 1, 1700000800, 1700000900, NULL);
+INSERT INTO api_tokens (id, token_hash, name, list_id, role, created_at)
+  VALUES (1, x'44556677', 'site', NULL, NULL, 1700000800),
+         (2, x'8899aabb', 'ann', 1, 'moderator', 1700000800);
+INSERT INTO password_links (id, token_hash, address, created_at, expires_at, used_at)
+  VALUES (1, x'ccddeeff', 'owner@example.org', 1700000800, 1700004400, NULL);
+)sql",
   };
   return rows;
 }
@@ -211,10 +223,11 @@ TEST_CASE("A new file and an empty file come up at the latest version", "[migrat
   auto db = Database::Open(path);
   REQUIRE_OK(db);
   CHECK(VersionOf(**db) == LatestSchemaVersion());
-  CHECK(Tables(**db) == std::vector<std::string>{"bans", "bounce_info", "delivery_batches",
-                                                 "events", "held", "keys", "list_settings", "lists",
-                                                 "mail_log", "members", "requests", "spool",
-                                                 "tokens", "unrecognized_bounces"});
+  CHECK(Tables(**db) ==
+        std::vector<std::string>{"api_tokens", "bans", "bounce_info", "delivery_batches", "events",
+                                 "held", "keys", "list_settings", "lists", "mail_log", "members",
+                                 "password_links", "requests", "spool", "tokens",
+                                 "unrecognized_bounces", "web_sessions", "web_users"});
   // Opening again finds nothing to do.
   db->reset();
   auto again = Database::Open(path);
