@@ -44,6 +44,13 @@ struct MemberFilter {
   std::optional<Delivery> delivery;
 };
 
+// What a page of members is cut from: the filters, and a substring of the
+// address ("local@domain", any ASCII case) when `contains` is not empty.
+struct MemberSearch {
+  MemberFilter filter;
+  std::string contains;
+};
+
 // For the repositories that join members (bounce_repository.cc): the
 // columns ReadMemberColumns() reads first, in its order, as "m." of a join.
 inline constexpr std::string_view kMemberColumns =
@@ -73,6 +80,13 @@ class MemberRepository {
   Status ForEach(int64_t list_id, const MemberFilter& filter,
                  const std::function<bool(const MemberRecord&)>& each);
   Result<int64_t> Count(int64_t list_id, const MemberFilter& filter = {});
+  // At most `count` members matching `search` in address order, skipping
+  // the first `start` (the REST API's pages). Schema step 9's indexes
+  // serve the role and delivery filters without a sort.
+  Result<std::vector<MemberRecord>> Page(int64_t list_id, const MemberSearch& search, int64_t start,
+                                         int64_t count);
+  // How many members match `search` (a page's total_size).
+  Result<int64_t> CountMatching(int64_t list_id, const MemberSearch& search);
 
  private:
   Database& db_;
