@@ -114,9 +114,9 @@ base::Status Daemon::Start() {
   // batch while the first still sends it. Opportunistic STARTTLS may open
   // a second connection after a failed handshake (smtp_transport.cc): its
   // connect and greeting count too.
-  const int64_t fallback =
-      transport.starttls == delivery::StartTls::kOpportunistic ? transport.timeouts.connect.count()
-                                                                : 0;
+  const int64_t fallback = transport.starttls == delivery::StartTls::kOpportunistic
+                               ? transport.timeouts.connect.count()
+                               : 0;
   delivery.lease_seconds = std::max<int64_t>(
       600, transport.timeouts.Transaction(options_.batch_size).count() + fallback + 60);
   delivery_ = std::make_unique<DeliveryPool>([this] { return OpenStore(); }, std::move(*transports),
@@ -169,6 +169,8 @@ base::Status Daemon::Start() {
     if (!web_store) return web_store.failure();
     webface::WebFaceOptions web;
     web.templates_dir = options_.templates_dir;
+    web.dns.forwarder = options_.dns;
+    web.dns.timeout_ms = options_.dns_timeout_ms;
     web.server.host = http_address->first;
     web.server.port = http_address->second;
     web.server.base_url = options_.http_base_url;

@@ -13,6 +13,9 @@
 #include <string>
 
 #include "base/result.h"
+#include "dkim/unbound_txt_resolver.h"
+#include "listd/webface/api_faces.h"
+#include "listd/webface/dns_resolvers.h"
 #include "listd/webface/shared_store.h"
 #include "storage/store.h"
 #include "web/login_pages.h"
@@ -23,6 +26,11 @@ namespace listd::webface {
 struct WebFaceOptions {
   web::ServerOptions server;
   std::string templates_dir;  // listd's templates (mail); pages are under its web/
+  // DNS for key checks, activation, the doctor and approvals: listd's
+  // --dns forwarder and timeout, the resolver `listctl key check` makes.
+  dkim::UnboundOptions dns;
+  // Makes the resolvers instead, when set (tests: a static table).
+  ResolverFactory resolvers;
 };
 
 class WebFace {
@@ -45,6 +53,7 @@ class WebFace {
   std::unique_ptr<SharedStore> store_;
   std::unique_ptr<web::AccessOperations> access_;
   std::unique_ptr<web::LoginPages> login_;
+  std::unique_ptr<ApiFaces> api_faces_;  // the REST API's resources
   std::unique_ptr<web::Server> server_;
 };
 
