@@ -49,6 +49,15 @@ class ListOperations {
       const std::string& actor, const std::string& list,
       const std::vector<std::pair<std::string, std::string>>& assignments,
       const std::vector<std::string>& reset, int64_t now) = 0;
+  // The catalogue as a settings form needs it, in the catalogue's order:
+  // [{"name", "description", "type", "allowed", "choices" (an enum's
+  // values, else []), "default_value", "value", "is_default"}].
+  virtual base::Result<nlohmann::json> SettingsCatalogue(const std::string& list) = 0;
+  // Checks every NAME=VALUE with the catalogue's validation, changing
+  // nothing: {NAME: why it is refused} for each refused one ({} when all
+  // are good), so a form can show each complaint beside its field.
+  virtual base::Result<nlohmann::json> CheckSettings(
+      const std::vector<std::pair<std::string, std::string>>& assignments) = 0;
 };
 
 }  // namespace web

@@ -82,4 +82,69 @@ base::Result<Json> ListFace::ChangeSettings(
   });
 }
 
+namespace {
+
+// The catalogue's own names for its types, as a form shows them.
+std::string_view TypeName(settings::SettingType type) {
+  switch (type) {
+    case settings::SettingType::kEnum:
+      return "enum";
+    case settings::SettingType::kBytes:
+      return "bytes";
+    case settings::SettingType::kSeconds:
+      return "seconds";
+    case settings::SettingType::kHeaderList:
+      return "header-list";
+    case settings::SettingType::kDomain:
+      return "domain";
+    case settings::SettingType::kAuthservId:
+      return "authserv-id";
+    case settings::SettingType::kText:
+      return "text";
+    case settings::SettingType::kTemplateName:
+      return "template";
+    case settings::SettingType::kCanonicalization:
+      return "canonicalization";
+    case settings::SettingType::kCount:
+      return "count";
+    case settings::SettingType::kScore:
+      return "score";
+  }
+  return "text";
+}
+
+}  // namespace
+
+base::Result<Json> ListFace::SettingsCatalogue(const std::string& list) {
+  return store_.With([&](storage::Store& store) -> base::Result<Json> {
+    auto found = service::FindListWithSettings(store, list);
+    if (!found) return found.failure();
+    Json entries = Json::array();
+    for (const settings::EffectiveSetting& s : found->settings.All()) {
+      Json choices = Json::array();
+      for (std::string_view choice : s.spec->allowed) choices.push_back(std::string(choice));
+      entries.push_back({{"name", std::string(s.spec->name)},
+                         {"description", std::string(s.spec->description)},
+                         {"type", std::string(TypeName(s.spec->type))},
+                         {"allowed", settings::DescribeAllowed(*s.spec)},
+                         {"choices", choices},
+                         {"default_value", s.spec->default_for(found->record.address)},
+                         {"value", s.value},
+                         {"is_default", s.is_default}});
+    }
+    return entries;
+  });
+}
+
+base::Result<Json> ListFace::CheckSettings(
+    const std::vector<std::pair<std::string, std::string>>& assignments) {
+  // The catalogue alone: no store, nothing changed.
+  Json refused = Json::object();
+  for (const auto& [name, value] : assignments) {
+    auto checked = settings::Validate(name, value);
+    if (!checked) refused[name] = checked.failure().message;
+  }
+  return refused;
+}
+
 }  // namespace listd::webface

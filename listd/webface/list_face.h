@@ -26,6 +26,9 @@ class ListFace : public web::ListOperations {
       const std::string& actor, const std::string& list,
       const std::vector<std::pair<std::string, std::string>>& assignments,
       const std::vector<std::string>& reset, int64_t now) override;
+  base::Result<nlohmann::json> SettingsCatalogue(const std::string& list) override;
+  base::Result<nlohmann::json> CheckSettings(
+      const std::vector<std::pair<std::string, std::string>>& assignments) override;
 
  private:
   SharedStore& store_;

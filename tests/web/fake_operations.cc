@@ -44,6 +44,14 @@ base::Result<json> FakeOperations::ChangeSettings(
   last_reset = reset;
   return Answer("ChangeSettings " + list + " by " + actor);
 }
+base::Result<json> FakeOperations::SettingsCatalogue(const std::string& list) {
+  return Answer("SettingsCatalogue " + list, json::array());
+}
+base::Result<json> FakeOperations::CheckSettings(
+    const std::vector<std::pair<std::string, std::string>>& a) {
+  last_assignments = a;
+  return Answer("CheckSettings");
+}
 base::Result<json> FakeOperations::Members(const std::string& list,
                                            const web::MemberPageQuery& query) {
   last_page = query;

@@ -50,6 +50,9 @@ class FakeOperations : public web::ListOperations,
   base::Result<json> ChangeSettings(const std::string& actor, const std::string& list,
                                     const std::vector<std::pair<std::string, std::string>>& a,
                                     const std::vector<std::string>& reset, int64_t now) override;
+  base::Result<json> SettingsCatalogue(const std::string& list) override;
+  base::Result<json> CheckSettings(
+      const std::vector<std::pair<std::string, std::string>>& assignments) override;
   // MemberOperations
   base::Result<json> Members(const std::string& list, const web::MemberPageQuery& query) override;
   base::Result<json> Member(const std::string& list, const std::string& address) override;
