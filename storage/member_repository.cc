@@ -261,7 +261,13 @@ std::string SearchClause(const MemberSearch& search) {
   std::string where = " FROM members WHERE list_id = ?1";
   if (search.filter.role) where += " AND role = ?2";
   if (search.filter.delivery) where += " AND delivery = ?3";
-  if (!search.contains.empty()) where += " AND (local_part || '@' || domain) LIKE ?4 ESCAPE '\\'";
+  // Without an '@' the substring lies in one part or the other, which is
+  // cheaper to test than the joined address.
+  if (search.contains.find('@') != std::string::npos) {
+    where += " AND (local_part || '@' || domain) LIKE ?4 ESCAPE '\\'";
+  } else if (!search.contains.empty()) {
+    where += " AND (local_part LIKE ?4 ESCAPE '\\' OR domain LIKE ?4 ESCAPE '\\')";
+  }
   return where;
 }
 
