@@ -110,6 +110,8 @@ base::Result<PageReply> SigningPage(AdminOperations& ops, const PageRequest& req
     row["active"] = state == "active";
     row["retired"] = state == "retired";
     row["show_record"] = state != "active" || show == selector;
+    row["show_href"] = admin::ListPagePath(list, "signing") +
+                       "?show=" + admin::QueryValue(selector) + "#" + row["id"].get<std::string>();
     row["check_href"] = admin::ListPagePath(list, "signing") +
                         "?check=" + admin::QueryValue(selector) + "#" +
                         row["id"].get<std::string>();

@@ -29,6 +29,11 @@ base::Result<std::unique_ptr<WebFace>> WebFace::Create(WebFaceOptions options,
       std::make_unique<ApiFaces>(*face->store_, face->options_.templates_dir, resolvers);
   face->api_faces_->Install(face->server_->api());
   face->server_->SetOpenApi(std::string(web::OpenApiDocument()));
+  // The admin pages call the very faces the API calls.
+  ApiFaces& faces = *face->api_faces_;
+  face->admin_ = std::make_unique<web::AdminPages>(web::AdminOperations{
+      faces.lists, faces.members, faces.keys, faces.moderation, faces.bans, faces.reports});
+  face->admin_->Install(face->server_->pages());
   return face;
 }
 

@@ -18,6 +18,7 @@
 #include "listd/webface/dns_resolvers.h"
 #include "listd/webface/shared_store.h"
 #include "storage/store.h"
+#include "web/admin_pages.h"
 #include "web/login_pages.h"
 #include "web/server.h"
 
@@ -53,7 +54,8 @@ class WebFace {
   std::unique_ptr<SharedStore> store_;
   std::unique_ptr<web::AccessOperations> access_;
   std::unique_ptr<web::LoginPages> login_;
-  std::unique_ptr<ApiFaces> api_faces_;  // the REST API's resources
+  std::unique_ptr<ApiFaces> api_faces_;     // the REST API's resources
+  std::unique_ptr<web::AdminPages> admin_;  // the admin pages, over the same faces
   std::unique_ptr<web::Server> server_;
 };
 
