@@ -126,6 +126,12 @@ INSERT INTO unrecognized_bounces (id, list_id, post_id, received_at, summary, di
 UPDATE held SET kind = 'refused' WHERE id = (SELECT min(id) FROM held);
 UPDATE delivery_batches SET parked = 1 WHERE id = (SELECT min(id) FROM delivery_batches);
 )sql",
+      // 9: indexes for the member pages only; a member the role and
+      // delivery indexes both hold under a value other than the default
+      R"sql(
+UPDATE members SET role = 'moderator', delivery = 'disabled-by-user'
+  WHERE id = (SELECT max(id) FROM members);
+)sql",
   };
   return rows;
 }
