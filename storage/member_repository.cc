@@ -268,4 +268,79 @@ Result<std::vector<PrivilegedRole>> MemberRepository::PrivilegedRoles(
   return roles;
 }
 
+namespace {
+
+// `text` as a LIKE pattern that matches it anywhere, its own '%', '_' and
+// backslash taken literally (ESCAPE with a backslash).
+std::string ContainsPattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += '%';
+  return pattern;
+}
+
+// The WHERE clause of a search, from fixed fragments: only the filters
+// given appear, so SQLite can pick the index that serves them (a
+// "?2 IS NULL OR role = ?2" clause would hide it). Values are bound.
+std::string SearchClause(const MemberSearch& search) {
+  std::string where = " FROM members WHERE list_id = ?1";
+  if (search.filter.role) where += " AND role = ?2";
+  if (search.filter.delivery) where += " AND delivery = ?3";
+  // Without an '@' the substring lies in one part or the other, which is
+  // cheaper to test than the joined address.
+  if (search.contains.find('@') != std::string::npos) {
+    where += " AND (local_part || '@' || domain) LIKE ?4 ESCAPE '\\'";
+  } else if (!search.contains.empty()) {
+    where += " AND (local_part LIKE ?4 ESCAPE '\\' OR domain LIKE ?4 ESCAPE '\\')";
+  }
+  return where;
+}
+
+void BindSearch(Statement& statement, int64_t list_id, const MemberSearch& search) {
+  statement.Bind(1, list_id);
+  if (search.filter.role) statement.Bind(2, ToString(*search.filter.role));
+  if (search.filter.delivery) statement.Bind(3, ToString(*search.filter.delivery));
+  if (!search.contains.empty()) statement.Bind(4, ContainsPattern(search.contains));
+}
+
+}  // namespace
+
+Result<std::vector<MemberRecord>> MemberRepository::Page(int64_t list_id,
+                                                         const MemberSearch& search, int64_t start,
+                                                         int64_t count) {
+  const std::string what = "reading a page of the members" + OnList(list_id);
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, list_id, local_part, domain, display_name, role, delivery, "
+      "bounce_score, subscribed_at, moderated" +
+      SearchClause(search) + " ORDER BY domain, local_part LIMIT ?5 OFFSET ?6");
+  if (!query) return query.failure().Prefixed(what);
+  Statement& statement = **query;
+  BindSearch(statement, list_id, search);
+  statement.Bind(5, count).Bind(6, start);
+  ResetOnExit reset(statement);
+  std::vector<MemberRecord> page;
+  while (true) {
+    Result<bool> row = statement.Step();
+    if (!row) return row.failure().Prefixed(what);
+    if (!*row) break;
+    page.push_back(ReadMemberColumns(statement));
+  }
+  return page;
+}
+
+Result<int64_t> MemberRepository::CountMatching(int64_t list_id, const MemberSearch& search) {
+  const std::string what = "counting the members" + OnList(list_id);
+  Result<Statement*> query = db_.Prepare("SELECT count(*)" + SearchClause(search));
+  if (!query) return query.failure().Prefixed(what);
+  Statement& statement = **query;
+  BindSearch(statement, list_id, search);
+  ResetOnExit reset(statement);
+  Result<bool> row = statement.Step();
+  if (!row) return row.failure().Prefixed(what);
+  return *row ? statement.ColumnInt(0) : 0;
+}
+
 }  // namespace storage

@@ -44,6 +44,13 @@ struct MemberFilter {
   std::optional<Delivery> delivery;
 };
 
+// What a page of members is cut from: the filters, and a substring of the
+// address ("local@domain", any ASCII case) when `contains` is not empty.
+struct MemberSearch {
+  MemberFilter filter;
+  std::string contains;
+};
+
 // For the repositories that join members (bounce_repository.cc): the
 // columns ReadMemberColumns() reads first, in its order, as "m." of a join.
 inline constexpr std::string_view kMemberColumns =
@@ -83,6 +90,13 @@ class MemberRepository {
   // Every list where `address` is owner or moderator, by list id (through
   // the partial index of schema step 9: a few rows, whatever the rosters).
   Result<std::vector<PrivilegedRole>> PrivilegedRoles(const base::EmailAddress& address);
+  // At most `count` members matching `search` in address order, skipping
+  // the first `start` (the REST API's pages). Schema step 10's indexes
+  // serve the role and delivery filters without a sort.
+  Result<std::vector<MemberRecord>> Page(int64_t list_id, const MemberSearch& search, int64_t start,
+                                         int64_t count);
+  // How many members match `search` (a page's total_size).
+  Result<int64_t> CountMatching(int64_t list_id, const MemberSearch& search);
 
  private:
   Database& db_;

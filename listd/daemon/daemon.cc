@@ -170,6 +170,8 @@ base::Status Daemon::Start() {
     if (!web_store) return web_store.failure();
     webface::WebFaceOptions web;
     web.templates_dir = options_.templates_dir;
+    web.dns.forwarder = options_.dns;
+    web.dns.timeout_ms = options_.dns_timeout_ms;
     web.server.host = http_address->first;
     web.server.port = http_address->second;
     web.server.base_url = options_.http_base_url;

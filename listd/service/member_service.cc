@@ -109,7 +109,7 @@ Result<storage::MemberRecord> MemberService::SetMemberOptions(std::string_view l
   if (!list) return list.failure();
   Result<base::EmailAddress> address = base::EmailAddress::Parse(address_text);
   if (!address) return base::Invalid("invalid address: " + address.error());
-  if (!options.moderated && !options.delivery) {
+  if (!options.role && !options.moderated && !options.delivery) {
     return base::Invalid("nothing to set: give moderated=yes|no or delivery=STATE");
   }
   return InTransaction<storage::MemberRecord>(
@@ -124,11 +124,18 @@ Result<storage::MemberRecord> MemberService::SetMemberOptions(std::string_view l
         }
         storage::MemberRecord member = **found;
         std::string detail;
+        if (options.role) {
+          Status set = store_.members().SetRole(member.id, *options.role);
+          if (!set) return set.failure();
+          member.role = *options.role;
+          detail += "role=" + std::string(storage::ToString(member.role));
+        }
         if (options.moderated) {
           Status set = store_.members().SetModerated(member.id, *options.moderated);
           if (!set) return set.failure();
           member.moderated = *options.moderated;
-          detail += std::string("moderated=") + (member.moderated ? "yes" : "no");
+          detail += std::string(detail.empty() ? "" : " ") +
+                    "moderated=" + (member.moderated ? "yes" : "no");
         }
         if (options.delivery) {
           // Disabled by bounce by an admin's hand, the member gets what
@@ -154,6 +161,35 @@ Result<storage::MemberRecord> MemberService::SetMemberOptions(std::string_view l
         if (!recorded) return recorded.failure();
         return member;
       });
+}
+
+Result<MemberPage> MemberService::Page(std::string_view list_address,
+                                       const storage::MemberSearch& search, int64_t start,
+                                       int64_t count) {
+  Result<storage::ListRecord> list = FindList(store_, list_address);
+  if (!list) return list.failure();
+  // Two reads without a transaction (which would take the write lock): a
+  // member added between them makes total_size one off, as with any page.
+  Result<std::vector<storage::MemberRecord>> page =
+      store_.members().Page(list->id, search, start, count);
+  if (!page) return page.failure();
+  Result<int64_t> total = store_.members().CountMatching(list->id, search);
+  if (!total) return total.failure();
+  return MemberPage{std::move(*page), *total};
+}
+
+Result<storage::MemberRecord> MemberService::FindMember(std::string_view list_address,
+                                                        std::string_view address_text) {
+  Result<storage::ListRecord> list = FindList(store_, list_address);
+  if (!list) return list.failure();
+  Result<base::EmailAddress> address = base::EmailAddress::Parse(address_text);
+  if (!address) return base::Invalid("invalid address: " + address.error());
+  Result<std::optional<storage::MemberRecord>> found = store_.members().Find(list->id, *address);
+  if (!found) return found.failure();
+  if (!*found) {
+    return base::NotFound(address->ToString() + " is not a member of " + list->address.ToString());
+  }
+  return **found;
 }
 
 Status MemberService::ForEachMember(std::string_view list_address,

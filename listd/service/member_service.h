@@ -50,10 +50,17 @@ struct ImportReport {
   std::vector<Rejected> rejected;
 };
 
-// What `member set` changes; an absent field stays as it is.
+// What `member set` (and the REST API's PATCH) changes; an absent field stays as it is.
 struct MemberOptions {
+  std::optional<storage::MemberRole> role;    // member, moderator, owner
   std::optional<bool> moderated;              // every post of the member is held
   std::optional<storage::Delivery> delivery;  // enabled, disabled-by-user, ...
+};
+
+// One page of a list's members and how many match in all.
+struct MemberPage {
+  std::vector<storage::MemberRecord> members;
+  int64_t total = 0;
 };
 
 class MemberService {
@@ -80,6 +87,12 @@ class MemberService {
   // Calls `each` for every member matching `filter`, in address order.
   base::Status ForEachMember(std::string_view list, const storage::MemberFilter& filter,
                              const std::function<void(const storage::MemberRecord&)>& each);
+  // At most `count` members matching `search` from `start`, in address
+  // order, with the number matching (the REST API's pages).
+  base::Result<MemberPage> Page(std::string_view list, const storage::MemberSearch& search,
+                                int64_t start, int64_t count);
+  // Member `address` of `list`; not a member is kind not_found.
+  base::Result<storage::MemberRecord> FindMember(std::string_view list, std::string_view address);
   // Reads `in` line by line: "addr" or "Name <addr>"; blank lines and lines
   // starting with '#' are ignored. Adds every valid new address as role
   // member, all in one transaction. A read error on `in` fails the whole

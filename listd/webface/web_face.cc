@@ -5,6 +5,7 @@
 
 #include "listd/webface/no_access.h"
 #include "web/login_pages.h"
+#include "web/openapi.h"
 
 namespace listd::webface {
 
@@ -33,6 +34,18 @@ base::Result<std::unique_ptr<WebFace>> WebFace::Create(WebFaceOptions options,
   face->server_->pages().Add("GET", "/", web::PageAccess::kPublic, [](const web::PageRequest&) {
     return base::Result<web::PageReply>(web::PageReply::Render("home", {{"title", "Lists"}}));
   });
+  // The REST API's resources under /api/v1, and their OpenAPI document.
+  ResolverFactory resolvers =
+      face->options_.resolvers ? face->options_.resolvers : UnboundResolvers(face->options_.dns);
+  face->api_faces_ =
+      std::make_unique<ApiFaces>(*face->store_, face->options_.templates_dir, resolvers);
+  face->api_faces_->Install(face->server_->api());
+  face->server_->SetOpenApi(std::string(web::OpenApiDocument()));
+  // The admin pages call the very faces the API calls.
+  ApiFaces& faces = *face->api_faces_;
+  face->admin_ = std::make_unique<web::AdminPages>(web::AdminOperations{
+      faces.lists, faces.members, faces.keys, faces.moderation, faces.bans, faces.reports});
+  face->admin_->Install(face->server_->pages());
   return face;
 }
 

@@ -13,9 +13,13 @@
 #include <string>
 
 #include "base/result.h"
+#include "dkim/unbound_txt_resolver.h"
+#include "listd/webface/api_faces.h"
+#include "listd/webface/dns_resolvers.h"
 #include "listd/webface/shared_store.h"
 #include "listd/webface/store_metrics.h"
 #include "storage/store.h"
+#include "web/admin_pages.h"
 #include "web/login_pages.h"
 #include "web/server.h"
 
@@ -27,6 +31,11 @@ struct WebFaceOptions {
   // The running daemon's counters, shown by /metrics after the store's
   // figures; may be null.
   web::MetricsSource* activity = nullptr;
+  // DNS for key checks, activation, the doctor and approvals: listd's
+  // --dns forwarder and timeout, the resolver `listctl key check` makes.
+  dkim::UnboundOptions dns;
+  // Makes the resolvers instead, when set (tests: a static table).
+  ResolverFactory resolvers;
 };
 
 class WebFace {
@@ -50,6 +59,8 @@ class WebFace {
   std::unique_ptr<web::AccessOperations> access_;
   std::unique_ptr<StoreMetrics> metrics_;
   std::unique_ptr<web::LoginPages> login_;
+  std::unique_ptr<ApiFaces> api_faces_;     // the REST API's resources
+  std::unique_ptr<web::AdminPages> admin_;  // the admin pages, over the same faces
   std::unique_ptr<web::Server> server_;
 };
 

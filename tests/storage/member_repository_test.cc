@@ -296,3 +296,42 @@ TEST_CASE("ForEach's order is the index's, so SQLite streams without sorting",
   CHECK(steps.find("USING INDEX") != std::string::npos);
   CHECK(steps.find("TEMP B-TREE") == std::string::npos);
 }
+
+TEST_CASE("member pages: address order, filters, a literal LIKE substring and the count",
+          "[storage][members]") {
+  MemberFixture f;
+  MemberRepository members(*f.db);
+  for (const char* text : {"zed@a.example", "amy@b.example", "a_b@b.example", "axb@b.example",
+                           "100%@c.example", "back@c.example"}) {
+    REQUIRE(members.Add(f.list_id, Address(text), MemberRole::kMember, 1).ok());
+  }
+  auto owner = members.Find(f.list_id, Address("amy@b.example"));
+  REQUIRE(members.SetRole((*owner)->id, MemberRole::kOwner).ok());
+
+  auto page = members.Page(f.list_id, {}, 1, 2);
+  REQUIRE(page.ok());
+  REQUIRE(page->size() == 2);
+  // Domain first, then the local part: zed@a, then a_b@b, amy@b, axb@b.
+  CHECK((*page)[0].address.local_part == "a_b");
+  CHECK((*page)[1].address.local_part == "amy");
+  REQUIRE(*members.CountMatching(f.list_id, {}) == 6);
+  REQUIRE(members.Page(f.list_id, {}, 6, 10)->empty());
+
+  storage::MemberSearch search;
+  search.contains = "a_b";  // '_' is not LIKE's one-character wildcard here
+  REQUIRE(*members.CountMatching(f.list_id, search) == 1);
+  search.contains = "100%";
+  REQUIRE(*members.CountMatching(f.list_id, search) == 1);
+  search.contains = "\\%";  // the escape character itself is literal too
+  REQUIRE(*members.CountMatching(f.list_id, search) == 0);
+  search.contains = "Y@B.EX";  // across the '@', any ASCII case
+  REQUIRE(*members.CountMatching(f.list_id, search) == 1);
+  search.contains = "";
+  search.filter.role = MemberRole::kOwner;
+  auto owners = members.Page(f.list_id, search, 0, 10);
+  REQUIRE(owners->size() == 1);
+  CHECK((*owners)[0].address.local_part == "amy");
+  search.filter.role.reset();
+  search.filter.delivery = Delivery::kDisabledByUser;
+  REQUIRE(*members.CountMatching(f.list_id, search) == 0);
+}

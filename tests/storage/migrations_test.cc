@@ -138,6 +138,12 @@ INSERT INTO api_tokens (id, token_hash, name, list_id, role, created_at)
 INSERT INTO password_links (id, token_hash, address, created_at, expires_at, used_at)
   VALUES (1, x'ccddeeff', 'owner@example.org', 1700000800, 1700004400, NULL);
 )sql",
+      // 10: indexes for the member pages only; a member the role and
+      // delivery indexes both hold under a value other than the default
+      R"sql(
+UPDATE members SET role = 'moderator', delivery = 'disabled-by-user'
+  WHERE id = (SELECT max(id) FROM members);
+)sql",
   };
   return rows;
 }
