@@ -258,6 +258,24 @@ ALTER TABLE delivery_batches ADD COLUMN parked INTEGER NOT NULL DEFAULT 0
 CREATE INDEX held_by_post ON held (post_id);
 CREATE INDEX batches_by_post ON delivery_batches (post_id);
 )sql",
+      // 9: per-list secrets, sealed under the master key as private keys
+      // are (list_secret_repository.h): the MAC key of the list's
+      // unsubscribe and preferences links, so a link needs no row of its
+      // own and rotating the secret revokes every link at once. The mail
+      // log remembers which web client asked for a confirmation (''
+      // for mail and listctl), so the per-client cap is a count over the
+      // same rows as the per-list and per-address ones.
+      R"sql(
+CREATE TABLE list_secrets (
+  list_id       INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  purpose       TEXT NOT NULL,
+  secret_sealed BLOB NOT NULL,
+  created_at    INTEGER NOT NULL,
+  PRIMARY KEY (list_id, purpose)
+) WITHOUT ROWID;
+ALTER TABLE mail_log ADD COLUMN client TEXT NOT NULL DEFAULT '';
+CREATE INDEX mail_log_by_client ON mail_log (client, sent_at);
+)sql",
   };
   return steps;
 }

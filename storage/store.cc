@@ -23,7 +23,8 @@ Store::Store(std::unique_ptr<storage::Database> db, storage::MasterKey master_ke
       requests_(*db_),
       mail_log_(*db_),
       bans_(*db_),
-      bounces_(*db_) {}
+      bounces_(*db_),
+      list_secrets_(*db_, master_key_) {}
 
 base::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   namespace fs = std::filesystem;

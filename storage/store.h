@@ -30,6 +30,7 @@
 #include "storage/held_repository.h"
 #include "storage/key_repository.h"
 #include "storage/list_repository.h"
+#include "storage/list_secret_repository.h"
 #include "storage/mail_log.h"
 #include "storage/master_key.h"
 #include "storage/member_repository.h"
@@ -88,6 +89,7 @@ class Store {
   MailLog& mail_log() { return mail_log_; }
   BanRepository& bans() { return bans_; }
   BounceRepository& bounces() { return bounces_; }
+  ListSecretRepository& list_secrets() { return list_secrets_; }
   const MasterKey& master_key() const { return master_key_; }
   const std::string& path() const { return db_->path(); }
 
@@ -110,6 +112,7 @@ class Store {
   MailLog mail_log_;
   BanRepository bans_;
   BounceRepository bounces_;
+  ListSecretRepository list_secrets_;
   std::optional<StoreLock> daemon_lock_;
 };
 
