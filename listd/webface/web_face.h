@@ -13,16 +13,19 @@
 #include <string>
 
 #include "base/result.h"
+#include "listd/service/subscription_service.h"
 #include "listd/webface/shared_store.h"
 #include "storage/store.h"
 #include "web/login_pages.h"
 #include "web/server.h"
+#include "web/subscriber_pages.h"
 
 namespace listd::webface {
 
 struct WebFaceOptions {
   web::ServerOptions server;
-  std::string templates_dir;  // listd's templates (mail); pages are under its web/
+  std::string templates_dir;                  // listd's templates (mail); pages are under its web/
+  service::SubscriptionLimits subscriptions;  // the site's caps, as the mail path's
 };
 
 class WebFace {
@@ -45,6 +48,8 @@ class WebFace {
   std::unique_ptr<SharedStore> store_;
   std::unique_ptr<web::AccessOperations> access_;
   std::unique_ptr<web::LoginPages> login_;
+  std::unique_ptr<web::SubscriberOperations> subscriber_;
+  std::unique_ptr<web::SubscriberPages> subscriber_pages_;
   std::unique_ptr<web::Server> server_;
 };
 
