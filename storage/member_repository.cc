@@ -182,6 +182,20 @@ Result<std::optional<MemberRecord>> MemberRepository::Find(int64_t list_id,
   return std::optional<MemberRecord>(ReadMemberColumns(statement));
 }
 
+Result<std::optional<MemberRecord>> MemberRepository::FindById(int64_t member_id) {
+  const std::string what = "finding member " + std::to_string(member_id);
+  Result<Statement*> query = db_.Prepare(
+      "SELECT id, list_id, local_part, domain, display_name, role, delivery, "
+      "bounce_score, subscribed_at, moderated FROM members WHERE id = ?1");
+  if (!query) return query.failure().Prefixed(what);
+  Statement& statement = (*query)->Bind(1, member_id);
+  ResetOnExit reset(statement);
+  Result<bool> row = statement.Step();
+  if (!row) return row.failure().Prefixed(what);
+  if (!*row) return std::optional<MemberRecord>();
+  return std::optional<MemberRecord>(ReadMemberColumns(statement));
+}
+
 Status MemberRepository::SetRole(int64_t member_id, MemberRole role) {
   return UpdateOne(db_, "UPDATE members SET role = ?2 WHERE id = ?1", member_id, ToString(role),
                    "setting the role of member " + std::to_string(member_id));

@@ -77,6 +77,8 @@ class MemberRepository {
   // Removes; returns false when the address was not a member.
   Result<bool> Remove(int64_t list_id, const base::EmailAddress& address);
   Result<std::optional<MemberRecord>> Find(int64_t list_id, const base::EmailAddress& address);
+  // The member with id `member_id`, on whichever list.
+  Result<std::optional<MemberRecord>> FindById(int64_t member_id);
   Status SetRole(int64_t member_id, MemberRole role);
   Status SetDelivery(int64_t member_id, Delivery delivery);
   Status SetBounceScore(int64_t member_id, double score);

@@ -320,6 +320,24 @@ CREATE INDEX members_by_role ON members (list_id, role, domain, local_part);
 CREATE INDEX members_by_delivery ON members (list_id, delivery, domain, local_part);
 CREATE INDEX members_by_role_delivery ON members (list_id, role, delivery, domain, local_part);
 )sql",
+      // 11: per-list secrets, sealed under the master key as private keys
+      // are (list_secret_repository.h): the MAC key of the list's
+      // unsubscribe and preferences links, so a link needs no row of its
+      // own and rotating the secret revokes every link at once. The mail
+      // log remembers which web client asked for a confirmation (''
+      // for mail and listctl), so the per-client cap is a count over the
+      // same rows as the per-list and per-address ones.
+      R"sql(
+CREATE TABLE list_secrets (
+  list_id       INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  purpose       TEXT NOT NULL,
+  secret_sealed BLOB NOT NULL,
+  created_at    INTEGER NOT NULL,
+  PRIMARY KEY (list_id, purpose)
+) WITHOUT ROWID;
+ALTER TABLE mail_log ADD COLUMN client TEXT NOT NULL DEFAULT '';
+CREATE INDEX mail_log_by_client ON mail_log (client, sent_at);
+)sql",
   };
   return steps;
 }

@@ -27,7 +27,8 @@ Store::Store(std::unique_ptr<storage::Database> db, storage::MasterKey master_ke
       web_users_(*db_),
       web_sessions_(*db_),
       api_tokens_(*db_),
-      password_links_(*db_) {}
+      password_links_(*db_),
+      list_secrets_(*db_, master_key_) {}
 
 base::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   namespace fs = std::filesystem;

@@ -31,6 +31,7 @@
 #include "storage/held_repository.h"
 #include "storage/key_repository.h"
 #include "storage/list_repository.h"
+#include "storage/list_secret_repository.h"
 #include "storage/mail_log.h"
 #include "storage/master_key.h"
 #include "storage/member_repository.h"
@@ -96,6 +97,7 @@ class Store {
   WebSessionRepository& web_sessions() { return web_sessions_; }
   ApiTokenRepository& api_tokens() { return api_tokens_; }
   PasswordLinkRepository& password_links() { return password_links_; }
+  ListSecretRepository& list_secrets() { return list_secrets_; }
   const MasterKey& master_key() const { return master_key_; }
   const std::string& path() const { return db_->path(); }
 
@@ -122,6 +124,7 @@ class Store {
   WebSessionRepository web_sessions_;
   ApiTokenRepository api_tokens_;
   PasswordLinkRepository password_links_;
+  ListSecretRepository list_secrets_;
   std::optional<StoreLock> daemon_lock_;
 };
 

@@ -1,4 +1,5 @@
-// listctl member add | rm | set | enable | ls | import | export.
+// listctl member add | rm | set | enable | ls | import | export |
+// unsubscribe-url | rotate-links.
 //
 // Thin shells over MemberService (listd/service/member_service.h), and
 // over BounceService for `enable` (listd/service/bounce_service.h: the one
@@ -27,6 +28,7 @@
 #include "listd/service/bounce_service.h"
 #include "listd/service/list_lookup.h"
 #include "listd/service/member_service.h"
+#include "listd/service/subscription_service.h"
 #include "listd/views/json.h"
 #include "listd/views/member_view.h"
 
@@ -315,6 +317,54 @@ int Export(const std::string& program, const Args& args) {
   return kExitOk;
 }
 
+// `member unsubscribe-url LIST ADDR --base-url URL [--preferences]`: the
+// member's one-click unsubscribe URL (or preferences page), for admins and
+// tests; the same URL listd's mails carry.
+int UnsubscribeUrl(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  options.add_options()("base-url", po::value<std::string>()->required(),
+                        "the web face's base URL, as listd's --http-base-url")(
+      "preferences", "print the preferences page's URL instead");
+  po::options_description arguments("arguments (by position)");
+  arguments.add_options()("list", po::value<std::string>()->required(), "the list's address")(
+      "address", po::value<std::string>()->required(), "the member's address");
+  options.add(arguments);
+  po::positional_options_description pos;
+  pos.add("list", 1).add("address", 1);
+  po::variables_map vm;
+  if (!ParseArgs(program + " unsubscribe-url LIST ADDR --base-url URL", options, args, vm, &pos)) {
+    return kExitOk;
+  }
+  base::Result<base::EmailAddress> address =
+      base::EmailAddress::Parse(vm["address"].as<std::string>());
+  if (!address) throw CommandError{"invalid address: " + address.error()};
+  auto store = OpenStoreOrThrow(vm);
+  service::SubscriptionService subscriptions(*store, "", UnixActor("listctl"));
+  const service::LinkPurpose purpose = vm.count("preferences") ? service::LinkPurpose::kPreferences
+                                                               : service::LinkPurpose::kUnsubscribe;
+  std::cout << Printable(OrThrow(
+                   subscriptions.MemberLinkUrl(vm["list"].as<std::string>(), *address, purpose,
+                                               vm["base-url"].as<std::string>(), Now())))
+            << "\n";
+  return kExitOk;
+}
+
+// `member rotate-links LIST`: a new member-link secret; every unsubscribe
+// and preferences link sent before stops working.
+int RotateLinks(const std::string& program, const Args& args) {
+  po::options_description options = BaseOptions();
+  po::positional_options_description pos;
+  AddListArgument(options, pos);
+  po::variables_map vm;
+  if (!ParseArgs(program + " rotate-links LIST", options, args, vm, &pos)) return kExitOk;
+  auto store = OpenStoreOrThrow(vm);
+  service::SubscriptionService subscriptions(*store, "", UnixActor("listctl"));
+  OrThrow(subscriptions.RotateLinkSecret(vm["list"].as<std::string>(), Now()));
+  std::cout << "the member links of " << Printable(vm["list"].as<std::string>())
+            << " were renewed: earlier unsubscribe and preferences links no longer work\n";
+  return kExitOk;
+}
+
 void PrintMemberUsage(std::ostream& out, const std::string& program) {
   out << "usage: " << program << " <command> [options]\n"
       << "\n"
@@ -332,6 +382,11 @@ void PrintMemberUsage(std::ostream& out, const std::string& program) {
       << "  import LIST FILE                                    add the addresses in FILE (- "
          "stdin)\n"
       << "  export LIST [FILE]                                  write members in import form\n"
+      << "  unsubscribe-url LIST ADDR --base-url URL [--preferences]\n"
+      << "                                                      the member's one-click "
+         "unsubscribe URL\n"
+      << "  rotate-links LIST                                   new member-link secret: old "
+         "links stop working\n"
       << "\n"
       << "Each command takes --db PATH or --config FILE, and --help.\n";
 }
@@ -346,7 +401,9 @@ int RunMemberCommand(const std::string& program, const Args& args) {
                    {"enable", Enable},
                    {"ls", Ls},
                    {"import", Import},
-                   {"export", Export}},
+                   {"export", Export},
+                   {"unsubscribe-url", UnsubscribeUrl},
+                   {"rotate-links", RotateLinks}},
                   PrintMemberUsage);
 }
 

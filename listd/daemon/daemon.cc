@@ -125,6 +125,34 @@ base::Status Daemon::Start() {
   base::Status delivering = delivery_->Start();
   if (!delivering) return delivering;
 
+  // The web face before LMTP (when listd says it is ready, both answer)
+  // and before the post workers, whose mails link to its base URL.
+  if (options_.http != "off") {
+    auto http_address = SplitHostPort(options_.http);
+    if (!http_address) return http_address.failure().Prefixed("--http");
+    auto web_store = OpenStore();
+    if (!web_store) return web_store.failure();
+    webface::WebFaceOptions web;
+    web.templates_dir = options_.templates_dir;
+    web.subscriptions.site_per_hour = options_.site_confirmations_per_hour;
+    web.dns.forwarder = options_.dns;
+    web.dns.timeout_ms = options_.dns_timeout_ms;
+    web.activity = &activity_;
+    web.server.host = http_address->first;
+    web.server.port = http_address->second;
+    web.server.base_url = options_.http_base_url;
+    web.server.tls_cert = options_.http_tls_cert;
+    web.server.tls_key = options_.http_tls_key;
+    web.server.threads = options_.http_threads;
+    web.server.clock = clock_;
+    web.server.log = [this](std::string_view line) { log_(std::string(line)); };
+    auto face = webface::WebFace::Create(std::move(web), std::move(*web_store));
+    if (!face) return face.failure().Prefixed("--http");
+    web_ = std::move(*face);
+    base::Status serving = web_->Start();
+    if (!serving) return serving.failure().Prefixed("--http " + options_.http);
+  }
+
   // The workers resume every post a previous run left "received" before
   // looking for new ones.
   inbound::ProcessorOptions processing;
@@ -135,6 +163,7 @@ base::Status Daemon::Start() {
   processing.max_header_fields = options_.max_header_fields;
   processing.max_mime_parts = options_.max_mime_parts;
   processing.subscriptions.site_per_hour = options_.site_confirmations_per_hour;
+  if (web_) processing.web_base_url = web_->base_url();
   for (int shard = 0; shard < options_.pipeline_workers; ++shard) {
     // Each worker its own store connection and its own resolver. DNS before
     // anything is accepted: a pipeline without a resolver could only let
@@ -161,32 +190,6 @@ base::Status Daemon::Start() {
   chores_ = std::make_unique<ChoresWorker>(
       std::move(*chores_store), chores, log_, [this] { delivery_->Wake(); }, clock_);
   chores_->Start();
-
-  // The web face before LMTP: when listd says it is ready, both answer.
-  if (options_.http != "off") {
-    auto http_address = SplitHostPort(options_.http);
-    if (!http_address) return http_address.failure().Prefixed("--http");
-    auto web_store = OpenStore();
-    if (!web_store) return web_store.failure();
-    webface::WebFaceOptions web;
-    web.templates_dir = options_.templates_dir;
-    web.dns.forwarder = options_.dns;
-    web.dns.timeout_ms = options_.dns_timeout_ms;
-    web.server.host = http_address->first;
-    web.server.port = http_address->second;
-    web.server.base_url = options_.http_base_url;
-    web.server.tls_cert = options_.http_tls_cert;
-    web.server.tls_key = options_.http_tls_key;
-    web.server.threads = options_.http_threads;
-    web.server.clock = clock_;
-    web.activity = &activity_;
-    web.server.log = [this](std::string_view line) { log_(std::string(line)); };
-    auto face = webface::WebFace::Create(std::move(web), std::move(*web_store));
-    if (!face) return face.failure().Prefixed("--http");
-    web_ = std::move(*face);
-    base::Status serving = web_->Start();
-    if (!serving) return serving.failure().Prefixed("--http " + options_.http);
-  }
 
   intake_ = std::make_unique<Intake>(
       *intake_store_,

@@ -28,7 +28,9 @@ Processor::Processor(storage::Store& store, dkim::KeyResolver& keys, dkim::TxtRe
       commands_(Services()),
       join_leave_(Services()),
       confirmations_(Services()),
-      router_(Handlers{&posts_, &owners_, &bounces_, &commands_, &join_leave_, &confirmations_}) {}
+      router_(Handlers{&posts_, &owners_, &bounces_, &commands_, &join_leave_, &confirmations_}) {
+  subscriptions_.SetWebBaseUrl(options_.web_base_url);
+}
 
 CommandServices Processor::Services() {
   return CommandServices{store_,  outcomes_,       subscriptions_, moderation_,

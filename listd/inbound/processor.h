@@ -55,6 +55,9 @@ struct ProcessorOptions {
   size_t max_mime_parts = pipeline::kDefaultMaxMimeParts;
   // The site's cap on confirmation mails an hour (subscription_service.h).
   service::SubscriptionLimits subscriptions;
+  // The web face's base URL, for the links in confirmation and welcome
+  // mails; "" without a web face (the mail path alone).
+  std::string web_base_url;
 };
 
 class Processor {

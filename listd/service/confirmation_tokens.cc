@@ -49,6 +49,16 @@ base::Result<CheckedToken> CheckToken(storage::Store& store, std::string_view to
   return checked;
 }
 
+base::Result<CheckedToken> CheckTokenOfAnyList(storage::Store& store, std::string_view token,
+                                               int64_t now) {
+  if (LooksLikeToken(token)) {
+    auto found = store.tokens().Find(std::string(token));
+    if (!found) return found.failure();
+    if (*found) return CheckToken(store, token, (*found)->record.list_id, now);
+  }
+  return CheckToken(store, token, 0, now);
+}
+
 base::Result<std::string> IssueToken(storage::Store& store, int64_t list_id,
                                      std::string_view purpose, const std::string& address,
                                      const std::string& payload, int64_t now, int64_t life) {

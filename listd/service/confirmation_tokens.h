@@ -49,6 +49,11 @@ struct CheckedToken {
 base::Result<CheckedToken> CheckToken(storage::Store& store, std::string_view token,
                                       int64_t list_id, int64_t now);
 
+// What `token` is, for whichever list issued it (a web link names no
+// list); kOtherList never comes back from here.
+base::Result<CheckedToken> CheckTokenOfAnyList(storage::Store& store, std::string_view token,
+                                               int64_t now);
+
 // A new token for (list, purpose, address, payload), valid for `life`
 // seconds from `now`; the token itself is returned, its hash stored.
 base::Result<std::string> IssueToken(storage::Store& store, int64_t list_id,

@@ -89,7 +89,8 @@ base::Result<Sent> ListMailer::Send(pipeline::ListContext& list, int64_t post_id
                                                    : "bounces+" + mail.bounces_suffix);
   auto queued = pipeline::QueueFor(store_, post_id, envelope_from, {headers.to}, message, queue);
   if (!queued) return queued.failure().Prefixed(what);
-  base::Status logged = store_.mail_log().Record(list.list.id, mail.kind, headers.to, now);
+  base::Status logged =
+      store_.mail_log().Record(list.list.id, mail.kind, headers.to, now, mail.client);
   if (!logged) return logged.failure().Prefixed(what);
   return sent;
 }

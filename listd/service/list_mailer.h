@@ -61,6 +61,9 @@ struct ListMail {
   // one member whose bounce must name what it was (a probe's token,
   // list_address.h); "" for plain -bounces.
   std::string bounces_suffix;
+  // The web client that asked for it ("" from other faces), for the mail
+  // log's per-client cap.
+  std::string client;
 };
 
 struct Sent {

@@ -8,6 +8,7 @@
 #include "listd/service/confirmation_tokens.h"
 #include "listd/service/list_lookup.h"
 #include "listd/service/transaction.h"
+#include "listd/service/unsubscribe_tokens.h"
 
 namespace listd::service {
 namespace {
@@ -129,9 +130,12 @@ base::Result<RequestAnswer> SubscriptionService::RequestLeave(pipeline::ListCont
 }
 
 base::Result<std::optional<RequestAnswer>> SubscriptionService::Throttled(
-    pipeline::ListContext& list, const std::string& address, int64_t now) {
+    pipeline::ListContext& list, const std::string& address, const std::string& client,
+    int64_t now) {
   int64_t list_count = 0;
   int64_t site_count = 0;
+  int64_t address_count = 0;
+  int64_t client_count = 0;
   for (std::string_view kind : {kConfirmJoinKind, kConfirmLeaveKind, kPendingNoticeKind}) {
     storage::MailCount count;
     count.kind = std::string(kind);
@@ -139,13 +143,33 @@ base::Result<std::optional<RequestAnswer>> SubscriptionService::Throttled(
     auto site = store_.mail_log().Count(count);
     if (!site) return site.failure();
     site_count += *site;
+    if (!client.empty()) {
+      storage::MailCount by_client = count;
+      by_client.client = client;
+      auto asked = store_.mail_log().Count(by_client);
+      if (!asked) return asked.failure();
+      client_count += *asked;
+    }
+    if (kind != kPendingNoticeKind) {
+      storage::MailCount to_address = count;
+      to_address.address = address;
+      auto received = store_.mail_log().Count(to_address);
+      if (!received) return received.failure();
+      address_count += *received;
+    }
     count.list_id = list.list.id;
     auto for_list = store_.mail_log().Count(count);
     if (!for_list) return for_list.failure();
     list_count += *for_list;
   }
   std::string why;
-  if (list_count >= list.settings.confirmations_per_hour()) {
+  if (!client.empty() && client_count >= limits_.per_client_per_hour) {
+    why = "the cap of " + std::to_string(limits_.per_client_per_hour) +
+          " confirmations an hour asked for from one client (" + client + ")";
+  } else if (address_count >= limits_.per_address_per_hour) {
+    why = "the cap of " + std::to_string(limits_.per_address_per_hour) +
+          " confirmations an hour to one address";
+  } else if (list_count >= list.settings.confirmations_per_hour()) {
     why = "the list's cap of " + std::to_string(list.settings.confirmations_per_hour()) +
           " confirmation mails an hour (confirmations_per_hour)";
   } else if (site_count >= limits_.site_per_hour) {
@@ -190,7 +214,7 @@ base::Result<RequestAnswer> SubscriptionService::SendConfirmation(pipeline::List
     if (!noted) return noted.failure();
     return sent;
   }
-  auto throttled = Throttled(list, address, now);
+  auto throttled = Throttled(list, address, who.client, now);
   if (!throttled) return throttled.failure();
   if (*throttled) return **throttled;
 
@@ -227,6 +251,9 @@ base::Result<RequestAnswer> SubscriptionService::SendConfirmation(pipeline::List
   mail.values.text["address"] = address;
   mail.values.text["confirm_address"] = confirm_address;
   mail.values.text["token"] = *token;
+  if (!web_base_url_.empty())
+    mail.values.text["confirm_url"] = web_base_url_ + "/confirm/" + *token;
+  mail.client = who.client;
   mail.headers.to = address;
   mail.headers.reply_to = confirm_address;
   // "confirm TOKEN" as the subject, so that a reply sent to -request
@@ -252,7 +279,7 @@ base::Result<RequestAnswer> SubscriptionService::AskModerators(
   auto moderators = AddressesWithRoles(
       store_, list.list.id, {storage::MemberRole::kModerator, storage::MemberRole::kOwner});
   if (!moderators) return moderators.failure();
-  auto throttled = Throttled(list, address, now);
+  auto throttled = Throttled(list, address, "", now);
   if (!throttled) return throttled.failure();
   // Throttled or not, the request waits: `sub pending` shows it.
   if (!*throttled) {
@@ -300,6 +327,20 @@ base::Result<RequestAnswer> SubscriptionService::Join(pipeline::ListContext& lis
   mail.kind = "welcome";
   mail.template_name = "welcome.mustache";
   mail.values.text["address"] = spec;
+  if (!web_base_url_.empty()) {
+    auto member = store_.members().Find(list.list.id, address);
+    if (!member) return member.failure();
+    if (*member) {
+      auto leave =
+          MakeMemberToken(store_, list.list.id, (*member)->id, LinkPurpose::kUnsubscribe, now);
+      if (!leave) return leave.failure();
+      auto preferences =
+          MakeMemberToken(store_, list.list.id, (*member)->id, LinkPurpose::kPreferences, now);
+      if (!preferences) return preferences.failure();
+      mail.values.text["unsubscribe_url"] = UnsubscribeUrl(web_base_url_, *leave);
+      mail.values.text["preferences_url"] = PreferencesUrl(web_base_url_, *preferences);
+    }
+  }
   mail.headers.to = spec;
   mail.headers.subject = "Welcome to " + list.Address();
   auto mailed = mailer_.Send(list, post_id, std::move(mail), now);
@@ -309,14 +350,16 @@ base::Result<RequestAnswer> SubscriptionService::Join(pipeline::ListContext& lis
 
 base::Result<RequestAnswer> SubscriptionService::Leave(pipeline::ListContext& list,
                                                        const base::EmailAddress& address,
-                                                       int64_t post_id, int64_t now) {
+                                                       int64_t post_id, int64_t now,
+                                                       const std::string& how) {
   const std::string spec = address.ToString();
   auto removed = store_.members().Remove(list.list.id, address);
   if (!removed) return removed.failure();
   if (!*removed) {
     return RequestAnswer{Answer::kNothingToDo, spec + " is not subscribed to this list."};
   }
-  base::Status noted = Event(list.list.id, "member.leave", spec + " left", now);
+  base::Status noted = Event(list.list.id, "member.leave",
+                             spec + " left" + (how.empty() ? "" : " (" + how + ")"), now);
   if (!noted) return noted.failure();
   ListMail mail;
   mail.kind = "goodbye";
@@ -371,6 +414,135 @@ base::Result<RequestAnswer> SubscriptionService::Confirm(pipeline::ListContext& 
         if (!removed) return removed.failure();
         return Join(list, pending.address, post_id, now);
       });
+}
+
+base::Result<ConfirmationLink> SubscriptionService::DescribeConfirmation(std::string_view token,
+                                                                         int64_t now) {
+  ConfirmationLink link;
+  auto checked = CheckTokenOfAnyList(store_, token, now);
+  if (!checked) return checked.failure();
+  const storage::TokenRecord& record = checked->record;
+  if (checked->check != TokenCheck::kValid) {
+    link.problem = "This link cannot be used: " + checked->problem + ".";
+    return link;
+  }
+  if (record.purpose != kJoinPurpose && record.purpose != kLeavePurpose) {
+    link.problem = "This link cannot be used: it is not a subscription confirmation.";
+    return link;
+  }
+  int64_t request_id = 0;
+  const char* end = record.payload.data() + record.payload.size();
+  auto [stop, ec] = std::from_chars(record.payload.data(), end, request_id);
+  if (ec != std::errc() || stop != end) return base::Invalid("the token names no request");
+  auto request = store_.requests().Find(request_id);
+  if (!request) return request.failure();
+  if (!*request || (*request)->state != storage::RequestState::kConfirming) {
+    link.problem = "This request was already decided; there is nothing to confirm.";
+    return link;
+  }
+  auto list = store_.lists().FindById(record.list_id);
+  if (!list) return list.failure();
+  if (!*list) {
+    link.problem = "This link cannot be used: its list is gone.";
+    return link;
+  }
+  link.valid = true;
+  base::EmailAddress bare = (*list)->address;
+  bare.display_name.clear();
+  link.list = bare.ToString();
+  link.list_name = (*list)->address.display_name;
+  link.address = (*request)->address.ToString();
+  link.action = (*request)->action;
+  return link;
+}
+
+base::Result<RequestAnswer> SubscriptionService::ConfirmByLink(std::string_view token,
+                                                               int64_t now) {
+  auto link = DescribeConfirmation(token, now);
+  if (!link) return link.failure();
+  if (!link->valid) return RequestAnswer{Answer::kNothingToDo, link->problem};
+  auto checked = CheckTokenOfAnyList(store_, token, now);
+  if (!checked) return checked.failure();
+  auto list = pipeline::LoadListContext(store_, checked->record.list_id);
+  if (!list) return list.failure();
+  return Confirm(*list, std::string(token), checked->record, 0, now);
+}
+
+base::Result<RequestAnswer> SubscriptionService::LeaveByToken(std::string_view token, int64_t now) {
+  return InTransaction<RequestAnswer>(
+      store_, "unsubscribing by a member link", [&]() -> base::Result<RequestAnswer> {
+        auto member = VerifyMemberToken(store_, token, LinkPurpose::kUnsubscribe);
+        if (!member) return member.failure();
+        if (!*member) {
+          return RequestAnswer{Answer::kNothingToDo, std::string(kInvalidLinkSentence)};
+        }
+        auto list = pipeline::LoadListContext(store_, (*member)->list_id);
+        if (!list) return list.failure();
+        return Leave(*list, (*member)->address, 0, now, "by the unsubscribe link");
+      });
+}
+
+base::Result<RequestAnswer> SubscriptionService::SetDeliveryByToken(std::string_view token,
+                                                                    bool enabled, int64_t now) {
+  return InTransaction<RequestAnswer>(
+      store_, "setting delivery by a member link", [&]() -> base::Result<RequestAnswer> {
+        auto member = VerifyMemberToken(store_, token, LinkPurpose::kPreferences);
+        if (!member) return member.failure();
+        if (!*member) {
+          return RequestAnswer{Answer::kNothingToDo, std::string(kInvalidLinkSentence)};
+        }
+        const std::string spec = (*member)->address.ToString();
+        const storage::Delivery wanted =
+            enabled ? storage::Delivery::kEnabled : storage::Delivery::kDisabledByUser;
+        const std::string sentence = enabled ? "Mail from the list is delivered to " + spec + "."
+                                             : "Mail from the list is no longer delivered to " +
+                                                   spec + " (it stays subscribed).";
+        if ((*member)->delivery == wanted) return RequestAnswer{Answer::kNothingToDo, sentence};
+        base::Status set = store_.members().SetDelivery((*member)->id, wanted);
+        if (!set) return set.failure();
+        base::Status noted = Event(
+            (*member)->list_id, "member.delivery",
+            spec + " turned delivery " + (enabled ? "on" : "off") + " on the preferences page",
+            now);
+        if (!noted) return noted.failure();
+        return RequestAnswer{Answer::kNothingToDo, sentence};
+      });
+}
+
+base::Result<std::string> SubscriptionService::MemberLinkUrl(std::string_view list,
+                                                             const base::EmailAddress& address,
+                                                             LinkPurpose purpose,
+                                                             std::string_view base_url,
+                                                             int64_t now) {
+  return InTransaction<std::string>(
+      store_, "making a member link", [&]() -> base::Result<std::string> {
+        auto found = FindList(store_, list);
+        if (!found) return found.failure();
+        auto member = store_.members().Find(found->id, address);
+        if (!member) return member.failure();
+        if (!*member) {
+          return base::NotFound(address.ToString() + " is not a member of " + std::string(list));
+        }
+        auto token = MakeMemberToken(store_, found->id, (*member)->id, purpose, now);
+        if (!token) return token.failure();
+        std::string base(base_url);
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        return purpose == LinkPurpose::kUnsubscribe ? UnsubscribeUrl(base, *token)
+                                                    : PreferencesUrl(base, *token);
+      });
+}
+
+base::Status SubscriptionService::RotateLinkSecret(std::string_view list, int64_t now) {
+  auto rotated =
+      InTransaction<bool>(store_, "rotating the member-link secret", [&]() -> base::Result<bool> {
+        auto found = FindList(store_, list);
+        if (!found) return found.failure();
+        base::Status done = RotateMemberLinkSecret(store_, found->id, actor_, now);
+        if (!done) return done.failure();
+        return true;
+      });
+  if (!rotated) return rotated.failure();
+  return base::Ok();
 }
 
 base::Result<std::vector<PendingRequest>> SubscriptionService::Pending(std::string_view list) {

@@ -6,8 +6,8 @@
 //   RFC 5322 section 3.6.8 (field names); RFC 8601 section 2.2
 //   (authserv-id); RFC 1035 section 2.3.4 (label and name lengths).
 // LIMITS
-//   subject_tag at most 100 bytes; template names at most 100 bytes
-//   (base/template_name.h);
+//   subject_tag and description at most 100 bytes, one line; template
+//   names at most 100 bytes (base/template_name.h);
 //   sizes and durations at most 2^62.
 #include "listd/settings/catalogue.h"
 
@@ -288,6 +288,20 @@ const std::vector<SettingSpec>& BuildCatalogue() {
        SettingType::kEnum,
        {"unsubscribe", "disable", "notify"},
        [](const base::EmailAddress&) { return Fixed("unsubscribe"); }},
+      {SettingId::kAdvertised,
+       "advertised",
+       "whether the list is shown on the web face's /lists and has a public info page with "
+       "its subscribe form (off: both answer 404, as for an unknown list)",
+       SettingType::kEnum,
+       {"on", "off"},
+       [](const base::EmailAddress&) { return Fixed("off"); }},
+      {SettingId::kDescription,
+       "description",
+       "one line on what the list is about, for its info page (validated as every text that may "
+       "reach a header: no line breaks or control characters, at most 100 bytes)",
+       SettingType::kText,
+       {},
+       [](const base::EmailAddress&) { return Fixed(""); }},
   };
   return catalogue;
 }

@@ -64,8 +64,10 @@ enum class SettingId {
   kBounceProbe,
   kForwardUnrecognizedBounces,
   kComplaintAction,
+  kAdvertised,
+  kDescription,
 };
-inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kComplaintAction) + 1;
+inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kDescription) + 1;
 
 // What kind of value a setting takes; decides validation and how the
 // allowed values are described.
@@ -77,7 +79,7 @@ enum class SettingType {
   kDomain,            // a DNS domain name
   kAuthservId,        // an Authentication-Results authserv-id (RFC 8601 section 2.2)
   kText,              // one line of free text
-  kTemplateName,      // the file name of a Mustache template (*.mustache), no '/' 
+  kTemplateName,      // the file name of a Mustache template (*.mustache), no '/'
   kCanonicalization,  // header/body, each simple or relaxed (RFC 6376 section 3.4)
   kCount,             // a whole number, 0 to 1,000,000,000
   kScore,             // a number above 0 and at most 1,000, with at most two decimals

@@ -121,6 +121,10 @@ class ListSettings {
   bool bounce_probe() const;
   bool forward_unrecognized_bounces() const;
   ComplaintAction complaint_action() const;
+  // Whether the web face lists the list and shows its info page.
+  bool advertised() const { return Text(SettingId::kAdvertised) == "on"; }
+  // One line on the list, for its info page ("" when none was given).
+  std::string description() const { return Text(SettingId::kDescription); }
 
  private:
   std::array<std::string, kSettingCount> values_;

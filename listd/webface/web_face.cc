@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "listd/webface/no_access.h"
+#include "listd/webface/subscriber_face.h"
 #include "web/login_pages.h"
 #include "web/openapi.h"
 
@@ -31,6 +32,10 @@ base::Result<std::unique_ptr<WebFace>> WebFace::Create(WebFaceOptions options,
       std::make_unique<web::Server>(face->options_.server, *face->access_, face->metrics_.get());
   face->login_ = std::make_unique<web::LoginPages>(*face->access_);
   face->login_->Install(face->server_->pages());
+  face->subscriber_ = std::make_unique<SubscriberFace>(*face->store_, face->options_.templates_dir,
+                                                       face->options_.subscriptions);
+  face->subscriber_pages_ = std::make_unique<web::SubscriberPages>(*face->subscriber_);
+  face->subscriber_pages_->Install(face->server_->pages());
   face->server_->pages().Add("GET", "/", web::PageAccess::kPublic, [](const web::PageRequest&) {
     return base::Result<web::PageReply>(web::PageReply::Render("home", {{"title", "Lists"}}));
   });

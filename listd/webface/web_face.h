@@ -14,6 +14,7 @@
 
 #include "base/result.h"
 #include "dkim/unbound_txt_resolver.h"
+#include "listd/service/subscription_service.h"
 #include "listd/webface/api_faces.h"
 #include "listd/webface/dns_resolvers.h"
 #include "listd/webface/shared_store.h"
@@ -22,6 +23,7 @@
 #include "web/admin_pages.h"
 #include "web/login_pages.h"
 #include "web/server.h"
+#include "web/subscriber_pages.h"
 
 namespace listd::webface {
 
@@ -36,6 +38,7 @@ struct WebFaceOptions {
   dkim::UnboundOptions dns;
   // Makes the resolvers instead, when set (tests: a static table).
   ResolverFactory resolvers;
+  service::SubscriptionLimits subscriptions;  // the site's caps, as the mail path's
 };
 
 class WebFace {
@@ -61,6 +64,8 @@ class WebFace {
   std::unique_ptr<web::LoginPages> login_;
   std::unique_ptr<ApiFaces> api_faces_;     // the REST API's resources
   std::unique_ptr<web::AdminPages> admin_;  // the admin pages, over the same faces
+  std::unique_ptr<web::SubscriberOperations> subscriber_;
+  std::unique_ptr<web::SubscriberPages> subscriber_pages_;
   std::unique_ptr<web::Server> server_;
 };
 

@@ -144,6 +144,12 @@ INSERT INTO password_links (id, token_hash, address, created_at, expires_at, use
 UPDATE members SET role = 'moderator', delivery = 'disabled-by-user'
   WHERE id = (SELECT max(id) FROM members);
 )sql",
+      // 11: list_secrets, mail_log.client
+      R"sql(
+INSERT INTO list_secrets (list_id, purpose, secret_sealed, created_at)
+  VALUES (1, 'member-links', X'4C444B3100', 1700000800);
+UPDATE mail_log SET client = '192.0.2.7' WHERE id = 1;
+)sql",
   };
   return rows;
 }
@@ -231,8 +237,8 @@ TEST_CASE("A new file and an empty file come up at the latest version", "[migrat
   CHECK(VersionOf(**db) == LatestSchemaVersion());
   CHECK(Tables(**db) ==
         std::vector<std::string>{"api_tokens", "bans", "bounce_info", "delivery_batches", "events",
-                                 "held", "keys", "list_settings", "lists", "mail_log", "members",
-                                 "password_links", "requests", "spool", "tokens",
+                                 "held", "keys", "list_secrets", "list_settings", "lists", "mail_log",
+                                 "members", "password_links", "requests", "spool", "tokens",
                                  "unrecognized_bounces", "web_sessions", "web_users"});
   // Opening again finds nothing to do.
   db->reset();

@@ -86,7 +86,7 @@ TEST_CASE("requests: move to moderating, list by state, renew, remove", "[storag
   CHECK(gone.failure().kind == base::ErrorKind::kNotFound);
 }
 
-TEST_CASE("mail log: counts by kind, list, address and since", "[storage][mail_log]") {
+TEST_CASE("mail log: counts by kind, list, address, client and since", "[storage][mail_log]") {
   RequestFixture f;
   storage::MailLog log(*f.db);
   REQUIRE(log.Record(f.list_id, "confirm-join", "Ann@Example.org", 1000).ok());
@@ -98,14 +98,20 @@ TEST_CASE("mail log: counts by kind, list, address and since", "[storage][mail_l
     REQUIRE(n.ok());
     return *n;
   };
-  CHECK(count({"confirm-join", std::nullopt, "", 0}) == 3);
-  CHECK(count({"confirm-join", f.list_id, "", 0}) == 2);
-  CHECK(count({"confirm-join", f.list_id, "ANN@example.org", 0}) == 1);
-  CHECK(count({"confirm-join", f.list_id, "", 1200}) == 1);
-  CHECK(count({"", f.list_id, "ann@example.org", 0}) == 2);
+  CHECK(count({"confirm-join", std::nullopt, "", 0, ""}) == 3);
+  CHECK(count({"confirm-join", f.list_id, "", 0, ""}) == 2);
+  CHECK(count({"confirm-join", f.list_id, "ANN@example.org", 0, ""}) == 1);
+  CHECK(count({"confirm-join", f.list_id, "", 1200, ""}) == 1);
+  CHECK(count({"", f.list_id, "ann@example.org", 0, ""}) == 2);
+  // The web client that asked for a confirmation (schema step 9): the
+  // per-client cap counts its rows only.
+  REQUIRE(log.Record(f.list_id, "confirm-join", "eve@example.org", 1800, "192.0.2.7").ok());
+  CHECK(count({"confirm-join", std::nullopt, "", 0, "192.0.2.7"}) == 1);
+  CHECK(count({"confirm-join", std::nullopt, "", 0, "192.0.2.8"}) == 0);
+  CHECK(count({"confirm-join", std::nullopt, "", 0, ""}) == 4);
   // A day on, old rows of the kind are pruned as a new one is written.
   REQUIRE(log.Record(f.list_id, "confirm-join", "dee@example.org", 1000 + 24 * 3600 + 1).ok());
-  CHECK(count({"confirm-join", std::nullopt, "", 0}) == 3);
+  CHECK(count({"confirm-join", std::nullopt, "", 0, ""}) == 4);
 }
 
 TEST_CASE("tokens: Find tells a used token from an unknown one, UseAllFor retires a request's",
