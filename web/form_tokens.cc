@@ -9,26 +9,10 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "base/base64url.h"
+
 namespace web {
 namespace {
-
-std::string Base64Url(const unsigned char* bytes, size_t size) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (size_t i = 0; i < size; ++i) {
-    buffer = (buffer << 8) | bytes[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(buffer >> bits) & 0x3f];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (6 - bits)) & 0x3f];
-  return out;
-}
 
 bool SameBytes(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -50,7 +34,7 @@ std::string FormTokens::Mac(std::string_view message) const {
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  return Base64Url(digest, length);
+  return base::Base64Url(digest, length);
 }
 
 std::string FormTokens::CsrfFor(std::string_view session_id) const {
@@ -95,7 +79,7 @@ std::string FormTokens::RandomToken(size_t bytes) {
   if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
     throw std::runtime_error("the CSPRNG failed");
   }
-  return Base64Url(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+  return base::Base64Url(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 }  // namespace web

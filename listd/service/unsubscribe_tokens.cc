@@ -9,6 +9,8 @@
 #include <charconv>
 #include <vector>
 
+#include "base/base64url.h"
+
 namespace listd::service {
 namespace {
 
@@ -19,25 +21,6 @@ std::string_view PurposeName(LinkPurpose purpose) {
   return purpose == LinkPurpose::kUnsubscribe ? "unsubscribe" : "preferences";
 }
 
-// base64url without padding (RFC 4648 section 5).
-std::string Base64Url(const unsigned char* bytes, size_t size) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (size_t i = 0; i < size; ++i) {
-    buffer = (buffer << 8) | bytes[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(buffer >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (6 - bits)) & 63];
-  return out;
-}
-
 std::string Mac(std::string_view secret, LinkPurpose purpose, int64_t list_id, int64_t member_id) {
   const std::string message = "listd member link\n" + std::string(PurposeName(purpose)) + "\n" +
                               std::to_string(list_id) + "." + std::to_string(member_id);
@@ -45,7 +28,7 @@ std::string Mac(std::string_view secret, LinkPurpose purpose, int64_t list_id, i
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  return Base64Url(digest, kMacBytes);
+  return base::Base64Url(digest, kMacBytes);
 }
 
 bool ParseId(std::string_view text, int64_t& id) {
